@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBridge } from '../bridge/server';
+import type { Core } from '../core/api';
+import { runCli, type CliIO } from './program';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The built renderer; built on first use when running from a source checkout. */
+async function rendererDir(io: CliIO): Promise<string> {
+  const dir = io.env.RECLAIM_RENDERER_DIR ? path.resolve(io.env.RECLAIM_RENDERER_DIR) : path.join(ROOT, 'dist', 'renderer');
+  if (!fs.existsSync(path.join(dir, 'index.html'))) {
+    io.err('Building the console (first run)…');
+    const { build } = await import('vite');
+    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  }
+  return dir;
+}
+
+async function serveConsole(core: Core, opts: { port?: number; json: boolean }, io: CliIO): Promise<void> {
+  const bridge = await startBridge({ core, staticDir: await rendererDir(io), ...(opts.port !== undefined ? { port: opts.port } : {}) });
+  if (opts.json) io.out(JSON.stringify({ url: bridge.url, port: bridge.port, token: bridge.token }));
+  else {
+    io.out(`Reclaim console: ${bridge.url}`);
+    io.out('Open that URL in a browser on this machine. Press Ctrl+C to stop.');
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await bridge.close();
+}
+
+const io: CliIO = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  env: process.env,
+  isTTY: Boolean(process.stdin.isTTY),
+};
+
+const code = await runCli(process.argv.slice(2), io, { serveConsole: (core, opts) => serveConsole(core, opts, io) });
+process.exitCode = code;

@@ -1,0 +1,185 @@
+import type { Migration } from './sqlite';
+
+/**
+ * Schema of one workspace file (<dataDir>/workspaces/<id>.sqlite).
+ *
+ * Conventions:
+ * - Stripe objects keep their raw JSON in `raw` next to typed columns, so new
+ *   facts can be derived without a re-sync.
+ * - Money is INTEGER minor units; every money column has a currency beside it,
+ *   except in `customer_facts`, where money is converted into the workspace's
+ *   reporting currency (meta.currency) with the `fx_rates` table.
+ * - Times are INTEGER unix seconds (Stripe's own unit) unless named *_ms.
+ */
+export const workspaceMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'meta',
+    up: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+    `,
+  },
+  {
+    version: 2,
+    name: 'stripe objects, sync state, facts',
+    up: `
+      CREATE TABLE customers (
+        id TEXT PRIMARY KEY, email TEXT, name TEXT, created INTEGER NOT NULL,
+        currency TEXT, default_payment_method TEXT, metadata TEXT NOT NULL DEFAULT '{}',
+        deleted INTEGER NOT NULL DEFAULT 0, raw TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX customers_email ON customers(email);
+
+      CREATE TABLE products (id TEXT PRIMARY KEY, name TEXT NOT NULL, active INTEGER NOT NULL, raw TEXT NOT NULL) STRICT;
+
+      CREATE TABLE prices (
+        id TEXT PRIMARY KEY, product_id TEXT, currency TEXT NOT NULL, unit_amount INTEGER,
+        recurring_interval TEXT, recurring_interval_count INTEGER, active INTEGER NOT NULL, raw TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE coupons (
+        id TEXT PRIMARY KEY, name TEXT, percent_off REAL, amount_off INTEGER, currency TEXT,
+        duration TEXT NOT NULL, duration_in_months INTEGER, valid INTEGER NOT NULL, raw TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE subscriptions (
+        id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, status TEXT NOT NULL, currency TEXT NOT NULL,
+        created INTEGER NOT NULL, start_date INTEGER, trial_end INTEGER, canceled_at INTEGER,
+        ended_at INTEGER, coupon_id TEXT, discount_end INTEGER, raw TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX subscriptions_customer ON subscriptions(customer_id);
+
+      CREATE TABLE subscription_items (
+        id TEXT PRIMARY KEY, subscription_id TEXT NOT NULL, price_id TEXT NOT NULL, quantity INTEGER NOT NULL DEFAULT 1
+      ) STRICT;
+      CREATE INDEX subscription_items_sub ON subscription_items(subscription_id);
+
+      CREATE TABLE invoices (
+        id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, subscription_id TEXT, status TEXT NOT NULL,
+        currency TEXT NOT NULL, amount_due INTEGER NOT NULL, amount_paid INTEGER NOT NULL,
+        amount_remaining INTEGER NOT NULL, attempt_count INTEGER NOT NULL DEFAULT 0,
+        next_payment_attempt INTEGER, due_date INTEGER, created INTEGER NOT NULL, paid_at INTEGER,
+        hosted_invoice_url TEXT, raw TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX invoices_customer ON invoices(customer_id);
+
+      CREATE TABLE payment_intents (
+        id TEXT PRIMARY KEY, customer_id TEXT, invoice_id TEXT, status TEXT NOT NULL, amount INTEGER NOT NULL,
+        currency TEXT NOT NULL, last_error_code TEXT, last_decline_code TEXT, created INTEGER NOT NULL, raw TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX payment_intents_customer ON payment_intents(customer_id);
+
+      CREATE TABLE charges (
+        id TEXT PRIMARY KEY, customer_id TEXT, invoice_id TEXT, payment_intent_id TEXT,
+        amount INTEGER NOT NULL, amount_refunded INTEGER NOT NULL DEFAULT 0, currency TEXT NOT NULL,
+        status TEXT NOT NULL, paid INTEGER NOT NULL, failure_code TEXT, decline_code TEXT, outcome_type TEXT,
+        card_exp_month INTEGER, card_exp_year INTEGER, created INTEGER NOT NULL, raw TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX charges_customer ON charges(customer_id, created);
+
+      CREATE TABLE payment_methods (
+        id TEXT PRIMARY KEY, customer_id TEXT, type TEXT NOT NULL, card_brand TEXT, card_last4 TEXT,
+        exp_month INTEGER, exp_year INTEGER, created INTEGER NOT NULL, raw TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX payment_methods_customer ON payment_methods(customer_id);
+
+      CREATE TABLE refunds (
+        id TEXT PRIMARY KEY, charge_id TEXT, amount INTEGER NOT NULL, currency TEXT NOT NULL,
+        status TEXT NOT NULL, created INTEGER NOT NULL, raw TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX refunds_charge ON refunds(charge_id);
+
+      -- One row per object type during backfill (cursor = last id written), and
+      -- one row 'events' for incremental sync (cursor = last event id, created).
+      CREATE TABLE sync_state (
+        resource TEXT PRIMARY KEY, phase TEXT NOT NULL, cursor TEXT, cursor_created INTEGER,
+        synced INTEGER NOT NULL DEFAULT 0, updated_at_ms INTEGER NOT NULL
+      ) STRICT;
+
+      -- Customers whose facts must be recomputed (written in the same transaction as the data).
+      CREATE TABLE dirty_customers (customer_id TEXT PRIMARY KEY) STRICT;
+
+      CREATE TABLE fx_rates (currency TEXT PRIMARY KEY, per_unit_of_reporting REAL NOT NULL) STRICT;
+
+      -- Custom attributes imported from CSV (metadata keys come from customers.metadata).
+      CREATE TABLE custom_attributes (
+        customer_id TEXT NOT NULL, key TEXT NOT NULL, value_text TEXT, value_num REAL,
+        source TEXT NOT NULL, imported_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (customer_id, key)
+      ) STRICT;
+      CREATE TABLE attribute_catalog (
+        key TEXT PRIMARY KEY, type TEXT NOT NULL CHECK (type IN ('number', 'string', 'boolean')),
+        source TEXT NOT NULL CHECK (source IN ('metadata', 'csv')), label TEXT NOT NULL
+      ) STRICT;
+
+      -- Derived per-customer facts. Money in the workspace reporting currency (minor units).
+      CREATE TABLE customer_facts (
+        customer_id            TEXT PRIMARY KEY,
+        email                  TEXT,
+        name                   TEXT,
+        currency               TEXT,            -- the customer's own billing currency
+        plan                   TEXT,            -- product name of the highest-MRR active item
+        product_id             TEXT,
+        billing_interval       TEXT,            -- month | year | week | day | NULL
+        subscription_status    TEXT,            -- best status across subscriptions
+        mrr                    INTEGER NOT NULL DEFAULT 0,
+        tenure_days            INTEGER NOT NULL,
+        ltv                    INTEGER NOT NULL DEFAULT 0,
+        failures_12m           INTEGER NOT NULL DEFAULT 0,
+        last_decline_code      TEXT,
+        last_decline_hard      INTEGER,         -- 1 hard, 0 soft, NULL no decline
+        card_expiry            TEXT,            -- 'YYYY-MM' of the default card
+        card_expires_in_days   INTEGER,
+        open_past_due_count    INTEGER NOT NULL DEFAULT 0,
+        amount_at_risk         INTEGER NOT NULL DEFAULT 0,
+        days_since_first_failure INTEGER,       -- current dunning episode, NULL when none
+        region                 TEXT,
+        industry               TEXT,
+        account_manager        TEXT,
+        tags                   TEXT NOT NULL DEFAULT '[]', -- JSON array of strings
+        attrs                  TEXT NOT NULL DEFAULT '{}', -- JSON object: metadata + CSV attributes
+        created                INTEGER NOT NULL,
+        computed_at            INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX facts_mrr ON customer_facts(mrr);
+      CREATE INDEX facts_tenure ON customer_facts(tenure_days);
+      CREATE INDEX facts_email ON customer_facts(email);
+    `,
+  },
+  {
+    version: 3,
+    name: 'segments',
+    up: `
+      CREATE TABLE segments (
+        id            TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        description   TEXT NOT NULL DEFAULT '',
+        color         TEXT NOT NULL DEFAULT '#4c6ef5',
+        rule          TEXT NOT NULL,            -- react-querybuilder RuleGroupType JSON, stored as-is
+        rule_version  INTEGER NOT NULL DEFAULT 1,
+        priority      INTEGER NOT NULL,         -- 1 = highest
+        is_default    INTEGER NOT NULL DEFAULT 0,
+        archived      INTEGER NOT NULL DEFAULT 0,
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX segments_name ON segments(name) WHERE archived = 0;
+
+      CREATE TABLE segment_members (
+        segment_id  TEXT NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+        customer_id TEXT NOT NULL,
+        PRIMARY KEY (segment_id, customer_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX segment_members_customer ON segment_members(customer_id);
+
+      -- The winning segment per customer (NULL segment = Default strategy).
+      CREATE TABLE segment_winner (customer_id TEXT PRIMARY KEY, segment_id TEXT) STRICT;
+
+      CREATE TABLE membership_snapshots (
+        snapshot_id TEXT NOT NULL, taken_at_ms INTEGER NOT NULL, reason TEXT NOT NULL,
+        customer_id TEXT NOT NULL, segment_id TEXT,
+        PRIMARY KEY (snapshot_id, customer_id)
+      ) STRICT;
+    `,
+  },
+];

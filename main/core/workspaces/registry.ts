@@ -1,0 +1,147 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Mode, Workspace } from '../../../shared/contract';
+import { conflict, notFound } from '../errors';
+import type { Clock } from '../ports';
+import { registryMigrations } from '../db/registry-migrations';
+import { migrate, openSqlite, type Sqlite } from '../db/sqlite';
+import { workspaceMigrations } from '../db/workspace-migrations';
+
+interface WorkspaceRow {
+  id: string;
+  name: string;
+  kind: 'stripe' | 'demo';
+  mode: Mode;
+  stripe_account_id: string | null;
+  currency: string;
+  key_prefix: string | null;
+  key_last4: string | null;
+  api_base: string | null;
+  created_at: number;
+  last_sync_at: number | null;
+}
+
+function toWorkspace(row: WorkspaceRow): Workspace {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    mode: row.mode,
+    stripeAccountId: row.stripe_account_id,
+    currency: row.currency,
+    key:
+      row.key_prefix && row.key_last4
+        ? { configured: true, mode: row.mode, masked: `${row.key_prefix}…${row.key_last4}`, last4: row.key_last4 }
+        : null,
+    createdAt: row.created_at,
+    lastSyncAt: row.last_sync_at,
+  };
+}
+
+/**
+ * The list of workspaces (registry.sqlite) and their database files
+ * (workspaces/<id>.sqlite, one per Stripe account and mode).
+ */
+export class WorkspaceRegistry {
+  readonly db: Sqlite;
+  private readonly open = new Map<string, Sqlite>();
+
+  constructor(
+    readonly dataDir: string,
+    private readonly clock: Clock,
+  ) {
+    this.db = openSqlite(path.join(dataDir, 'registry.sqlite'));
+    migrate(this.db, registryMigrations);
+  }
+
+  fileOf(id: string): string {
+    if (!/^ws_[a-z0-9]+$/.test(id)) throw notFound(`Workspace "${id.slice(0, 40)}"`);
+    return path.join(this.dataDir, 'workspaces', `${id}.sqlite`);
+  }
+
+  list(): Workspace[] {
+    const rows = this.db.prepare('SELECT * FROM workspaces ORDER BY created_at, name').all() as WorkspaceRow[];
+    return rows.map(toWorkspace);
+  }
+
+  get(id: string): Workspace {
+    const row = this.db.prepare('SELECT * FROM workspaces WHERE id = ?').get(id) as WorkspaceRow | undefined;
+    if (!row) throw notFound(`Workspace "${id.slice(0, 40)}"`);
+    return toWorkspace(row);
+  }
+
+  apiBase(id: string): string | null {
+    const row = this.db.prepare('SELECT api_base FROM workspaces WHERE id = ?').get(id) as { api_base: string | null } | undefined;
+    if (!row) throw notFound(`Workspace "${id.slice(0, 40)}"`);
+    return row.api_base;
+  }
+
+  private assertNameFree(name: string, exceptId?: string): void {
+    const clash = this.db
+      .prepare('SELECT id FROM workspaces WHERE name = ? COLLATE NOCASE AND id IS NOT ?')
+      .get(name, exceptId ?? null) as { id: string } | undefined;
+    if (clash) throw conflict(`A workspace named "${name}" already exists`);
+  }
+
+  create(input: { name: string; mode: Mode; currency: string; kind?: 'stripe' | 'demo' }): Workspace {
+    this.assertNameFree(input.name);
+    const id = `ws_${crypto.randomBytes(8).toString('hex')}`;
+    // Create and migrate the workspace file first: a registry row never points at a missing file.
+    const db = this.openDb(id);
+    db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('currency', input.currency);
+    this.db
+      .prepare(
+        `INSERT INTO workspaces (id, name, kind, mode, currency, created_at) VALUES (@id, @name, @kind, @mode, @currency, @created_at)`,
+      )
+      .run({ id, name: input.name, kind: input.kind ?? 'stripe', mode: input.mode, currency: input.currency, created_at: this.clock.now() });
+    return this.get(id);
+  }
+
+  rename(id: string, name: string): Workspace {
+    this.get(id);
+    this.assertNameFree(name, id);
+    this.db.prepare('UPDATE workspaces SET name = ? WHERE id = ?').run(name, id);
+    return this.get(id);
+  }
+
+  update(
+    id: string,
+    fields: Partial<Pick<WorkspaceRow, 'stripe_account_id' | 'key_prefix' | 'key_last4' | 'api_base' | 'last_sync_at' | 'currency' | 'mode'>>,
+  ): Workspace {
+    this.get(id);
+    const keys = Object.keys(fields) as (keyof typeof fields)[];
+    if (keys.length > 0) {
+      const allowed = new Set(['stripe_account_id', 'key_prefix', 'key_last4', 'api_base', 'last_sync_at', 'currency', 'mode']);
+      const set = keys.filter((k) => allowed.has(k)).map((k) => `${k} = @${k}`).join(', ');
+      this.db.prepare(`UPDATE workspaces SET ${set} WHERE id = @id`).run({ ...fields, id });
+    }
+    return this.get(id);
+  }
+
+  remove(id: string): void {
+    this.get(id);
+    this.open.get(id)?.close();
+    this.open.delete(id);
+    this.db.prepare('DELETE FROM workspaces WHERE id = ?').run(id);
+    const file = this.fileOf(id);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  }
+
+  /** The workspace's database, opened once and migrated to the latest schema. */
+  openDb(id: string): Sqlite {
+    let db = this.open.get(id);
+    if (!db) {
+      db = openSqlite(this.fileOf(id));
+      migrate(db, workspaceMigrations);
+      this.open.set(id, db);
+    }
+    return db;
+  }
+
+  close(): void {
+    for (const db of this.open.values()) db.close();
+    this.open.clear();
+    this.db.close();
+  }
+}
