@@ -17,6 +17,7 @@ export interface ConsoleServer {
 
 /** The real `reclaim console`, on a fresh data folder, for each test. */
 export const test = base.extend<{ server: ConsoleServer }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as a destructured object
   server: async ({}, use) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclaim-e2e-'));
     const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin/reclaim.mjs'), '--data-dir', dataDir, '--json', 'console'], {
