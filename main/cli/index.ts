@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBridge } from '../bridge/server';
 import type { Core } from '../core/api';
+import { openDemoIfEmpty } from '../core/boot';
 import { runCli, type CliIO } from './program';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -18,12 +19,16 @@ async function rendererDir(io: CliIO): Promise<string> {
   return dir;
 }
 
-async function serveConsole(core: Core, opts: { port?: number; json: boolean }, io: CliIO): Promise<void> {
+async function serveConsole(core: Core, opts: { port?: number; json: boolean; demo: boolean }, io: CliIO): Promise<void> {
   const bridge = await startBridge({ core, staticDir: await rendererDir(io), ...(opts.port !== undefined ? { port: opts.port } : {}) });
   if (opts.json) io.out(JSON.stringify({ url: bridge.url, port: bridge.port, token: bridge.token }));
   else {
     io.out(`Reclaim console: ${bridge.url}`);
     io.out('Open that URL in a browser on this machine. Press Ctrl+C to stop.');
+  }
+  if (opts.demo && core.registry.list().length === 0) {
+    if (!opts.json) io.out('No workspace yet: building the demo workspace (generated data, marked DEMO)…');
+    void openDemoIfEmpty(core);
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

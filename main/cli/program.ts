@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import path from 'node:path';
 import readline from 'node:readline/promises';
 import { ClientError, unwrap, type Input, type Method, type Output } from '../../shared/contract';
@@ -8,31 +8,27 @@ import { createLogger } from '../core/logging';
 import { createNodePorts } from '../core/node-ports';
 import { defaultDataDir } from '../core/paths';
 import { VERSION } from '../core/version';
-import { formatTime, table } from './format';
+import { registerDataCommands } from './commands/data';
+import { registerSegmentCommands } from './commands/segments';
+import { registerStripeCommands } from './commands/stripe';
+import { registerWorkspaceCommands } from './commands/workspaces';
+import { CliExit, type CliContext, type CliIO, type GlobalOpts } from './context';
 
-export interface CliIO {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-  isTTY: boolean;
-}
+export { CliExit, type CliIO } from './context';
 
-/** Exit codes: 0 ok, 1 the request failed, 2 bad usage or bad input. */
-export class CliExit extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
+async function resolveWorkspace(call: CliContext['call'], ref: string | undefined): Promise<string> {
+  const list = await call('workspaces.list', {});
+  if (ref) {
+    const hit = list.find((w) => w.id === ref) ?? list.find((w) => w.name.toLowerCase() === ref.toLowerCase());
+    if (!hit) throw new CliExit(1, `No workspace "${ref}" (see: reclaim workspaces list)`);
+    return hit.id;
   }
+  if (list.length === 1) return list[0]!.id;
+  if (list.length === 0) throw new CliExit(1, 'No workspace yet: run `reclaim demo` or `reclaim connect --key …` first');
+  throw new CliExit(2, `There are ${list.length} workspaces; choose one with --workspace ID|NAME`);
 }
 
-interface GlobalOpts {
-  dataDir?: string;
-  json?: boolean;
-}
-
-export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts: { port?: number; json: boolean }) => Promise<void> }): Command {
+export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts: { port?: number; json: boolean; demo: boolean }) => Promise<void> }): Command {
   const program = new Command('reclaim');
   let core: Core | null = null;
 
@@ -70,48 +66,16 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
     .version(VERSION, '-v, --version', 'print the version')
     .option('--data-dir <dir>', 'data folder (default: the desktop app’s per-user folder, or $RECLAIM_DATA_DIR)')
     .option('--json', 'machine-readable JSON output')
+    .option('-w, --workspace <id|name>', 'workspace to act on (default: the only one)')
     .showHelpAfterError('(run reclaim --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
 
-  const ws = program.command('workspaces').description('list, create and remove workspaces (one per Stripe account and mode)');
-  ws.command('list')
-    .description('list workspaces')
-    .action(async () => {
-      const list = await call('workspaces.list', {});
-      print(list, () =>
-        table(
-          list.map((w) => ({ ...w, mode: w.kind === 'demo' ? 'DEMO' : w.mode.toUpperCase(), key: w.key?.masked ?? '', lastSync: formatTime(w.lastSyncAt) })),
-          [
-            { key: 'id', label: 'ID' },
-            { key: 'name', label: 'NAME' },
-            { key: 'mode', label: 'MODE' },
-            { key: 'currency', label: 'CURRENCY' },
-            { key: 'key', label: 'KEY' },
-            { key: 'lastSync', label: 'LAST SYNC' },
-          ],
-        ),
-      );
-    });
-  ws.command('create <name>')
-    .description('create an empty workspace')
-    .addOption(new Option('--mode <mode>', 'Stripe mode').choices(['test', 'live']).default('test'))
-    .option('--currency <code>', 'reporting currency (ISO code)', 'usd')
-    .action(async (name: string, opts: { mode: 'test' | 'live'; currency: string }) => {
-      const created = await call('workspaces.create', { name, mode: opts.mode, currency: opts.currency });
-      print(created, () => `Created workspace ${created.name} (${created.id}, ${created.mode.toUpperCase()}, ${created.currency.toUpperCase()})`);
-    });
-  ws.command('remove <workspace>')
-    .description('remove a workspace and its local data (by id or name)')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .action(async (ref: string, opts: { yes?: boolean }) => {
-      const list = await call('workspaces.list', {});
-      const target = list.find((w) => w.id === ref) ?? list.find((w) => w.name.toLowerCase() === ref.toLowerCase());
-      if (!target) throw new CliExit(1, `No workspace "${ref}" (see: reclaim workspaces list)`);
-      await confirm(`Remove workspace "${target.name}" and its local data?`, opts.yes);
-      const result = await call('workspaces.remove', { id: target.id });
-      print(result, () => `Removed workspace ${target.name} (${target.id})`);
-    });
+  const ctx: CliContext = { io, call, print, confirm, globals, getCore, workspaceId: async () => resolveWorkspace(call, globals().workspace) };
+  registerWorkspaceCommands(program, ctx);
+  registerStripeCommands(program, ctx);
+  registerDataCommands(program, ctx);
+  registerSegmentCommands(program, ctx);
 
   program
     .command('console')
@@ -121,11 +85,12 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
       if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliExit(2, `--port must be a port number, got "${v}"`);
       return n;
     })
-    .action(async (opts: { port?: number }) => {
-      await hooks.serveConsole(getCore('console'), { ...(opts.port !== undefined ? { port: opts.port } : {}), json: Boolean(globals().json) });
+    .option('--no-demo', 'do not build the demo workspace when there is no workspace yet')
+    .action(async (opts: { port?: number; demo: boolean }) => {
+      await hooks.serveConsole(getCore('console'), { ...(opts.port !== undefined ? { port: opts.port } : {}), json: Boolean(globals().json), demo: opts.demo });
     });
 
-  (program as Command & { closeCore?: () => void }).closeCore = () => core?.close();
+  (program as Command & { closeCore?: () => Promise<void> }).closeCore = async () => core?.close();
   return program;
 }
 
@@ -151,6 +116,6 @@ export async function runCli(argv: string[], io: CliIO, hooks: Parameters<typeof
     io.err(`reclaim: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   } finally {
-    (program as Command & { closeCore?: () => void }).closeCore?.();
+    await (program as Command & { closeCore?: () => Promise<void> }).closeCore?.();
   }
 }

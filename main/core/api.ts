@@ -1,5 +1,11 @@
 import type { Method, ParsedInput, Output } from '../../shared/contract';
 import { CoreEvents } from './events';
+import { connectHandlers } from './handlers/connect';
+import type { HandlerContext } from './handlers/context';
+import { customerHandlers } from './handlers/customers';
+import { segmentHandlers } from './handlers/segments';
+import { SyncManager, syncHandlers } from './handlers/sync';
+import { workspaceHandlers } from './handlers/workspaces';
 import type { Ports } from './ports';
 import { WorkspaceRegistry } from './workspaces/registry';
 
@@ -11,40 +17,31 @@ export interface Core {
   events: CoreEvents;
   registry: WorkspaceRegistry;
   ports: Ports;
-  close(): void;
+  sync: SyncManager;
+  close(): Promise<void>;
 }
 
 export function createCore(ports: Ports): Core {
   const events = new CoreEvents();
   const registry = new WorkspaceRegistry(ports.paths.dataDir, ports.clock);
-  const changed = (...ids: string[]) => events.emit('workspaces.changed', { ids });
+  const ctx: HandlerContext = {
+    ports,
+    registry,
+    events,
+    db: (id) => {
+      registry.get(id);
+      return registry.openDb(id);
+    },
+    nowSec: () => Math.floor(ports.clock.now() / 1000),
+  };
+  const sync = new SyncManager(ctx);
 
   const handlers: Handlers = {
-    'app.info': async () => ({
-      version: ports.version,
-      shell: ports.shell,
-      dataDir: ports.paths.dataDir,
-      secretsBackend: ports.secrets.backend,
-    }),
-    'workspaces.list': async () => registry.list(),
-    'workspaces.create': async (input) => {
-      const ws = registry.create(input);
-      ports.logger.info({ workspace: ws.id, mode: ws.mode }, 'workspace created');
-      changed(ws.id);
-      return ws;
-    },
-    'workspaces.rename': async ({ id, name }) => {
-      const ws = registry.rename(id, name);
-      changed(id);
-      return ws;
-    },
-    'workspaces.remove': async ({ id }) => {
-      registry.remove(id);
-      await ports.secrets.delete(`stripe-key:${id}`);
-      ports.logger.info({ workspace: id }, 'workspace removed');
-      changed(id);
-      return { removed: true as const, id };
-    },
+    ...workspaceHandlers(ctx),
+    ...connectHandlers(ctx, sync),
+    ...syncHandlers(ctx, sync),
+    ...customerHandlers(ctx),
+    ...segmentHandlers(ctx),
   };
 
   return {
@@ -52,6 +49,10 @@ export function createCore(ports: Ports): Core {
     events,
     registry,
     ports,
-    close: () => registry.close(),
+    sync,
+    close: async () => {
+      await sync.cancelAll();
+      registry.close();
+    },
   };
 }

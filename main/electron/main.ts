@@ -6,6 +6,7 @@ import { app, BrowserWindow, ipcMain, Menu, session, shell, type MenuItemConstru
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from '../core/api';
+import { openDemoIfEmpty } from '../core/boot';
 import { dispatch } from '../core/dispatch';
 import { createLogger } from '../core/logging';
 import { systemClock } from '../core/ports';
@@ -120,6 +121,7 @@ void app.whenReady().then(() => {
 
   buildMenu();
   createWindow();
+  if (process.env.RECLAIM_NO_DEMO !== '1') void openDemoIfEmpty(activeCore);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
@@ -129,4 +131,4 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('will-quit', () => core?.close());
+app.on('will-quit', () => void core?.close());

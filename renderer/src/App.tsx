@@ -3,9 +3,12 @@ import { App as AntApp, Button, ConfigProvider, Layout, Menu, Modal, Space, Spin
 import { useEffect, useState } from 'react';
 import type { ReclaimClient } from '../../shared/contract';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { SyncBar } from './components/SyncBar';
 import { WorkspaceSwitcher } from './components/WorkspaceSwitcher';
 import { SECTIONS, type SectionKey } from './nav';
+import { CustomersPage } from './pages/CustomersPage';
 import { EmptySection } from './pages/EmptySection';
+import { SegmentsPage } from './pages/SegmentsPage';
 import { WorkspacesPage } from './pages/WorkspacesPage';
 import { useApp, useCurrentWorkspace } from './store';
 import { onMenuCommand } from './transport';
@@ -108,6 +111,7 @@ function Shell() {
             {current.label}
           </Typography.Title>
           <Space size="middle">
+            <SyncBar key={workspace?.id ?? 'none'} />
             <WorkspaceSwitcher />
             <Tooltip title="Light / dark theme (Alt+T)">
               <Button type="text" icon={<BulbOutlined />} aria-label="Toggle theme" onClick={toggleTheme} />
@@ -117,9 +121,17 @@ function Shell() {
             </Tooltip>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24, overflow: 'auto' }}>
+        <Layout.Content style={{ padding: 24, overflow: 'auto', display: 'flex', flexDirection: 'column' }}>
           <ErrorBoundary resetKey={section}>
-            {section === 'workspaces' ? <WorkspacesPage /> : <EmptySection section={current} />}
+            {section === 'workspaces' ? (
+              <WorkspacesPage />
+            ) : section === 'customers' ? (
+              <CustomersPage key={workspace?.id} empty={<EmptySection section={current} />} />
+            ) : section === 'segments' && workspace ? (
+              <SegmentsPage key={workspace.id} />
+            ) : (
+              <EmptySection section={current} />
+            )}
           </ErrorBoundary>
         </Layout.Content>
         <Layout.Footer style={{ padding: '4px 24px', fontSize: 12, borderTop: `1px solid ${token.colorBorderSecondary}` }}>

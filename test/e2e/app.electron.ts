@@ -11,7 +11,7 @@ test.skip(!binary, 'Electron binary not installed on this machine (npm run elect
 
 test('the desktop app opens sandboxed, creates a workspace over IPC and shows its TEST badge', async () => {
   const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'reclaim-electron-'));
-  const app = await electron.launch({ executablePath: binary!, args: [ROOT], cwd: ROOT, env: { ...process.env, RECLAIM_DATA_DIR: userData } });
+  const app = await electron.launch({ executablePath: binary!, args: [ROOT], cwd: ROOT, env: { ...process.env, RECLAIM_DATA_DIR: userData, RECLAIM_NO_DEMO: '1' } });
   const win = await app.firstWindow();
   expect(await win.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
   expect(await win.evaluate(() => typeof (window as unknown as { reclaimBridge?: unknown }).reclaimBridge)).toBe('object');

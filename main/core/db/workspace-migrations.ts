@@ -182,4 +182,17 @@ export const workspaceMigrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'indexes for the customers table sorts',
+    up: `
+      CREATE INDEX facts_risk ON customer_facts(amount_at_risk);
+      CREATE INDEX facts_ltv ON customer_facts(ltv);
+      CREATE INDEX facts_failures ON customer_facts(failures_12m);
+      CREATE INDEX facts_created ON customer_facts(created);
+      CREATE INDEX facts_dunning ON customer_facts(days_since_first_failure);
+      CREATE INDEX facts_name ON customer_facts(name);
+      CREATE INDEX segment_winner_segment ON segment_winner(segment_id);
+    `,
+  },
 ];

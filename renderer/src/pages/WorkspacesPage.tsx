@@ -2,6 +2,7 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { App as AntApp, Button, Card, Empty, Form, Input, Radio, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { ClientError, type Workspace } from '../../../shared/contract';
+import { ConnectCard } from '../components/ConnectCard';
 import { ModeBadge } from '../components/ModeBadge';
 import { useApp } from '../store';
 
@@ -56,9 +57,28 @@ export function WorkspacesPage() {
     });
   };
 
+  const disconnect = (ws: Workspace) => {
+    modal.confirm({
+      title: `Disconnect the Stripe key of “${ws.name}”?`,
+      content: 'The encrypted key is deleted from this machine. Synced data stays and works offline; connect a key again to sync.',
+      okText: 'Disconnect',
+      okButtonProps: { danger: true },
+      onOk: async () => {
+        try {
+          await client?.call('workspaces.disconnect', { workspaceId: ws.id });
+          await refresh();
+          message.success('Key removed');
+        } catch (e) {
+          message.error(e instanceof Error ? e.message : String(e));
+        }
+      },
+    });
+  };
+
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Card title="New workspace" size="small">
+      <ConnectCard />
+      <Card title="New empty workspace" size="small">
         <Form<CreateValues>
           form={form}
           layout="inline"
@@ -121,6 +141,7 @@ export function WorkspacesPage() {
               render: (_, ws) => (
                 <Space>
                   {ws.id !== currentId && <Button onClick={() => select(ws.id)}>Open</Button>}
+                  {ws.key && <Button onClick={() => disconnect(ws)}>Disconnect key</Button>}
                   <Button danger icon={<DeleteOutlined />} aria-label={`Remove ${ws.name}`} onClick={() => remove(ws)}>
                     Remove
                   </Button>

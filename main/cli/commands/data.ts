@@ -1,0 +1,121 @@
+import type { Command } from 'commander';
+import fs from 'node:fs';
+import { formatMoney } from '../../../shared/money';
+import { SORTABLE } from '../../../shared/contract';
+import { CliExit, type CliContext } from '../context';
+import { table } from '../format';
+
+function readInput(ctx: CliContext, file: string): string {
+  try {
+    return fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (e) {
+    throw new CliExit(2, `Cannot read ${file === '-' ? 'stdin' : file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+export { readInput };
+
+export function registerDataCommands(program: Command, ctx: CliContext): void {
+  const { call, print } = ctx;
+
+  program
+    .command('fields')
+    .description('list every customer fact and custom attribute a segment rule can use, with type, unit and allowed values')
+    .action(async () => {
+      const workspaceId = await ctx.workspaceId();
+      const fields = await call('facts.catalog', { workspaceId });
+      print(fields, () =>
+        table(
+          fields.map((f) => ({
+            name: f.name,
+            type: f.type,
+            unit: f.unit ?? '',
+            source: f.source,
+            values: f.values?.length ? `${f.values.slice(0, 6).join(', ')}${f.values.length > 6 ? `, … (${f.values.length})` : ''}` : '',
+          })),
+          [
+            { key: 'name', label: 'FIELD' },
+            { key: 'type', label: 'TYPE' },
+            { key: 'unit', label: 'UNIT' },
+            { key: 'source', label: 'SOURCE' },
+            { key: 'values', label: 'VALUES' },
+          ],
+        ),
+      );
+    });
+
+  program
+    .command('customers')
+    .description('print customers with their facts')
+    .option('--limit <n>', 'rows', (v) => Number(v), 50)
+    .option('--offset <n>', 'skip rows', (v) => Number(v), 0)
+    .option('--search <text>', 'email, name or customer id')
+    .option('--sort <field>', `one of ${SORTABLE.join(', ')}`, 'amountAtRisk')
+    .option('--asc', 'ascending (default: descending)')
+    .action(async (opts: { limit: number; offset: number; search?: string; sort: string; asc?: boolean }) => {
+      if (!(SORTABLE as readonly string[]).includes(opts.sort)) throw new CliExit(2, `--sort must be one of ${SORTABLE.join(', ')}`);
+      const workspaceId = await ctx.workspaceId();
+      const ws = (await call('workspaces.list', {})).find((w) => w.id === workspaceId)!;
+      const r = await call('customers.list', {
+        workspaceId,
+        limit: opts.limit,
+        offset: opts.offset,
+        sort: opts.sort as (typeof SORTABLE)[number],
+        dir: opts.asc ? 'asc' : 'desc',
+        ...(opts.search ? { search: opts.search } : {}),
+      });
+      print(r, () =>
+        [
+          table(
+            r.rows.map((c) => ({
+              id: c.customerId,
+              email: c.email,
+              segment: c.segment?.name ?? 'Default',
+              plan: c.plan,
+              mrr: formatMoney(c.mrr, ws.currency),
+              risk: c.amountAtRisk ? formatMoney(c.amountAtRisk, ws.currency) : '',
+              fails: c.failures12m,
+              decline: c.lastDeclineCode ? `${c.lastDeclineCode}${c.lastDeclineHard ? ' (hard)' : ''}` : '',
+              tenure: c.tenureDays,
+            })),
+            [
+              { key: 'id', label: 'CUSTOMER' },
+              { key: 'email', label: 'EMAIL' },
+              { key: 'segment', label: 'SEGMENT' },
+              { key: 'plan', label: 'PLAN' },
+              { key: 'mrr', label: 'MRR', align: 'right' },
+              { key: 'risk', label: 'AT RISK', align: 'right' },
+              { key: 'fails', label: 'FAILS 12M', align: 'right' },
+              { key: 'decline', label: 'LAST DECLINE' },
+              { key: 'tenure', label: 'TENURE D', align: 'right' },
+            ],
+          ),
+          `${r.rows.length} of ${r.total.toLocaleString('en')} customers`,
+        ].join('\n'),
+      );
+    });
+
+  const attrs = program.command('attributes').description('custom attributes imported from CSV (usage, engagement, …)');
+  attrs
+    .command('import <file>')
+    .description('import a CSV (header row; first column or customer/id/email identifies the customer); "-" reads stdin')
+    .option('--match <by>', 'identify customers by id or email', 'id')
+    .option('--dry-run', 'only preview: report problems with line numbers, change nothing')
+    .action(async (file: string, opts: { match: string; dryRun?: boolean }) => {
+      if (opts.match !== 'id' && opts.match !== 'email') throw new CliExit(2, '--match must be id or email');
+      const workspaceId = await ctx.workspaceId();
+      const csv = readInput(ctx, file);
+      const match = opts.match as 'id' | 'email';
+      const preview = await call('attributes.previewCsv', { workspaceId, csv, match });
+      if (preview.errors.length > 0) {
+        print(preview, () => [`${preview.errors.length} problem(s); nothing was imported:`, ...preview.errors.slice(0, 50).map((e) => `  line ${e.line}: ${e.message}`)].join('\n'));
+        throw new CliExit(1, `The CSV has ${preview.errors.length} problem(s); nothing was imported`);
+      }
+      if (opts.dryRun) {
+        print(preview, () => `${preview.rows} rows, ${preview.matched} customers matched; columns: ${preview.columns.map((c) => `${c.key} (${c.type})`).join(', ')}. Nothing imported (--dry-run).`);
+        return;
+      }
+      const r = await call('attributes.importCsv', { workspaceId, csv, match });
+      print(r, () => `Imported ${r.imported} rows: ${r.columns.join(', ')}`);
+    });
+}

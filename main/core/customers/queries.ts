@@ -1,0 +1,216 @@
+import type { CustomerFacts, Input, Mode, Output } from '../../../shared/contract';
+import type { Sqlite } from '../db/sqlite';
+import { notFound } from '../errors';
+
+/** customer_facts row (+ winning segment columns) as SQLite returns it. */
+export interface FactsRow {
+  customer_id: string;
+  email: string | null;
+  name: string | null;
+  currency: string | null;
+  plan: string | null;
+  billing_interval: string | null;
+  subscription_status: string | null;
+  mrr: number;
+  tenure_days: number;
+  ltv: number;
+  failures_12m: number;
+  last_decline_code: string | null;
+  last_decline_hard: number | null;
+  card_expiry: string | null;
+  card_expires_in_days: number | null;
+  open_past_due_count: number;
+  amount_at_risk: number;
+  days_since_first_failure: number | null;
+  region: string | null;
+  industry: string | null;
+  account_manager: string | null;
+  tags: string;
+  attrs: string;
+  created: number;
+  seg_id?: string | null;
+  seg_name?: string | null;
+  seg_color?: string | null;
+}
+
+export function toFacts(r: FactsRow): CustomerFacts {
+  return {
+    customerId: r.customer_id,
+    email: r.email,
+    name: r.name,
+    currency: r.currency,
+    plan: r.plan,
+    billingInterval: r.billing_interval,
+    subscriptionStatus: r.subscription_status,
+    mrr: r.mrr,
+    tenureDays: r.tenure_days,
+    ltv: r.ltv,
+    failures12m: r.failures_12m,
+    lastDeclineCode: r.last_decline_code,
+    lastDeclineHard: r.last_decline_hard === null ? null : r.last_decline_hard === 1,
+    cardExpiry: r.card_expiry,
+    cardExpiresInDays: r.card_expires_in_days,
+    openPastDueCount: r.open_past_due_count,
+    amountAtRisk: r.amount_at_risk,
+    daysSinceFirstFailure: r.days_since_first_failure,
+    region: r.region,
+    industry: r.industry,
+    accountManager: r.account_manager,
+    tags: JSON.parse(r.tags) as string[],
+    attrs: JSON.parse(r.attrs) as CustomerFacts['attrs'],
+    created: r.created,
+    segment: r.seg_id ? { id: r.seg_id, name: r.seg_name ?? '', color: r.seg_color ?? '#868e96' } : null,
+  };
+}
+
+/** Sort keys of the contract → columns (a whitelist: nothing from the request reaches SQL as text). */
+const SORT_COLUMNS: Record<Input<'customers.list'>['sort'] & string, string> = {
+  mrr: 'f.mrr',
+  amountAtRisk: 'f.amount_at_risk',
+  tenureDays: 'f.tenure_days',
+  ltv: 'f.ltv',
+  failures12m: 'f.failures_12m',
+  email: 'f.email',
+  name: 'f.name',
+  created: 'f.created',
+  daysSinceFirstFailure: 'f.days_since_first_failure',
+};
+
+const FROM = `FROM customer_facts f
+  LEFT JOIN segment_winner w ON w.customer_id = f.customer_id
+  LEFT JOIN segments s ON s.id = w.segment_id`;
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function listCustomers(
+  db: Sqlite,
+  q: { search?: string | undefined; segmentId?: string | undefined; sort: keyof typeof SORT_COLUMNS; dir: 'asc' | 'desc'; offset: number; limit: number },
+): Output<'customers.list'> {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const search = q.search?.trim();
+  if (search) {
+    if (/^cus_[A-Za-z0-9]+$/.test(search)) {
+      where.push('f.customer_id = ?');
+      params.push(search);
+    } else {
+      const like = `%${escapeLike(search.toLowerCase())}%`;
+      where.push(`(lower(f.email) LIKE ? ESCAPE '\\' OR lower(f.name) LIKE ? ESCAPE '\\' OR f.customer_id = ?)`);
+      params.push(like, like, search);
+    }
+  }
+  if (q.segmentId) {
+    where.push('EXISTS (SELECT 1 FROM segment_members m WHERE m.segment_id = ? AND m.customer_id = f.customer_id)');
+    params.push(q.segmentId);
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = (db.prepare(`SELECT count(*) AS n FROM customer_facts f ${clause}`).get(...params) as { n: number }).n;
+  const column = SORT_COLUMNS[q.sort];
+  const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
+  const rows = db
+    .prepare(
+      `SELECT f.*, s.id AS seg_id, s.name AS seg_name, s.color AS seg_color ${FROM} ${clause}
+       ORDER BY ${column} ${dir} NULLS LAST, f.customer_id LIMIT ? OFFSET ?`,
+    )
+    .all(...params, q.limit, q.offset) as FactsRow[];
+  return { total, rows: rows.map(toFacts) };
+}
+
+export function getFacts(db: Sqlite, customerId: string): CustomerFacts {
+  const row = db.prepare(`SELECT f.*, s.id AS seg_id, s.name AS seg_name, s.color AS seg_color ${FROM} WHERE f.customer_id = ?`).get(customerId) as
+    | FactsRow
+    | undefined;
+  if (!row) throw notFound(`Customer "${customerId.slice(0, 60)}"`);
+  return toFacts(row);
+}
+
+/** Links into the Stripe dashboard for the workspace's mode. */
+export function dashboardUrl(mode: Mode, kind: string, id: string): string {
+  return `https://dashboard.stripe.com/${mode === 'test' ? 'test/' : ''}${kind}/${encodeURIComponent(id)}`;
+}
+
+export function customerDetail(
+  db: Sqlite,
+  customerId: string,
+  mode: Mode,
+  isHard: (code: string | null) => boolean | null,
+): Output<'customers.get'> {
+  const facts = getFacts(db, customerId);
+  const subs = db
+    .prepare(
+      `SELECT s.id, s.status, s.currency, s.created,
+              (SELECT p.name FROM subscription_items i JOIN prices pr ON pr.id = i.price_id JOIN products p ON p.id = pr.product_id
+                WHERE i.subscription_id = s.id LIMIT 1) AS plan
+         FROM subscriptions s WHERE s.customer_id = ? ORDER BY s.created DESC`,
+    )
+    .all(customerId) as { id: string; status: string; currency: string; created: number; plan: string | null }[];
+  const invoices = db
+    .prepare(
+      `SELECT id, status, amount_due, amount_remaining, currency, attempt_count, next_payment_attempt, created, hosted_invoice_url
+         FROM invoices WHERE customer_id = ? ORDER BY created DESC LIMIT 500`,
+    )
+    .all(customerId) as {
+    id: string;
+    status: string;
+    amount_due: number;
+    amount_remaining: number;
+    currency: string;
+    attempt_count: number;
+    next_payment_attempt: number | null;
+    created: number;
+    hosted_invoice_url: string | null;
+  }[];
+  const charges = db
+    .prepare(
+      `SELECT id, status, amount, amount_refunded, currency, failure_code, decline_code, created
+         FROM charges WHERE customer_id = ? ORDER BY created DESC LIMIT 500`,
+    )
+    .all(customerId) as {
+    id: string;
+    status: string;
+    amount: number;
+    amount_refunded: number;
+    currency: string;
+    failure_code: string | null;
+    decline_code: string | null;
+    created: number;
+  }[];
+  return {
+    facts,
+    stripeUrl: dashboardUrl(mode, 'customers', customerId),
+    subscriptions: subs.map((s) => ({
+      id: s.id,
+      status: s.status,
+      plan: s.plan,
+      // Per-subscription MRR is not stored; the customer's total is in facts.
+      mrr: subs.length === 1 ? facts.mrr : 0,
+      currency: s.currency,
+      created: s.created,
+      url: dashboardUrl(mode, 'subscriptions', s.id),
+    })),
+    invoices: invoices.map((i) => ({
+      id: i.id,
+      status: i.status,
+      amountDue: i.amount_due,
+      amountRemaining: i.amount_remaining,
+      currency: i.currency,
+      attemptCount: i.attempt_count,
+      nextPaymentAttempt: i.next_payment_attempt,
+      created: i.created,
+      hostedInvoiceUrl: i.hosted_invoice_url,
+      url: dashboardUrl(mode, 'invoices', i.id),
+    })),
+    charges: charges.map((c) => ({
+      id: c.id,
+      status: c.status,
+      amount: c.amount,
+      amountRefunded: c.amount_refunded,
+      currency: c.currency,
+      failureCode: c.failure_code,
+      declineCode: c.decline_code,
+      hard: c.status === 'failed' ? isHard(c.decline_code ?? c.failure_code) : null,
+      created: c.created,
+      url: dashboardUrl(mode, 'payments', c.id),
+    })),
+  };
+}

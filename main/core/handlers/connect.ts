@@ -1,0 +1,110 @@
+import { startStripeSim, randomTestKey } from '../../stripe-sim';
+import { badRequest, UserError } from '../errors';
+import { applyCsvImport, previewCsvImport } from '../facts/csv-import';
+import { checkKey } from '../stripe/connect';
+import { parseKey } from '../stripe/key';
+import type { HandlerContext, HandlerGroup } from './context';
+import type { SyncManager } from './sync';
+import { keySecretId } from './workspaces';
+
+const DEFAULT_API_BASE = 'https://api.stripe.com';
+
+/** "Acme", "Acme (2)", … — the first name not taken. */
+function freeName(ctx: HandlerContext, wanted: string): string {
+  const taken = new Set(ctx.registry.list().map((w) => w.name.toLowerCase()));
+  if (!taken.has(wanted.toLowerCase())) return wanted;
+  for (let i = 2; ; i++) if (!taken.has(`${wanted} (${i})`.toLowerCase())) return `${wanted} (${i})`;
+}
+
+export function connectHandlers(
+  ctx: HandlerContext,
+  sync: SyncManager,
+): HandlerGroup<'workspaces.connect' | 'workspaces.disconnect' | 'demo.create' | 'attributes.previewCsv' | 'attributes.importCsv'> {
+  const { ports, registry } = ctx;
+  const changed = (...ids: string[]) => ctx.events.emit('workspaces.changed', { ids });
+
+  return {
+    'workspaces.connect': async ({ key, apiBase, name, workspaceId }) => {
+      const parsed = parseKey(key);
+      const info = await checkKey({ key: parsed.key, apiBase: apiBase ?? DEFAULT_API_BASE, fetch: ports.fetch });
+      if (info.missing.length > 0) {
+        const names = info.missing.map((m) => `${m.label} (${m.permission})`);
+        throw new UserError(
+          'forbidden',
+          `This key lacks ${names.length} permission${names.length === 1 ? '' : 's'} Reclaim needs: ${names.join(', ')}. Edit the restricted key in the Stripe dashboard and try again.`,
+          info.missing.map((m) => ({ path: m.permission, message: m.label })),
+        );
+      }
+      const target =
+        (workspaceId ? registry.get(workspaceId) : undefined) ??
+        registry.list().find((w) => w.kind === 'stripe' && w.stripeAccountId === info.accountId && w.mode === parsed.mode);
+      if (target && target.stripeAccountId && target.stripeAccountId !== info.accountId) {
+        throw badRequest(`This key belongs to ${info.accountId}, but the workspace is connected to ${target.stripeAccountId}`);
+      }
+      const ws =
+        target ??
+        registry.create({
+          name: freeName(ctx, name ?? `${info.displayName ?? info.accountId}${parsed.mode === 'test' ? ' (test)' : ''}`),
+          mode: parsed.mode,
+          currency: info.defaultCurrency ?? 'usd',
+        });
+      await ports.secrets.set(keySecretId(ws.id), parsed.key);
+      const updated = registry.update(ws.id, {
+        stripe_account_id: info.accountId,
+        mode: parsed.mode,
+        key_prefix: parsed.prefix,
+        key_last4: parsed.last4,
+        api_base: apiBase ?? null,
+      });
+      ports.logger.info({ workspace: ws.id, account: info.accountId, mode: parsed.mode, key: parsed.masked }, 'stripe key connected');
+      changed(ws.id);
+      return { workspace: updated, warning: parsed.warning ?? info.warning ?? null };
+    },
+
+    'workspaces.disconnect': async ({ workspaceId }) => {
+      registry.get(workspaceId);
+      sync.cancel(workspaceId);
+      await ports.secrets.delete(keySecretId(workspaceId));
+      const ws = registry.update(workspaceId, { key_prefix: null, key_last4: null });
+      ports.logger.info({ workspace: workspaceId }, 'stripe key disconnected');
+      changed(workspaceId);
+      return ws;
+    },
+
+    'demo.create': async ({ customers, seed, name }) => {
+      // The demo runs the generator behind the local Stripe-compatible server
+      // and pulls it through the real sync path; the throwaway key is never stored.
+      const sim = await startStripeSim({ seed, customers, rateLimit: null });
+      const ws = registry.create({ name: freeName(ctx, name ?? 'Demo'), mode: 'test', currency: 'usd', kind: 'demo' });
+      changed(ws.id);
+      try {
+        const key = randomTestKey();
+        sim.addKey(key, 'all');
+        registry.update(ws.id, { stripe_account_id: sim.accountId });
+        // The local server has no rate limit; Stripe's own limits apply to real accounts only.
+        const { done } = await sync.start(ws.id, { key, apiBase: sim.url, ratePerSecond: 10_000 });
+        const outcome = await done!;
+        if (outcome.status !== 'completed') throw new UserError('internal', `The demo workspace could not be built: ${outcome.message}`);
+      } catch (e) {
+        registry.remove(ws.id);
+        changed(ws.id);
+        throw e;
+      } finally {
+        await sim.close();
+      }
+      changed(ws.id);
+      return registry.get(ws.id);
+    },
+
+    'attributes.previewCsv': async ({ workspaceId, csv, match }) => {
+      const p = previewCsvImport(ctx.db(workspaceId), csv, { match });
+      return { columns: p.columns, rows: p.rows, matched: p.matched, errors: p.errors };
+    },
+
+    'attributes.importCsv': async ({ workspaceId, csv, match }) => {
+      const db = ctx.db(workspaceId);
+      const r = applyCsvImport(db, csv, { match }, ctx.nowSec());
+      return { imported: r.imported, columns: r.columns };
+    },
+  };
+}

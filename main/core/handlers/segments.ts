@@ -1,0 +1,130 @@
+import type { Segment } from '../../../shared/contract';
+import type { Sqlite } from '../db/sqlite';
+import { badRequest, notFound } from '../errors';
+import { catalogFor } from '../facts/catalog';
+import { countMatching, matchingIds, sampleMatching } from '../segments/compile';
+import { RuleValidationError } from '../segments/rule';
+import * as service from '../segments/service';
+import type { HandlerContext, HandlerGroup } from './context';
+
+/** Segments with their figures from the stored membership, in priority order. */
+function withStats(db: Sqlite, includeArchived = false): { segments: Segment[]; overlap: number[][]; defaultWins: number; total: number } {
+  const st = service.stats(db);
+  const byId = new Map(st.segments.map((s) => [s.id, s]));
+  const segments = service.list(db, { includeArchived }).map((s) => {
+    const x = byId.get(s.id);
+    return {
+      id: s.id,
+      name: s.name,
+      description: s.description,
+      color: s.color,
+      rule: s.rule as unknown as Record<string, unknown>,
+      priority: s.priority,
+      isDefault: s.isDefault,
+      archived: s.archived,
+      stats: { members: x?.members ?? 0, mrr: x?.mrr ?? 0, openInvoices: x?.openInvoices ?? 0, amountAtRisk: x?.amountAtRisk ?? 0, wins: x?.wins ?? 0 },
+    };
+  });
+  return { segments, overlap: st.overlap, defaultWins: st.defaultWins, total: st.total };
+}
+
+/** Rule problems become a bad_request naming each rule path; other errors pass through. */
+function userErrors<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RuleValidationError) {
+      throw badRequest(`The rule was not saved: ${e.message}`, e.errors.map((x) => ({ path: x.path, message: x.message })));
+    }
+    throw e;
+  }
+}
+
+export function segmentHandlers(
+  ctx: HandlerContext,
+): HandlerGroup<
+  | 'segments.list'
+  | 'segments.create'
+  | 'segments.update'
+  | 'segments.duplicate'
+  | 'segments.archive'
+  | 'segments.remove'
+  | 'segments.reorder'
+  | 'segments.preview'
+  | 'segments.evaluate'
+  | 'segments.membership'
+  | 'segments.export'
+  | 'segments.import'
+> {
+  /** Recomputes membership after any change, then reports the changed segment with fresh figures. */
+  const changed = (workspaceId: string, db: Sqlite, id?: string): Segment => {
+    service.recomputeMembership(db, catalogFor(db), ctx.nowSec());
+    ctx.events.emit('segments.changed', { workspaceId });
+    if (!id) return undefined as never;
+    const seg = withStats(db, true).segments.find((s) => s.id === id);
+    if (!seg) throw notFound('The segment');
+    return seg;
+  };
+  return {
+    'segments.list': async ({ workspaceId, includeArchived }) => withStats(ctx.db(workspaceId), includeArchived),
+    'segments.create': async ({ workspaceId, ...input }) => {
+      const db = ctx.db(workspaceId);
+      const rec = userErrors(() => service.create(db, input, ctx.nowSec()));
+      return changed(workspaceId, db, rec.id);
+    },
+    'segments.update': async ({ workspaceId, id, ...patch }) => {
+      const db = ctx.db(workspaceId);
+      const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      const rec = userErrors(() => service.update(db, id, clean, ctx.nowSec()));
+      return changed(workspaceId, db, rec.id);
+    },
+    'segments.duplicate': async ({ workspaceId, id }) => {
+      const db = ctx.db(workspaceId);
+      return changed(workspaceId, db, service.duplicate(db, id, ctx.nowSec()).id);
+    },
+    'segments.archive': async ({ workspaceId, id, archived }) => {
+      const db = ctx.db(workspaceId);
+      return changed(workspaceId, db, service.archive(db, id, ctx.nowSec(), archived).id);
+    },
+    'segments.remove': async ({ workspaceId, id }) => {
+      const db = ctx.db(workspaceId);
+      const r = service.remove(db, id);
+      changed(workspaceId, db);
+      return r;
+    },
+    'segments.reorder': async ({ workspaceId, ids }) => {
+      const db = ctx.db(workspaceId);
+      userErrors(() => service.reorder(db, ids, ctx.nowSec()));
+      changed(workspaceId, db);
+      return withStats(db).segments;
+    },
+    'segments.preview': async ({ workspaceId, rule }) => {
+      const db = ctx.db(workspaceId);
+      const catalog = catalogFor(db);
+      const started = performance.now();
+      const now = ctx.nowSec();
+      const summary = userErrors(() => countMatching(db, rule, catalog, now));
+      const sample = sampleMatching(db, rule, catalog, now, 10).map((r) => ({ customerId: r.id, email: r.email, name: r.name, mrr: r.mrr, plan: r.plan }));
+      return { ...summary, sample, tookMs: performance.now() - started };
+    },
+    'segments.evaluate': async ({ workspaceId, rule, limit }) => {
+      const db = ctx.db(workspaceId);
+      const catalog = catalogFor(db);
+      const now = ctx.nowSec();
+      const summary = userErrors(() => countMatching(db, rule, catalog, now));
+      return { ...summary, ids: matchingIds(db, rule, catalog, now, limit) };
+    },
+    'segments.membership': async ({ workspaceId, customerId }) => {
+      const db = ctx.db(workspaceId);
+      const ws = ctx.registry.get(workspaceId);
+      return service.membershipFor(db, customerId, catalogFor(db), ctx.nowSec(), ws.currency);
+    },
+    'segments.export': async ({ workspaceId }) => ({ json: service.exportSegments(ctx.db(workspaceId)) }),
+    'segments.import': async ({ workspaceId, json }) => {
+      const db = ctx.db(workspaceId);
+      const imported = userErrors(() => service.importSegments(db, json, ctx.nowSec()));
+      changed(workspaceId, db);
+      return { imported: imported.length };
+    },
+  };
+}

@@ -1,0 +1,573 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Sqlite } from '../db/sqlite';
+import { badRequest, conflict, notFound } from '../errors';
+import { catalogFor, type Catalog } from '../facts/catalog';
+import { compileRule, execute, qb } from './compile';
+import { evaluateRule, type ExplainNode, type FactsRow } from './explain';
+import { validateRule, type RuleError, type RuleGroup } from './rule';
+import { sql } from 'kysely';
+
+/**
+ * Segments of one workspace database. All `now` arguments are unix SECONDS
+ * (stored *_ms columns are now * 1000). Membership tables are rebuilt by
+ * recomputeMembership; CRUD calls never touch them except to drop the rows of
+ * a removed/archived segment.
+ */
+
+export interface SegmentRecord {
+  id: string;
+  name: string;
+  description: string;
+  color: string;
+  /** The rule JSON as stored (react-querybuilder RuleGroupType). */
+  rule: RuleGroup;
+  ruleVersion: number;
+  priority: number;
+  isDefault: boolean;
+  archived: boolean;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+export interface SegmentInput {
+  name: string;
+  description?: string;
+  color?: string;
+  rule: unknown;
+}
+
+const NAME_MAX = 80;
+const DEFAULTS_META_KEY = 'segments.defaults_created';
+const EXPORT_FORMAT = 'reclaim.segments';
+
+const inputSchema = z.object({
+  name: z.string().trim().min(1, 'Name is required').max(NAME_MAX, `Name is at most ${NAME_MAX} characters`),
+  description: z.string().max(500).default(''),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Colour is a hex value such as #4c6ef5').default('#4c6ef5'),
+  rule: z.unknown(),
+});
+
+interface SegmentRow {
+  id: string; name: string; description: string; color: string; rule: string; rule_version: number;
+  priority: number; is_default: number; archived: number; created_at_ms: number; updated_at_ms: number;
+}
+
+function assertSeconds(now: number): void {
+  if (!Number.isFinite(now) || now > 1e11) throw new Error(`now must be unix seconds, got ${now}`);
+}
+
+function toRecord(r: SegmentRow): SegmentRecord {
+  return {
+    id: r.id, name: r.name, description: r.description, color: r.color, rule: JSON.parse(r.rule) as RuleGroup,
+    ruleVersion: r.rule_version, priority: r.priority, isDefault: r.is_default === 1, archived: r.archived === 1,
+    createdAtMs: r.created_at_ms, updatedAtMs: r.updated_at_ms,
+  };
+}
+
+function ruleIssues(errors: RuleError[], prefix = 'rule'): { path: string; message: string }[] {
+  return errors.map((e) => ({ path: e.path ? `${prefix}.${e.path}` : prefix, message: e.message }));
+}
+
+function checkRule(rule: unknown, catalog: Catalog): void {
+  const r = validateRule(rule, catalog);
+  if (!r.ok) throw badRequest(`The rule is not valid: ${r.errors[0]!.message}`, ruleIssues(r.errors));
+}
+
+function parseInput(input: unknown) {
+  const p = inputSchema.safeParse(input);
+  if (!p.success) {
+    const issues = p.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw badRequest(issues[0]?.message ?? 'invalid segment', issues);
+  }
+  return p.data;
+}
+
+function workspaceCurrency(db: Sqlite): string {
+  const row = db.prepare(`SELECT value FROM meta WHERE key = 'currency'`).get() as { value: string } | undefined;
+  return (row?.value ?? 'usd').toLowerCase();
+}
+
+function minorExponent(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+function fmtMajor(major: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase(), maximumFractionDigits: 0 }).format(major);
+  } catch {
+    return `${major} ${currency.toUpperCase()}`;
+  }
+}
+
+// ---------- defaults ----------
+
+/** The six default segments, thresholds in minor units of `currency` (editable after creation). */
+export function defaultSegments(currency: string): Required<SegmentInput>[] {
+  const unit = 10 ** minorExponent(currency);
+  const enterprise = 999 * unit;
+  const growth = 100 * unit;
+  const money = (major: number) => fmtMajor(major, currency);
+  return [
+    {
+      name: 'Enterprise',
+      description: `MRR of ${money(999)} or more.`,
+      color: '#7048e8',
+      rule: { combinator: 'and', rules: [{ field: 'mrr', operator: '>=', value: enterprise }] },
+    },
+    {
+      name: 'Growth',
+      description: `MRR from ${money(100)} up to ${money(999)}.`,
+      color: '#1c7ed6',
+      rule: { combinator: 'and', rules: [{ field: 'mrr', operator: 'between', value: [growth, enterprise - 1] }] },
+    },
+    {
+      name: 'Starter',
+      description: `Paying, with MRR below ${money(100)}.`,
+      color: '#37b24d',
+      rule: {
+        combinator: 'and',
+        rules: [
+          { field: 'mrr', operator: '>', value: 0 },
+          { field: 'mrr', operator: '<', value: growth },
+        ],
+      },
+    },
+    {
+      name: 'New Customer',
+      description: 'Customer for less than 90 days.',
+      color: '#f59f00',
+      rule: { combinator: 'and', rules: [{ field: 'tenure_days', operator: '<', value: 90 }] },
+    },
+    {
+      name: 'Loyal Customer',
+      description: 'Customer for more than a year.',
+      color: '#0ca678',
+      rule: { combinator: 'and', rules: [{ field: 'tenure_days', operator: '>', value: 365 }] },
+    },
+    {
+      name: 'At-Risk',
+      description: 'Two or more failed payments in the last 12 months.',
+      color: '#e03131',
+      rule: { combinator: 'and', rules: [{ field: 'failures_12m', operator: '>=', value: 2 }] },
+    },
+  ];
+}
+
+/**
+ * Creates the default segments the first time it runs on a workspace (a meta
+ * flag remembers it, so deleted defaults are not recreated). Returns how many
+ * were created.
+ */
+export function ensureDefaults(db: Sqlite, now: number): number {
+  assertSeconds(now);
+  return db.transaction(() => {
+    if (db.prepare(`SELECT 1 FROM meta WHERE key = ?`).get(DEFAULTS_META_KEY)) return 0;
+    const defs = defaultSegments(workspaceCurrency(db));
+    for (const d of defs) insertSegment(db, { ...d, name: uniqueName(db, d.name) }, now, true);
+    db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?)`).run(DEFAULTS_META_KEY, String(now));
+    return defs.length;
+  })();
+}
+
+// ---------- CRUD ----------
+
+function nameTaken(db: Sqlite, name: string, exceptId?: string): boolean {
+  return !!db
+    .prepare(`SELECT 1 FROM segments WHERE archived = 0 AND lower(name) = lower(?) AND id <> ?`)
+    .get(name, exceptId ?? '');
+}
+
+/** `name`, or `name (2)`, `name (3)`… — the first not used by a live segment. */
+function uniqueName(db: Sqlite, name: string, taken: Set<string> = new Set()): string {
+  const base = name.trim().slice(0, NAME_MAX) || 'Segment';
+  const free = (n: string) => !taken.has(n.toLowerCase()) && !nameTaken(db, n);
+  if (free(base)) return base;
+  for (let i = 2; ; i++) {
+    const suffix = ` (${i})`;
+    const candidate = base.slice(0, NAME_MAX - suffix.length) + suffix;
+    if (free(candidate)) return candidate;
+  }
+}
+
+function nextPriority(db: Sqlite): number {
+  const row = db.prepare(`SELECT coalesce(max(priority), 0) AS p FROM segments WHERE archived = 0`).get() as { p: number };
+  return row.p + 1;
+}
+
+function insertSegment(
+  db: Sqlite,
+  s: { name: string; description: string; color: string; rule: unknown },
+  now: number,
+  isDefault = false,
+): SegmentRecord {
+  const id = `seg_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  db.prepare(
+    `INSERT INTO segments (id, name, description, color, rule, rule_version, priority, is_default, archived, created_at_ms, updated_at_ms)
+     VALUES (?, ?, ?, ?, ?, 1, ?, ?, 0, ?, ?)`,
+  ).run(id, s.name, s.description, s.color, JSON.stringify(s.rule), nextPriority(db), isDefault ? 1 : 0, now * 1000, now * 1000);
+  return get(db, id)!;
+}
+
+/** Renumbers live segments 1..n keeping their order. */
+function renumber(db: Sqlite): void {
+  const ids = db.prepare(`SELECT id FROM segments WHERE archived = 0 ORDER BY priority, created_at_ms, id`).pluck().all() as string[];
+  const upd = db.prepare(`UPDATE segments SET priority = ? WHERE id = ?`);
+  ids.forEach((id, i) => upd.run(i + 1, id));
+}
+
+export function get(db: Sqlite, id: string): SegmentRecord | null {
+  const row = db.prepare(`SELECT * FROM segments WHERE id = ?`).get(id) as SegmentRow | undefined;
+  return row ? toRecord(row) : null;
+}
+
+function mustGet(db: Sqlite, id: string): SegmentRecord {
+  const s = get(db, id);
+  if (!s) throw notFound('The segment');
+  return s;
+}
+
+/** Live segments by priority, then (with includeArchived) archived ones by name. */
+export function list(db: Sqlite, opts: { includeArchived?: boolean } = {}): SegmentRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM segments ${opts.includeArchived ? '' : 'WHERE archived = 0'} ORDER BY archived, CASE WHEN archived = 0 THEN priority END, name`,
+    )
+    .all() as SegmentRow[];
+  return rows.map(toRecord);
+}
+
+export function create(db: Sqlite, input: SegmentInput, now: number, catalog: Catalog = catalogFor(db)): SegmentRecord {
+  assertSeconds(now);
+  const data = parseInput(input);
+  checkRule(data.rule, catalog);
+  return db.transaction(() => {
+    if (nameTaken(db, data.name)) throw conflict(`A segment named "${data.name}" already exists`);
+    return insertSegment(db, data, now);
+  })();
+}
+
+/** Validates everything first; a refused update changes nothing. */
+export function update(
+  db: Sqlite,
+  id: string,
+  patch: Partial<SegmentInput>,
+  now: number,
+  catalog: Catalog = catalogFor(db),
+): SegmentRecord {
+  assertSeconds(now);
+  const current = mustGet(db, id);
+  const data = parseInput({
+    name: patch.name ?? current.name,
+    description: patch.description ?? current.description,
+    color: patch.color ?? current.color,
+    rule: patch.rule ?? current.rule,
+  });
+  const ruleChanged = patch.rule !== undefined && JSON.stringify(patch.rule) !== JSON.stringify(current.rule);
+  if (patch.rule !== undefined) checkRule(patch.rule, catalog);
+  return db.transaction(() => {
+    if (!current.archived && nameTaken(db, data.name, id)) throw conflict(`A segment named "${data.name}" already exists`);
+    db.prepare(
+      `UPDATE segments SET name = ?, description = ?, color = ?, rule = ?, rule_version = rule_version + ?, updated_at_ms = ? WHERE id = ?`,
+    ).run(data.name, data.description, data.color, JSON.stringify(data.rule), ruleChanged ? 1 : 0, now * 1000, id);
+    return mustGet(db, id);
+  })();
+}
+
+export function duplicate(db: Sqlite, id: string, now: number): SegmentRecord {
+  assertSeconds(now);
+  const src = mustGet(db, id);
+  return db.transaction(() =>
+    insertSegment(db, { name: uniqueName(db, `${src.name} (copy)`), description: src.description, color: src.color, rule: src.rule }, now),
+  )();
+}
+
+/** Archives (or restores) a segment. Archived segments have no members and no priority among live ones. */
+export function archive(db: Sqlite, id: string, now: number, archived = true): SegmentRecord {
+  assertSeconds(now);
+  const s = mustGet(db, id);
+  if (s.archived === archived) return s;
+  return db.transaction(() => {
+    if (archived) {
+      db.prepare(`UPDATE segments SET archived = 1, updated_at_ms = ? WHERE id = ?`).run(now * 1000, id);
+      db.prepare(`DELETE FROM segment_members WHERE segment_id = ?`).run(id);
+      db.prepare(`UPDATE segment_winner SET segment_id = NULL WHERE segment_id = ?`).run(id);
+    } else {
+      if (nameTaken(db, s.name, id)) throw conflict(`A segment named "${s.name}" already exists; rename it before restoring this one`);
+      db.prepare(`UPDATE segments SET archived = 0, priority = ?, updated_at_ms = ? WHERE id = ?`).run(nextPriority(db), now * 1000, id);
+    }
+    renumber(db);
+    return mustGet(db, id);
+  })();
+}
+
+export function remove(db: Sqlite, id: string): { removed: true; id: string } {
+  mustGet(db, id);
+  db.transaction(() => {
+    db.prepare(`DELETE FROM segment_members WHERE segment_id = ?`).run(id);
+    db.prepare(`UPDATE segment_winner SET segment_id = NULL WHERE segment_id = ?`).run(id);
+    db.prepare(`DELETE FROM segments WHERE id = ?`).run(id);
+    renumber(db);
+  })();
+  return { removed: true, id };
+}
+
+/** Sets priorities 1..n in the given order; ids must be exactly the live segments. */
+export function reorder(db: Sqlite, orderedIds: string[], now?: number): SegmentRecord[] {
+  if (now !== undefined) assertSeconds(now);
+  return db.transaction(() => {
+    const live = db.prepare(`SELECT id FROM segments WHERE archived = 0`).pluck().all() as string[];
+    const given = new Set(orderedIds);
+    if (given.size !== orderedIds.length) throw badRequest('The order lists a segment twice');
+    if (orderedIds.length !== live.length || !live.every((id) => given.has(id))) {
+      throw badRequest('The order must list every live segment exactly once');
+    }
+    const upd = db.prepare(`UPDATE segments SET priority = ?${now !== undefined ? ', updated_at_ms = ?' : ''} WHERE id = ?`);
+    orderedIds.forEach((id, i) => (now !== undefined ? upd.run(i + 1, now * 1000, id) : upd.run(i + 1, id)));
+    return list(db);
+  })();
+}
+
+// ---------- membership ----------
+
+export interface RecomputeResult {
+  customers: number;
+  segments: { id: string; name: string; members: number }[];
+  /** Segments whose stored rule no longer validates (e.g. a custom attribute was removed): no members. */
+  skipped: { id: string; name: string; errors: RuleError[] }[];
+  defaultWins: number;
+}
+
+/**
+ * Rebuilds segment_members and segment_winner in one transaction: one
+ * INSERT…SELECT per live segment, then winners in priority order (the first,
+ * i.e. lowest priority number, matching segment wins; none = Default strategy).
+ */
+export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number): RecomputeResult {
+  assertSeconds(now);
+  const segments = list(db);
+  return db.transaction(() => {
+    db.prepare(`DELETE FROM segment_members`).run();
+    db.prepare(`DELETE FROM segment_winner`).run();
+    const result: RecomputeResult = { customers: 0, segments: [], skipped: [], defaultWins: 0 };
+    const winner = db.prepare(
+      `INSERT OR IGNORE INTO segment_winner (customer_id, segment_id) SELECT customer_id, segment_id FROM segment_members WHERE segment_id = ?`,
+    );
+    for (const s of segments) {
+      const v = validateRule(s.rule, catalog);
+      if (!v.ok) {
+        result.skipped.push({ id: s.id, name: s.name, errors: v.errors });
+        continue;
+      }
+      const { where } = compileRule(v.rule, catalog, { now });
+      const members = execute(
+        db,
+        qb
+          .insertInto('segment_members')
+          .columns(['segment_id', 'customer_id'])
+          .expression(qb.selectFrom('customer_facts as f').select([sql.val(s.id).as('segment_id'), 'f.customer_id']).where(where)),
+      );
+      winner.run(s.id);
+      result.segments.push({ id: s.id, name: s.name, members });
+    }
+    result.defaultWins = db
+      .prepare(`INSERT OR IGNORE INTO segment_winner (customer_id, segment_id) SELECT customer_id, NULL FROM customer_facts`)
+      .run().changes;
+    result.customers = (db.prepare(`SELECT count(*) FROM customer_facts`).pluck().get() as number) ?? 0;
+    return result;
+  })();
+}
+
+export interface MembershipExplanation {
+  customerId: string;
+  segments: { id: string; name: string; color: string; priority: number; matched: boolean; explanation: ExplainNode }[];
+  winner: { id: string; name: string; priority: number } | null;
+  why: string;
+}
+
+/** Evaluates every live segment for one customer now, with explanations and the winner. */
+export function membershipFor(db: Sqlite, customerId: string, catalog: Catalog, now: number, currency: string): MembershipExplanation {
+  assertSeconds(now);
+  const row = db.prepare(`SELECT * FROM customer_facts WHERE customer_id = ?`).get(customerId) as FactsRow | undefined;
+  if (!row) throw notFound('The customer');
+  const out: MembershipExplanation['segments'] = [];
+  for (const s of list(db)) {
+    const v = validateRule(s.rule, catalog);
+    if (!v.ok) {
+      out.push({
+        id: s.id, name: s.name, color: s.color, priority: s.priority, matched: false,
+        explanation: { path: 'rule', kind: 'group', matched: false, description: `Rule is no longer valid: ${v.errors[0]!.message}` },
+      });
+      continue;
+    }
+    const { matched, tree } = evaluateRule(v.rule, row, catalog, now, { currency });
+    out.push({ id: s.id, name: s.name, color: s.color, priority: s.priority, matched, explanation: tree });
+  }
+  const matched = out.filter((s) => s.matched);
+  const w = matched[0];
+  let why: string;
+  if (!w) why = `Matches no segment, so the Default strategy applies.`;
+  else {
+    why = `Wins "${w.name}" because it is the matching segment with the highest priority (#${w.priority})`;
+    const others = matched.slice(1);
+    why += others.length
+      ? `; it also matches ${others.map((o) => `"${o.name}" (#${o.priority})`).join(', ')}, which rank lower.`
+      : '; no other segment matches.';
+  }
+  return { customerId, segments: out, winner: w ? { id: w.id, name: w.name, priority: w.priority } : null, why };
+}
+
+/** Copies the current winners into membership_snapshots; returns the snapshot id. */
+export function snapshotMembership(db: Sqlite, reason: string, now: number): string {
+  assertSeconds(now);
+  const id = `snap_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  db.prepare(
+    `INSERT INTO membership_snapshots (snapshot_id, taken_at_ms, reason, customer_id, segment_id)
+     SELECT ?, ?, ?, customer_id, segment_id FROM segment_winner`,
+  ).run(id, now * 1000, reason);
+  return id;
+}
+
+export interface SegmentStats {
+  id: string;
+  name: string;
+  color: string;
+  priority: number;
+  members: number;
+  mrr: number;
+  openInvoices: number;
+  amountAtRisk: number;
+  wins: number;
+}
+
+export interface StatsResult {
+  segments: SegmentStats[];
+  /** overlap[i][j] = customers in both segments[i] and segments[j] (diagonal = members). */
+  overlap: number[][];
+  defaultWins: number;
+  total: number;
+}
+
+/** Per-segment figures from the stored membership (as of the last recompute). */
+export function stats(db: Sqlite): StatsResult {
+  const segs = list(db);
+  const agg = new Map(
+    (
+      db
+        .prepare(
+          `SELECT m.segment_id AS id, count(*) AS members, coalesce(sum(f.mrr), 0) AS mrr,
+                  coalesce(sum(f.open_past_due_count), 0) AS openInvoices, coalesce(sum(f.amount_at_risk), 0) AS amountAtRisk
+           FROM segment_members m JOIN customer_facts f ON f.customer_id = m.customer_id GROUP BY m.segment_id`,
+        )
+        .all() as { id: string; members: number; mrr: number; openInvoices: number; amountAtRisk: number }[]
+    ).map((r) => [r.id, r]),
+  );
+  const wins = new Map<string | null, number>(
+    (db.prepare(`SELECT segment_id AS id, count(*) AS n FROM segment_winner GROUP BY segment_id`).all() as { id: string | null; n: number }[]).map(
+      (r) => [r.id, r.n],
+    ),
+  );
+  const index = new Map(segs.map((s, i) => [s.id, i]));
+  const overlap = segs.map(() => segs.map(() => 0));
+  const pairs = db
+    .prepare(
+      `SELECT a.segment_id AS a, b.segment_id AS b, count(*) AS n FROM segment_members a
+       JOIN segment_members b ON b.customer_id = a.customer_id GROUP BY a.segment_id, b.segment_id`,
+    )
+    .all() as { a: string; b: string; n: number }[];
+  for (const p of pairs) {
+    const i = index.get(p.a);
+    const j = index.get(p.b);
+    if (i !== undefined && j !== undefined) overlap[i]![j] = p.n;
+  }
+  return {
+    segments: segs.map((s) => {
+      const a = agg.get(s.id);
+      return {
+        id: s.id, name: s.name, color: s.color, priority: s.priority,
+        members: a?.members ?? 0, mrr: a?.mrr ?? 0, openInvoices: a?.openInvoices ?? 0, amountAtRisk: a?.amountAtRisk ?? 0,
+        wins: wins.get(s.id) ?? 0,
+      };
+    }),
+    overlap,
+    defaultWins: wins.get(null) ?? 0,
+    total: db.prepare(`SELECT count(*) FROM customer_facts`).pluck().get() as number,
+  };
+}
+
+// ---------- import / export ----------
+
+const exportSchema = z.object({
+  format: z.literal(EXPORT_FORMAT),
+  version: z.literal(1),
+  segments: z
+    .array(
+      z.object({
+        name: z.string(),
+        description: z.string().optional(),
+        color: z.string().optional(),
+        rule: z.unknown(),
+      }),
+    )
+    .max(500),
+});
+
+/** Live segments in priority order as JSON text (ids left out). */
+export function exportSegments(db: Sqlite): string {
+  return JSON.stringify(
+    {
+      format: EXPORT_FORMAT,
+      version: 1,
+      segments: list(db).map((s) => ({ name: s.name, description: s.description, color: s.color, rule: s.rule })),
+    },
+    null,
+    2,
+  );
+}
+
+/**
+ * Imports segments (all or nothing): every rule is validated against the
+ * catalog, ids are new, names that clash get " (2)"…, and the imported
+ * segments are appended after the existing ones in the file's order.
+ */
+export function importSegments(db: Sqlite, json: string | unknown, now: number, catalog: Catalog = catalogFor(db)): SegmentRecord[] {
+  assertSeconds(now);
+  let data: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      data = JSON.parse(json);
+    } catch {
+      throw badRequest('The file is not JSON');
+    }
+  }
+  const parsed = exportSchema.safeParse(data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw badRequest(`This is not a Reclaim segments file (${issues[0]?.message ?? 'invalid'})`, issues);
+  }
+  const issues: { path: string; message: string }[] = [];
+  const inputs = parsed.data.segments.map((s, i) => {
+    const p = inputSchema.safeParse(s);
+    if (!p.success) {
+      for (const e of p.error.issues) issues.push({ path: `segments[${i}].${e.path.join('.')}`, message: e.message });
+      return null;
+    }
+    const v = validateRule(p.data.rule, catalog);
+    if (!v.ok) issues.push(...ruleIssues(v.errors, `segments[${i}].rule`));
+    return p.data;
+  });
+  if (issues.length) throw badRequest(`The file has invalid segments: ${issues[0]!.message}`, issues);
+  return db.transaction(() => {
+    const taken = new Set<string>();
+    return inputs.map((s) => {
+      const name = uniqueName(db, s!.name, taken);
+      taken.add(name.toLowerCase());
+      return insertSegment(db, { ...s!, name }, now);
+    });
+  })();
+}
+

@@ -1,0 +1,250 @@
+/**
+ * A believable SaaS business, deterministic by seed: products and prices in
+ * several currencies, customers with tenures from days to years, trials,
+ * coupons, metadata, cards (some expiring), invoices with a realistic failure
+ * mix and decline codes (soft and hard), refunds, and 30 days of events.
+ */
+export type Obj = Record<string, unknown> & { id: string; object: string; created: number };
+
+export interface SimData {
+  account: { id: string; name: string; currency: string };
+  products: Obj[];
+  prices: Obj[];
+  coupons: Obj[];
+  customers: Obj[];
+  subscriptions: Obj[];
+  invoices: Obj[];
+  payment_intents: Obj[];
+  charges: Obj[];
+  payment_methods: Obj[];
+  refunds: Obj[];
+  events: Obj[];
+}
+
+export const DAY = 86_400;
+export const SOFT_DECLINES = ['insufficient_funds', 'generic_decline', 'do_not_honor', 'try_again_later', 'processing_error'];
+export const HARD_DECLINES = ['lost_card', 'stolen_card', 'pickup_card', 'incorrect_number', 'expired_card', 'fraudulent'];
+
+export function prng(seed: number) {
+  let a = seed >>> 0 || 1;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
+    chance: (p: number) => next() < p,
+    id: (prefix: string, n = 14) => {
+      const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+      let s = prefix;
+      for (let i = 0; i < n; i++) s += abc[Math.floor(next() * abc.length)];
+      return s;
+    },
+  };
+}
+export type Rng = ReturnType<typeof prng>;
+
+const PLANS = [
+  { key: 'starter', name: 'Starter', usd: 2900, weight: 0.6 },
+  { key: 'growth', name: 'Growth', usd: 19900, weight: 0.28 },
+  { key: 'enterprise', name: 'Enterprise', usd: 99900, weight: 0.12 },
+] as const;
+const FX: Record<string, number> = { usd: 1, eur: 0.92, gbp: 0.79 };
+const FIRST = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hugo', 'Iris', 'Jonas', 'Keiko', 'Liam', 'Maya', 'Nils', 'Omar', 'Priya'];
+const LAST = ['Lovelace', 'Okafor', 'Martin', 'Shah', 'Rossi', 'Haddad', 'Hopper', 'Meyer', 'Tanaka', 'Novak', 'Silva', 'Kim', 'Berg', 'Costa'];
+const COMPANY = ['Labs', 'Works', 'Cloud', 'Analytics', 'Health', 'Media', 'Retail', 'Logistics', 'Studio', 'Systems'];
+const INDUSTRIES = ['saas', 'ecommerce', 'fintech', 'health', 'education', 'media', 'logistics'];
+const REGIONS = ['na', 'emea', 'apac', 'latam'];
+const MANAGERS = ['alice.wong@reclaim-demo.test', 'bruno.diaz@reclaim-demo.test', 'chen.li@reclaim-demo.test'];
+const TAGS = ['beta', 'priority', 'partner', 'nonprofit', 'usage-heavy'];
+
+export function priceId(plan: string, interval: 'month' | 'year', currency: string): string {
+  return `price_${plan}_${interval}_${currency}`;
+}
+
+export function generateBusiness(opts: { seed: number; customers: number; now: number }): SimData {
+  const r = prng(opts.seed);
+  const { now } = opts;
+  const account = { id: `acct_${prng(opts.seed * 7919).id('', 16)}`, name: 'Northwind Software (demo)', currency: 'usd' };
+  const data: SimData = { account, products: [], prices: [], coupons: [], customers: [], subscriptions: [], invoices: [], payment_intents: [], charges: [], payment_methods: [], refunds: [], events: [] };
+  const epoch = now - 6 * 365 * DAY;
+
+  for (const p of PLANS) {
+    data.products.push({ id: `prod_${p.key}`, object: 'product', active: true, name: p.name, description: `${p.name} plan`, created: epoch, updated: epoch, livemode: false, metadata: {}, type: 'service', default_price: priceId(p.key, 'month', 'usd') });
+    for (const cur of ['usd', 'eur', 'gbp']) {
+      for (const interval of ['month', 'year'] as const) {
+        const monthly = Math.round((p.usd * FX[cur]!) / 100) * 100;
+        const unit = interval === 'month' ? monthly : monthly * 10;
+        data.prices.push({
+          id: priceId(p.key, interval, cur), object: 'price', active: true, billing_scheme: 'per_unit', created: epoch, currency: cur, livemode: false,
+          lookup_key: null, metadata: {}, nickname: `${p.name} ${interval}ly`, product: `prod_${p.key}`,
+          recurring: { interval, interval_count: 1, usage_type: 'licensed', aggregate_usage: null, trial_period_days: null },
+          tax_behavior: 'unspecified', type: 'recurring', unit_amount: unit, unit_amount_decimal: String(unit),
+        });
+      }
+    }
+  }
+  const coupon = (id: string, extra: Record<string, unknown>) =>
+    data.coupons.push({ id, object: 'coupon', amount_off: null, currency: null, duration: 'forever', duration_in_months: null, created: epoch, livemode: false, max_redemptions: null, metadata: {}, name: id, percent_off: null, redeem_by: null, times_redeemed: 0, valid: true, ...extra });
+  coupon('LOYAL20', { percent_off: 20, name: '20% loyalty discount' });
+  coupon('WELCOME50', { percent_off: 50, duration: 'repeating', duration_in_months: 3, name: '50% for 3 months' });
+  coupon('USD50OFF', { amount_off: 5000, currency: 'usd', name: '$50 off' });
+
+  let evtSeq = 0;
+  const event = (type: string, obj: Obj, created: number) => {
+    if (created < now - 30 * DAY || created > now) return;
+    evtSeq++;
+    data.events.push({ id: `evt_${String(created).padStart(10, '0')}${String(evtSeq).padStart(7, '0')}`, object: 'event', api_version: '2025-01-27.acacia', created, data: { object: structuredClone(obj) }, livemode: false, pending_webhooks: 0, request: { id: null, idempotency_key: null }, type });
+  };
+
+  for (let i = 0; i < opts.customers; i++) {
+    const tenureDays = r.chance(0.15) ? r.int(0, 89) : Math.floor(r.next() ** 1.6 * 5 * 365);
+    const created = now - tenureDays * DAY - r.int(0, DAY - 1);
+    const first = r.pick(FIRST);
+    const last = r.pick(LAST);
+    const company = `${last} ${r.pick(COMPANY)}`;
+    const currency = r.chance(0.8) ? 'usd' : r.chance(0.6) ? 'eur' : 'gbp';
+    const roll = r.next();
+    const plan = roll < PLANS[0].weight ? PLANS[0] : roll < PLANS[0].weight + PLANS[1].weight ? PLANS[1] : PLANS[2];
+    const interval: 'month' | 'year' = r.chance(0.18) ? 'year' : 'month';
+    const quantity = plan.key === 'enterprise' ? r.int(1, 12) : 1;
+    const cusId = r.id('cus_');
+    const pmId = r.id('pm_', 24);
+    const expYear = r.chance(0.1) ? 2026 : r.int(2026, 2031);
+    const expMonth = r.int(1, 12);
+    const tags = TAGS.filter(() => r.chance(0.12));
+    const metadata: Record<string, string> = { industry: r.pick(INDUSTRIES), region: r.pick(REGIONS), company_size: String(r.int(5, 5000)) };
+    if (plan.key === 'enterprise') metadata.account_manager = r.pick(MANAGERS);
+    if (tags.length) metadata.tags = tags.join(',');
+    const customer: Obj = {
+      id: cusId, object: 'customer', address: null, balance: 0, created, currency, default_source: null, delinquent: false, description: company, discount: null,
+      email: `${first.toLowerCase()}.${last.toLowerCase()}${i}@${last.toLowerCase()}-${i}.example`, invoice_prefix: cusId.slice(4, 12).toUpperCase(),
+      invoice_settings: { custom_fields: null, default_payment_method: pmId, footer: null, rendering_options: null }, livemode: false, metadata, name: `${first} ${last}`,
+      phone: null, preferred_locales: [], shipping: null, tax_exempt: 'none', test_clock: null,
+    };
+    data.customers.push(customer);
+    event('customer.created', customer, created);
+    data.payment_methods.push({
+      id: pmId, object: 'payment_method', billing_details: { address: null, email: customer.email, name: customer.name, phone: null }, created, customer: cusId, livemode: false, metadata: {}, type: 'card',
+      card: { brand: r.pick(['visa', 'mastercard', 'amex']), checks: null, country: 'US', exp_month: expMonth, exp_year: expYear, fingerprint: r.id('', 16), funding: 'credit', last4: String(r.int(1000, 9999)), networks: null, three_d_secure_usage: null, wallet: null },
+    });
+
+    // Subscription lifecycle
+    const trialing = tenureDays < 14 && r.chance(0.6);
+    const canceled = !trialing && tenureDays > 60 && r.chance(0.08);
+    const pastDue = !trialing && !canceled && r.chance(0.11);
+    const couponId = r.chance(0.1) ? r.pick(['LOYAL20', 'WELCOME50', 'USD50OFF']) : null;
+    const cpn = couponId ? data.coupons.find((c) => c.id === couponId)! : null;
+    const usableCoupon = cpn && !(cpn.amount_off && currency !== 'usd') ? cpn : null;
+    const subId = r.id('sub_');
+    const price = data.prices.find((p) => p.id === priceId(plan.key, interval, currency))!;
+    const period = interval === 'month' ? 30 * DAY : 365 * DAY;
+    const endedAt = canceled ? now - r.int(1, Math.min(60, tenureDays)) * DAY : null;
+    const trialEnd = trialing ? created + 14 * DAY : null;
+    const discount = usableCoupon
+      ? { id: r.id('di_'), object: 'discount', coupon: usableCoupon, customer: cusId, start: created, end: usableCoupon.duration === 'repeating' ? created + 90 * DAY : null, subscription: subId, invoice: null, invoice_item: null, promotion_code: null, checkout_session: null }
+      : null;
+    const periods: number[] = [];
+    if (!trialing) for (let t = created; t <= (endedAt ?? now); t += period) periods.push(t);
+    const billed = periods.slice(-12);
+    const currentStart = billed[billed.length - 1] ?? created;
+    const status = trialing ? 'trialing' : canceled ? 'canceled' : pastDue ? 'past_due' : 'active';
+    const sub: Obj = {
+      id: subId, object: 'subscription', application: null, billing_cycle_anchor: created, cancel_at: null, cancel_at_period_end: false, canceled_at: endedAt, collection_method: 'charge_automatically',
+      created, currency, current_period_end: currentStart + period, current_period_start: currentStart, customer: cusId, days_until_due: null, default_payment_method: pmId,
+      discount, discounts: discount ? [discount.id] : [], ended_at: endedAt, livemode: false, metadata: {},
+      items: { object: 'list', data: [{ id: r.id('si_'), object: 'subscription_item', created, metadata: {}, price, quantity, subscription: subId }], has_more: false, url: `/v1/subscription_items?subscription=${subId}` },
+      latest_invoice: null, start_date: created, status, trial_end: trialEnd, trial_start: trialing ? created : null,
+    };
+    data.subscriptions.push(sub);
+    event('customer.subscription.created', sub, created);
+
+    const unit = price.unit_amount as number;
+    const gross = unit * quantity;
+    const pct = (usableCoupon?.percent_off as number | null) ?? 0;
+    const off = (usableCoupon?.amount_off as number | null) ?? 0;
+    billed.forEach((t, k) => {
+      const isLast = k === billed.length - 1;
+      const discounted = discount && (discount.end === null || t < discount.end);
+      const amount = Math.max(0, Math.round(discounted ? gross * (1 - pct / 100) - off : gross));
+      const inId = r.id('in_');
+      const outcome = isLast && pastDue ? 'open' : r.chance(0.06) ? 'recovered' : r.chance(0.015) ? 'uncollectible' : 'paid';
+      const failures = outcome === 'open' ? r.int(1, 3) : outcome === 'recovered' ? r.int(1, 2) : outcome === 'uncollectible' ? 4 : 0;
+      const hard = failures > 0 && r.chance(0.25);
+      const piId = r.id('pi_', 24);
+      const charges: Obj[] = [];
+      let lastError: Record<string, unknown> | null = null;
+      for (let f = 0; f < failures; f++) {
+        const at = t + f * 3 * DAY + r.int(60, 3600);
+        const code = hard ? r.pick(HARD_DECLINES) : r.pick(SOFT_DECLINES);
+        const failureCode = code === 'expired_card' || code === 'incorrect_number' ? code : 'card_declined';
+        lastError = { code: failureCode, decline_code: code, message: 'Your card was declined.', type: 'card_error', charge: null };
+        charges.push(makeCharge(r, { cusId, inId, piId, pmId, amount, currency, created: Math.min(at, now), status: 'failed', failureCode, declineCode: code, card: { expMonth, expYear } }));
+      }
+      if (outcome === 'paid' || outcome === 'recovered') {
+        const at = t + failures * 3 * DAY + r.int(60, 3600);
+        charges.push(makeCharge(r, { cusId, inId, piId, pmId, amount, currency, created: Math.min(at, now), status: 'succeeded', failureCode: null, declineCode: null, card: { expMonth, expYear } }));
+      }
+      const paidAt = outcome === 'paid' || outcome === 'recovered' ? (charges[charges.length - 1]!.created as number) : null;
+      const invStatus = outcome === 'paid' || outcome === 'recovered' ? 'paid' : outcome;
+      const invoice: Obj = {
+        id: inId, object: 'invoice', account_country: 'US', account_name: account.name, amount_due: amount, amount_paid: paidAt ? amount : 0, amount_remaining: paidAt ? 0 : outcome === 'open' ? amount : 0,
+        attempt_count: failures + (paidAt ? 1 : 0), attempted: true, auto_advance: outcome === 'open', billing_reason: k === 0 ? 'subscription_create' : 'subscription_cycle', collection_method: 'charge_automatically',
+        created: t, currency, customer: cusId, customer_email: customer.email, customer_name: customer.name, description: null, discount: null, due_date: null,
+        hosted_invoice_url: `https://invoice.stripe.com/i/${account.id}/test_${inId.slice(3)}`, invoice_pdf: null, lines: { object: 'list', data: [], has_more: false, url: `/v1/invoices/${inId}/lines` },
+        livemode: false, metadata: {}, next_payment_attempt: outcome === 'open' && !hard && failures < 4 ? now + r.int(1, 5) * DAY : null, number: `${String(customer.invoice_prefix)}-${String(k + 1).padStart(4, '0')}`,
+        paid: Boolean(paidAt), payment_intent: piId, period_end: t, period_start: t, status: invStatus,
+        status_transitions: { finalized_at: t, marked_uncollectible_at: outcome === 'uncollectible' ? t + 20 * DAY : null, paid_at: paidAt, voided_at: null },
+        subscription: subId, subtotal: gross, total: amount,
+      };
+      data.invoices.push(invoice);
+      const pi: Obj = {
+        id: piId, object: 'payment_intent', amount, amount_received: paidAt ? amount : 0, capture_method: 'automatic', client_secret: null, confirmation_method: 'automatic', created: t, currency, customer: cusId,
+        description: `Invoice ${String(invoice.number)}`, invoice: inId, last_payment_error: paidAt ? null : lastError, latest_charge: charges[charges.length - 1]?.id ?? null, livemode: false, metadata: {},
+        payment_method: pmId, payment_method_types: ['card'], status: paidAt ? 'succeeded' : outcome === 'uncollectible' ? 'canceled' : 'requires_payment_method',
+      };
+      data.payment_intents.push(pi);
+      for (const c of charges) {
+        data.charges.push(c);
+        event(c.status === 'failed' ? 'charge.failed' : 'charge.succeeded', c, c.created);
+        if (c.status === 'failed') event('invoice.payment_failed', invoice, c.created);
+      }
+      if (paidAt) event('invoice.paid', invoice, paidAt);
+      const paidCharge = charges.find((c) => c.status === 'succeeded');
+      if (paidCharge && r.chance(0.012)) {
+        const refundAmount = r.chance(0.5) ? amount : Math.round(amount / 2);
+        const at = Math.min(now, (paidCharge.created as number) + r.int(1, 20) * DAY);
+        paidCharge.amount_refunded = refundAmount;
+        paidCharge.refunded = refundAmount === amount;
+        data.refunds.push({ id: r.id('re_', 24), object: 'refund', amount: refundAmount, charge: paidCharge.id, created: at, currency, metadata: {}, payment_intent: piId, reason: 'requested_by_customer', status: 'succeeded' });
+        event('charge.refunded', paidCharge, at);
+      }
+      if (isLast) sub.latest_invoice = inId;
+    });
+  }
+  data.events.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : 1));
+  return data;
+}
+
+export function makeCharge(
+  r: Rng,
+  c: { cusId: string; inId: string; piId: string; pmId: string; amount: number; currency: string; created: number; status: 'failed' | 'succeeded'; failureCode: string | null; declineCode: string | null; card: { expMonth: number; expYear: number } },
+): Obj {
+  const failed = c.status === 'failed';
+  return {
+    id: r.id('ch_', 24), object: 'charge', amount: c.amount, amount_captured: failed ? 0 : c.amount, amount_refunded: 0, balance_transaction: failed ? null : r.id('txn_', 24), billing_details: { address: null, email: null, name: null, phone: null },
+    captured: !failed, created: c.created, currency: c.currency, customer: c.cusId, description: null, disputed: false, failure_code: c.failureCode, failure_message: failed ? 'Your card was declined.' : null,
+    invoice: c.inId, livemode: false, metadata: {},
+    outcome: failed
+      ? { network_status: 'declined_by_network', reason: c.declineCode, risk_level: 'normal', seller_message: 'The bank did not return any further details with this decline.', type: 'issuer_declined' }
+      : { network_status: 'approved_by_network', reason: null, risk_level: 'normal', seller_message: 'Payment complete.', type: 'authorized' },
+    paid: !failed, payment_intent: c.piId, payment_method: c.pmId,
+    payment_method_details: { type: 'card', card: { brand: 'visa', checks: null, country: 'US', exp_month: c.card.expMonth, exp_year: c.card.expYear, fingerprint: null, funding: 'credit', last4: '4242', network: 'visa' } },
+    receipt_url: null, refunded: false, status: c.status,
+  };
+}

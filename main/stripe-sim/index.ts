@@ -1,0 +1,2 @@
+export { startStripeSim, randomTestKey, type StripeSim, type SimOptions, type Fault } from './server';
+export { generateBusiness, type SimData } from './generator';

@@ -1,0 +1,174 @@
+import { CheckCircleFilled, CloseCircleFilled, ExportOutlined } from '@ant-design/icons';
+import { Alert, Descriptions, Drawer, Empty, Space, Spin, Table, Tabs, Tag, Tree, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import type { Membership, Output } from '../../../shared/contract';
+import { formatDate, formatDays, formatMoney } from '../lib/format';
+import { useApp, useCurrentWorkspace } from '../store';
+
+type Detail = Output<'customers.get'>;
+type Node = Membership['segments'][number]['explanation'];
+
+function toTree(node: Node, key = '0'): { key: string; title: React.ReactNode; children?: unknown[] } {
+  return {
+    key,
+    title: (
+      <Space size={6}>
+        {node.matched ? <CheckCircleFilled style={{ color: '#2f9e44' }} /> : <CloseCircleFilled style={{ color: '#c92a2a' }} />}
+        <span>{node.description}</span>
+      </Space>
+    ),
+    children: ((node.children ?? []) as Node[]).map((c, i) => toTree(c, `${key}-${i}`)),
+  };
+}
+
+const ext = (url: string, label: string) => (
+  <a href={url} target="_blank" rel="noreferrer">
+    {label} <ExportOutlined />
+  </a>
+);
+
+export function CustomerDrawer({ customerId, onClose }: { customerId: string; onClose: () => void }) {
+  const client = useApp((s) => s.client);
+  const ws = useCurrentWorkspace();
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const [membership, setMembership] = useState<Membership | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!client || !ws) return;
+    client.call('customers.get', { workspaceId: ws.id, customerId }).then(setDetail, (e: Error) => setError(e.message));
+    client.call('segments.membership', { workspaceId: ws.id, customerId }).then(setMembership, () => setMembership(null));
+  }, [client, ws, customerId]);
+
+  const cur = ws?.currency ?? 'usd';
+  const f = detail?.facts;
+  return (
+    <Drawer open width={880} onClose={onClose} title={f ? (f.name ?? f.email ?? f.customerId) : 'Customer'} extra={detail && ext(detail.stripeUrl, 'Open in Stripe')}>
+      {error && <Alert type="error" showIcon message={error} />}
+      {!detail && !error && <Spin />}
+      {f && detail && (
+        <Tabs
+          items={[
+            {
+              key: 'facts',
+              label: 'Facts',
+              children: (
+                <Descriptions size="small" column={2} bordered>
+                  <Descriptions.Item label="Customer">{f.customerId}</Descriptions.Item>
+                  <Descriptions.Item label="Email">{f.email ?? '—'}</Descriptions.Item>
+                  <Descriptions.Item label="Plan">{f.plan ?? '—'} {f.billingInterval && <Typography.Text type="secondary">({f.billingInterval}ly)</Typography.Text>}</Descriptions.Item>
+                  <Descriptions.Item label="Status">{f.subscriptionStatus ?? 'none'}</Descriptions.Item>
+                  <Descriptions.Item label="MRR">{formatMoney(f.mrr, cur)}</Descriptions.Item>
+                  <Descriptions.Item label="Lifetime value">{formatMoney(f.ltv, cur)}</Descriptions.Item>
+                  <Descriptions.Item label="Tenure">{formatDays(f.tenureDays)}</Descriptions.Item>
+                  <Descriptions.Item label="Billing currency">{f.currency?.toUpperCase() ?? '—'}</Descriptions.Item>
+                  <Descriptions.Item label="Failures (12 months)">{f.failures12m}</Descriptions.Item>
+                  <Descriptions.Item label="Last decline">
+                    {f.lastDeclineCode ? <Tag color={f.lastDeclineHard ? 'red' : 'orange'}>{f.lastDeclineCode} · {f.lastDeclineHard ? 'hard' : 'soft'}</Tag> : '—'}
+                  </Descriptions.Item>
+                  <Descriptions.Item label="Open past-due invoices">{f.openPastDueCount}</Descriptions.Item>
+                  <Descriptions.Item label="Amount at risk">{formatMoney(f.amountAtRisk, cur)}</Descriptions.Item>
+                  <Descriptions.Item label="In dunning for">{f.daysSinceFirstFailure === null ? '—' : `${f.daysSinceFirstFailure} days`}</Descriptions.Item>
+                  <Descriptions.Item label="Card expiry">
+                    {f.cardExpiry ?? '—'} {f.cardExpiresInDays !== null && f.cardExpiresInDays < 0 && <Tag color="red">expired</Tag>}
+                  </Descriptions.Item>
+                  <Descriptions.Item label="Region">{f.region ?? '—'}</Descriptions.Item>
+                  <Descriptions.Item label="Industry">{f.industry ?? '—'}</Descriptions.Item>
+                  <Descriptions.Item label="Account manager">{f.accountManager ?? '—'}</Descriptions.Item>
+                  <Descriptions.Item label="Tags">{f.tags.length ? f.tags.map((t) => <Tag key={t}>{t}</Tag>) : '—'}</Descriptions.Item>
+                  {Object.entries(f.attrs).map(([k, v]) => (
+                    <Descriptions.Item key={k} label={k}>
+                      {String(v)}
+                    </Descriptions.Item>
+                  ))}
+                </Descriptions>
+              ),
+            },
+            {
+              key: 'segments',
+              label: 'Segments',
+              children: membership ? (
+                <Space direction="vertical" style={{ width: '100%' }}>
+                  <Alert type={membership.winner ? 'success' : 'info'} showIcon message={membership.why} data-testid="why-segment" />
+                  {membership.segments.map((s) => (
+                    <div key={s.id}>
+                      <Space>
+                        <Typography.Text type="secondary">#{s.priority}</Typography.Text>
+                        <Tag color={s.color}>{s.name}</Tag>
+                        {s.matched ? <Typography.Text type="success">matches</Typography.Text> : <Typography.Text type="secondary">does not match</Typography.Text>}
+                        {membership.winner?.id === s.id && <Tag color="blue">wins</Tag>}
+                      </Space>
+                      <Tree selectable={false} defaultExpandAll treeData={[toTree(s.explanation)] as never} />
+                    </div>
+                  ))}
+                </Space>
+              ) : (
+                <Empty description="No segments yet" />
+              ),
+            },
+            {
+              key: 'invoices',
+              label: `Invoices (${detail.invoices.length})`,
+              children: (
+                <Table
+                  size="small"
+                  rowKey="id"
+                  pagination={{ pageSize: 12 }}
+                  dataSource={detail.invoices}
+                  columns={[
+                    { title: 'Created', dataIndex: 'created', render: formatDate },
+                    { title: 'Status', dataIndex: 'status', render: (s: string) => <Tag color={s === 'paid' ? 'green' : s === 'open' ? 'orange' : 'default'}>{s}</Tag> },
+                    { title: 'Amount', key: 'a', align: 'right', render: (_, i) => formatMoney(i.amountDue, i.currency) },
+                    { title: 'Remaining', key: 'r', align: 'right', render: (_, i) => (i.amountRemaining ? formatMoney(i.amountRemaining, i.currency) : '—') },
+                    { title: 'Attempts', dataIndex: 'attemptCount', align: 'right' },
+                    { title: 'Next retry', dataIndex: 'nextPaymentAttempt', render: formatDate },
+                    { title: '', key: 'l', render: (_, i) => ext(i.url, i.id) },
+                  ]}
+                />
+              ),
+            },
+            {
+              key: 'payments',
+              label: `Payment attempts (${detail.charges.length})`,
+              children: (
+                <Table
+                  size="small"
+                  rowKey="id"
+                  pagination={{ pageSize: 12 }}
+                  dataSource={detail.charges}
+                  columns={[
+                    { title: 'Date', dataIndex: 'created', render: formatDate },
+                    { title: 'Status', dataIndex: 'status', render: (s: string) => <Tag color={s === 'succeeded' ? 'green' : s === 'failed' ? 'red' : 'default'}>{s}</Tag> },
+                    { title: 'Amount', key: 'a', align: 'right', render: (_, c) => formatMoney(c.amount, c.currency) },
+                    { title: 'Decline', key: 'd', render: (_, c) => (c.declineCode ?? c.failureCode ? <Tag color={c.hard ? 'red' : 'orange'}>{c.declineCode ?? c.failureCode}</Tag> : '—') },
+                    { title: 'Refunded', key: 'rf', align: 'right', render: (_, c) => (c.amountRefunded ? formatMoney(c.amountRefunded, c.currency) : '—') },
+                    { title: '', key: 'l', render: (_, c) => ext(c.url, c.id) },
+                  ]}
+                />
+              ),
+            },
+            {
+              key: 'subscriptions',
+              label: `Subscriptions (${detail.subscriptions.length})`,
+              children: (
+                <Table
+                  size="small"
+                  rowKey="id"
+                  pagination={false}
+                  dataSource={detail.subscriptions}
+                  columns={[
+                    { title: 'Plan', dataIndex: 'plan' },
+                    { title: 'Status', dataIndex: 'status', render: (s: string) => <Tag>{s}</Tag> },
+                    { title: 'MRR', key: 'm', align: 'right', render: (_, s) => formatMoney(s.mrr, cur) },
+                    { title: 'Since', dataIndex: 'created', render: formatDate },
+                    { title: '', key: 'l', render: (_, s) => ext(s.url, s.id) },
+                  ]}
+                />
+              ),
+            },
+          ]}
+        />
+      )}
+    </Drawer>
+  );
+}
