@@ -4,6 +4,7 @@ import { Alert, App as AntApp, Button, Card, ColorPicker, Empty, Input, List, Sp
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { QueryBuilder, type Field, type RuleGroupType } from 'react-querybuilder';
 import 'react-querybuilder/dist/query-builder.css';
+import './rule-builder.css';
 import type { FactField, Output, Segment } from '../../../shared/contract';
 import { makeValueEditor } from '../components/RuleValueEditor';
 import { formatMoney } from '../lib/format';
@@ -184,7 +185,7 @@ export function SegmentsPage() {
             <Tooltip title="Import segments from JSON">
               <Button size="small" icon={<UploadOutlined />} onClick={importJson} aria-label="Import segments" />
             </Tooltip>
-            <Button size="small" type="primary" icon={<PlusOutlined />} onClick={() => setDraft({ id: null, name: 'New segment', description: '', color: '#4c6ef5', rule: EMPTY_RULE })}>
+            <Button size="small" type="primary" icon={<PlusOutlined />} aria-label="New segment" onClick={() => setDraft({ id: null, name: 'New segment', description: '', color: '#4c6ef5', rule: EMPTY_RULE })}>
               New
             </Button>
           </Space>
@@ -243,7 +244,7 @@ export function SegmentsPage() {
                 </Card>
                 <Card size="small" data-testid="live-preview">
                   <Space size="large" wrap>
-                    <Statistic title="Members" value={preview?.count ?? 0} data-testid="preview-count" />
+                    <Statistic title="Members" value={preview ? preview.count : '…'} data-testid="preview-count" />
                     <Statistic title="MRR" value={preview ? formatMoney(preview.mrr, cur) : '—'} />
                     <Statistic title="Amount at risk" value={preview ? formatMoney(preview.amountAtRisk, cur) : '—'} />
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
