@@ -75,7 +75,9 @@ const invalid = (status: number, message: string, extra: Record<string, unknown>
 /** Parses a form-encoded body or query into a flat map (keys like `metadata[plan]`, `types[]`). */
 function parseForm(text: string): Map<string, string[]> {
   const m = new Map<string, string[]>();
-  for (const [k, v] of new URLSearchParams(text)) {
+  for (const [raw, v] of new URLSearchParams(text)) {
+    // Arrays arrive as `types[]=a` or, from Stripe's own clients, `types[0]=a`.
+    const k = raw.replace(/\[\d+\]$/, '[]');
     const list = m.get(k);
     if (list) list.push(v);
     else m.set(k, [v]);
@@ -377,14 +379,14 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
         emit('customer.subscription.updated', sub);
       }
       if (advanceRng.chance(0.5)) {
+        // A new account arrives (possibly migrated with its history): every object is new to the sync, so each gets an event.
         const extra = generateBusiness({ seed: advanceRng.int(1, 1e9), customers: 1, now: clock });
         for (const k of ['customers', 'payment_methods', 'subscriptions', 'invoices', 'payment_intents', 'charges', 'refunds'] as const) {
           for (const o of extra[k]) {
-            o.created = Math.min(o.created, clock);
             insert(k, o);
+            emit(k === 'charges' ? `charge.${o.status === 'failed' ? 'failed' : 'succeeded'}` : `${o.object === 'subscription' ? 'customer.subscription' : o.object}.created`, o);
           }
         }
-        for (const e of extra.events.filter((x) => x.created >= clock - DAY)) emit(e.type as string, (e.data as { object: Obj }).object);
       }
     }
     for (const k of Object.keys(RESOURCES)) data[RESOURCES[k]!.list].sort(order);

@@ -1,6 +1,9 @@
 import { startStripeSim, randomTestKey } from '../../stripe-sim';
 import { badRequest, UserError } from '../errors';
+import { catalogFor } from '../facts/catalog';
+import { recomputeFacts } from '../facts/compute';
 import { applyCsvImport, previewCsvImport } from '../facts/csv-import';
+import { recomputeMembership } from '../segments/service';
 import { checkKey } from '../stripe/connect';
 import { parseKey } from '../stripe/key';
 import type { HandlerContext, HandlerGroup } from './context';
@@ -103,7 +106,12 @@ export function connectHandlers(
 
     'attributes.importCsv': async ({ workspaceId, csv, match }) => {
       const db = ctx.db(workspaceId);
-      const r = applyCsvImport(db, csv, { match }, ctx.nowSec());
+      const now = ctx.nowSec();
+      const r = applyCsvImport(db, csv, { match }, now);
+      // New attributes are usable in rules at once: refresh facts and membership.
+      recomputeFacts(db, { now, reportingCurrency: registry.get(workspaceId).currency, customerIds: 'dirty' });
+      recomputeMembership(db, catalogFor(db), now);
+      ctx.events.emit('segments.changed', { workspaceId });
       return { imported: r.imported, columns: r.columns };
     },
   };

@@ -101,7 +101,9 @@ export class SyncManager {
       registry.update(workspaceId, { last_sync_at: ports.clock.now() });
       this.ctx.events.emit('workspaces.changed', { ids: [workspaceId] });
       const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
-      const message = `Synced ${total.toLocaleString('en')} objects in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+      const message =
+        `Synced ${total.toLocaleString('en')} objects in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+        (result.reason === 'events expired' ? ' (the last sync was more than 30 days ago, beyond Stripe’s event history, so everything was fetched again)' : '');
       this.emit({ ...base, phase: 'done', synced: total, message });
       return { status: 'completed', message, counts: result.counts, durationMs: Date.now() - started };
     } catch (e) {
