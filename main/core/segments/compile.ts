@@ -302,7 +302,9 @@ export function sampleMatching(db: Sqlite, rule: unknown, catalog: Catalog, now:
       .selectFrom('customer_facts as f')
       .select(['f.customer_id as id', 'f.email', 'f.name', 'f.mrr', 'f.plan'])
       .where(where)
-      .orderBy('f.mrr', 'desc')
+      // `+` keeps SQLite from walking the mrr index top-down (slow for low-MRR
+      // segments at 1M rows); a scan with a bounded top-N sort is steady.
+      .orderBy(sql`+f.mrr`, 'desc')
       .orderBy('f.customer_id')
       .limit(Math.max(0, Math.floor(n))),
     'all',

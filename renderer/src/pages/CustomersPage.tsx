@@ -4,6 +4,7 @@ import { Alert, Empty, Input, Select, Space, Tag, Tooltip, Typography, theme } f
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CustomerFacts, Segment } from '../../../shared/contract';
 import type { SORTABLE } from '../../../shared/contract';
+import { CsvImportButton } from '../components/CsvImport';
 import { CustomerDrawer } from '../components/CustomerDrawer';
 import { formatDays, formatMoney } from '../lib/format';
 import { useDebounced } from '../lib/useDebounced';
@@ -26,7 +27,7 @@ const COLUMNS: Column[] = [
   {
     key: 'customer',
     label: 'Customer',
-    width: 'minmax(220px, 2.2fr)',
+    width: 'minmax(180px, 2fr)',
     sort: 'email',
     render: (c) => (
       <span style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
@@ -43,7 +44,7 @@ const COLUMNS: Column[] = [
     width: '130px',
     render: (c) => (c.segment ? <Tag color={c.segment.color}>{c.segment.name}</Tag> : <Typography.Text type="secondary">Default</Typography.Text>),
   },
-  { key: 'plan', label: 'Plan', width: '120px', render: (c) => c.plan ?? <Typography.Text type="secondary">—</Typography.Text> },
+  { key: 'plan', label: 'Plan', width: '100px', render: (c) => c.plan ?? <Typography.Text type="secondary">—</Typography.Text> },
   { key: 'mrr', label: 'MRR', width: '110px', sort: 'mrr', align: 'right', render: (c, cur) => formatMoney(c.mrr, cur) },
   {
     key: 'risk',
@@ -53,12 +54,12 @@ const COLUMNS: Column[] = [
     align: 'right',
     render: (c, cur) => (c.amountAtRisk > 0 ? <Typography.Text type="danger">{formatMoney(c.amountAtRisk, cur)}</Typography.Text> : '—'),
   },
-  { key: 'pastdue', label: 'Past due', width: '80px', align: 'right', render: (c) => c.openPastDueCount || '—' },
-  { key: 'failures', label: 'Fails 12m', width: '90px', sort: 'failures12m', align: 'right', render: (c) => c.failures12m || '—' },
+  { key: 'pastdue', label: 'Past due', width: '70px', align: 'right', render: (c) => c.openPastDueCount || '—' },
+  { key: 'failures', label: 'Fails 12m', width: '80px', sort: 'failures12m', align: 'right', render: (c) => c.failures12m || '—' },
   {
     key: 'decline',
     label: 'Last decline',
-    width: '150px',
+    width: '140px',
     render: (c) =>
       c.lastDeclineCode ? (
         <Tooltip title={c.lastDeclineHard ? 'Hard decline: do not retry, ask for a new card' : 'Soft decline: a retry may succeed'}>
@@ -221,6 +222,7 @@ export function CustomersPage({ empty }: { empty: React.ReactNode }) {
           onChange={(v?: string) => setSegmentId(v)}
           options={segments.map((s) => ({ value: s.id, label: `${s.name} (${s.stats.members.toLocaleString()})` }))}
         />
+        <CsvImportButton />
         <Typography.Text type="secondary" data-testid="customer-count">
           {total === null ? 'Loading…' : `${total.toLocaleString()} customers`}
         </Typography.Text>
