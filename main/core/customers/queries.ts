@@ -1,37 +1,14 @@
 import type { CustomerFacts, Input, Mode, Output } from '../../../shared/contract';
 import type { Sqlite } from '../db/sqlite';
 import { notFound } from '../errors';
+import type { CustomerFactsTable } from '../segments/compile';
 
 /** customer_facts row (+ winning segment columns) as SQLite returns it. */
-export interface FactsRow {
-  customer_id: string;
-  email: string | null;
-  name: string | null;
-  currency: string | null;
-  plan: string | null;
-  billing_interval: string | null;
-  subscription_status: string | null;
-  mrr: number;
-  tenure_days: number;
-  ltv: number;
-  failures_12m: number;
-  last_decline_code: string | null;
-  last_decline_hard: number | null;
-  card_expiry: string | null;
-  card_expires_in_days: number | null;
-  open_past_due_count: number;
-  amount_at_risk: number;
-  days_since_first_failure: number | null;
-  region: string | null;
-  industry: string | null;
-  account_manager: string | null;
-  tags: string;
-  attrs: string;
-  created: number;
+export type FactsRow = Omit<CustomerFactsTable, 'computed_at'> & {
   seg_id?: string | null;
   seg_name?: string | null;
   seg_color?: string | null;
-}
+};
 
 export function toFacts(r: FactsRow): CustomerFacts {
   return {
