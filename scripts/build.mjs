@@ -31,5 +31,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const only = process.argv[2];
   if (only !== '--electron') await buildRenderer();
   if (only !== '--renderer') await buildElectron();
-  console.log('Built dist/renderer, dist/electron and dist/preload.');
+  console.log(only === '--renderer' ? 'Built dist/renderer.' : only === '--electron' ? 'Built dist/electron and dist/preload.' : 'Built dist/renderer, dist/electron and dist/preload.');
 }
