@@ -37,7 +37,7 @@ export function createCore(ports: Ports): Core {
   const sync = new SyncManager(ctx);
 
   const handlers: Handlers = {
-    ...workspaceHandlers(ctx),
+    ...workspaceHandlers(ctx, (id) => sync.stop(id)),
     ...connectHandlers(ctx, sync),
     ...syncHandlers(ctx, sync),
     ...customerHandlers(ctx),

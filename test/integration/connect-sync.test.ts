@@ -108,4 +108,14 @@ describe('connect, sync and key secrecy through the core', () => {
     const r = await call('workspaces.connect', { key: sk, apiBase: sim.url, name: 'Secret key ws' });
     expect(r).toMatchObject({ ok: true, value: { warning: expect.stringContaining('restricted key') } });
   });
+
+  it('removing a workspace while it syncs stops the sync first and deletes its data', async () => {
+    const ws = core.registry.list()[0]!;
+    const { started, done } = await core.sync.start(ws.id);
+    expect(started).toBe(true);
+    expect(await call('workspaces.remove', { id: ws.id })).toMatchObject({ ok: true });
+    expect((await done!).status).toBe('canceled');
+    expect(core.registry.list()).toEqual([]);
+    expect(fs.existsSync(path.join(dataDir, 'workspaces', `${ws.id}.sqlite`))).toBe(false);
+  });
 });

@@ -121,6 +121,14 @@ export class SyncManager {
     return true;
   }
 
+  /** Cancels the workspace's sync, if any, and waits until it has stopped writing. */
+  async stop(workspaceId: string): Promise<void> {
+    const r = this.running.get(workspaceId);
+    if (!r) return;
+    r.abort.abort();
+    await r.done;
+  }
+
   async cancelAll(): Promise<void> {
     const all = [...this.running.values()];
     for (const r of all) r.abort.abort();

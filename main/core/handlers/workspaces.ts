@@ -2,7 +2,7 @@ import type { HandlerContext, HandlerGroup } from './context';
 
 export const keySecretId = (workspaceId: string) => `stripe-key:${workspaceId}`;
 
-export function workspaceHandlers(ctx: HandlerContext): HandlerGroup<'app.info' | 'workspaces.list' | 'workspaces.create' | 'workspaces.rename' | 'workspaces.remove'> {
+export function workspaceHandlers(ctx: HandlerContext, stopSync: (workspaceId: string) => Promise<void>): HandlerGroup<'app.info' | 'workspaces.list' | 'workspaces.create' | 'workspaces.rename' | 'workspaces.remove'> {
   const { ports, registry } = ctx;
   const changed = (...ids: string[]) => ctx.events.emit('workspaces.changed', { ids });
   return {
@@ -25,6 +25,8 @@ export function workspaceHandlers(ctx: HandlerContext): HandlerGroup<'app.info' 
       return ws;
     },
     'workspaces.remove': async ({ id }) => {
+      registry.get(id);
+      await stopSync(id); // never delete a database a sync is writing to
       registry.remove(id);
       await ports.secrets.delete(keySecretId(id));
       ports.logger.info({ workspace: id }, 'workspace removed');
