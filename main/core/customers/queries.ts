@@ -53,6 +53,8 @@ const SORT_COLUMNS: Record<Input<'customers.list'>['sort'] & string, string> = {
   daysSinceFirstFailure: 'f.days_since_first_failure',
 };
 
+const NULLABLE_SORTS = new Set(['email', 'name', 'daysSinceFirstFailure']);
+
 const FROM = `FROM customer_facts f
   LEFT JOIN segment_winner w ON w.customer_id = f.customer_id
   LEFT JOIN segments s ON s.id = w.segment_id`;
@@ -84,10 +86,19 @@ export function listCustomers(
   const total = (db.prepare(`SELECT count(*) AS n FROM customer_facts f ${clause}`).get(...params) as { n: number }).n;
   const column = SORT_COLUMNS[q.sort];
   const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
+  // Ties break on the id in the same direction, so an index on (column, id)
+  // serves the whole ORDER BY; empty values go last for the nullable columns.
+  const nulls = NULLABLE_SORTS.has(q.sort) ? ' NULLS LAST' : '';
+  // Page on the facts alone, then join the winning segment for those rows only.
   const rows = db
     .prepare(
-      `SELECT f.*, s.id AS seg_id, s.name AS seg_name, s.color AS seg_color ${FROM} ${clause}
-       ORDER BY ${column} ${dir} NULLS LAST, f.customer_id LIMIT ? OFFSET ?`,
+      `SELECT f.*, s.id AS seg_id, s.name AS seg_name, s.color AS seg_color
+         FROM (SELECT f.customer_id FROM customer_facts f ${clause}
+               ORDER BY ${column} ${dir}${nulls}, f.customer_id ${dir} LIMIT ? OFFSET ?) AS page
+         JOIN customer_facts f ON f.customer_id = page.customer_id
+         LEFT JOIN segment_winner w ON w.customer_id = f.customer_id
+         LEFT JOIN segments s ON s.id = w.segment_id
+        ORDER BY ${column} ${dir}${nulls}, f.customer_id ${dir}`,
     )
     .all(...params, q.limit, q.offset) as FactsRow[];
   return { total, rows: rows.map(toFacts) };

@@ -195,4 +195,26 @@ export const workspaceMigrations: Migration[] = [
       CREATE INDEX segment_winner_segment ON segment_winner(segment_id);
     `,
   },
+  {
+    version: 5,
+    name: 'customers table sorts resolved by index, ties by id',
+    up: `
+      DROP INDEX facts_risk;
+      DROP INDEX facts_ltv;
+      DROP INDEX facts_failures;
+      DROP INDEX facts_created;
+      DROP INDEX facts_dunning;
+      DROP INDEX facts_name;
+      DROP INDEX facts_email;
+      CREATE INDEX facts_risk ON customer_facts(amount_at_risk, customer_id);
+      CREATE INDEX facts_ltv ON customer_facts(ltv, customer_id);
+      CREATE INDEX facts_failures ON customer_facts(failures_12m, customer_id);
+      CREATE INDEX facts_created ON customer_facts(created, customer_id);
+      CREATE INDEX facts_dunning ON customer_facts(days_since_first_failure, customer_id);
+      CREATE INDEX facts_name ON customer_facts(name, customer_id);
+      CREATE INDEX facts_email ON customer_facts(email, customer_id);
+      CREATE INDEX facts_mrr_id ON customer_facts(mrr, customer_id);
+      CREATE INDEX facts_tenure_id ON customer_facts(tenure_days, customer_id);
+    `,
+  },
 ];
