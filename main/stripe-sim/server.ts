@@ -189,6 +189,13 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
     }
     const expand = q.get('expand[]') ?? [];
     if (name === 'prices' && expand.includes('data.product')) page = page.map((p) => ({ ...p, product: byId.get(p.product as string) ?? p.product }));
+    if (name === 'customers' && expand.includes('data.invoice_settings.default_payment_method')) {
+      page = page.map((c) => {
+        const settings = c.invoice_settings as Record<string, unknown>;
+        const pm = typeof settings.default_payment_method === 'string' ? byId.get(settings.default_payment_method) : undefined;
+        return pm ? { ...c, invoice_settings: { ...settings, default_payment_method: pm } } : c;
+      });
+    }
     return { object: 'list', data: page, has_more: hasMore, url: path };
   }
 

@@ -10,6 +10,12 @@ const n = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 const b = (v: unknown): number => (v ? 1 : 0);
 
 export const RESOURCES = ['products', 'prices', 'coupons', 'customers', 'subscriptions', 'invoices', 'payment_intents', 'charges', 'payment_methods', 'refunds'] as const;
+/**
+ * Listed during the backfill. Stripe lists payment methods per customer only,
+ * so cards arrive expanded on each customer (their default payment method)
+ * and through payment_method.* events instead of one request per customer.
+ */
+export const BACKFILLED = RESOURCES.filter((r) => r !== 'payment_methods');
 export type Resource = (typeof RESOURCES)[number];
 
 export function createWriters(db: Sqlite) {
@@ -39,6 +45,8 @@ export function createWriters(db: Sqlite) {
   const writers: Record<Resource, (o: O) => void> = {
     customers: (o) => {
       const settings = (o.invoice_settings ?? {}) as O;
+      const pm = settings.default_payment_method;
+      if (pm && typeof pm === 'object') writers.payment_methods({ customer: o.id, ...(pm as O) });
       st.customers.run(o.id, s(o.email), s(o.name), n(o.created) ?? 0, s(o.currency), s(settings.default_payment_method) ?? s(o.default_source), JSON.stringify(o.metadata ?? {}), b(o.deleted), JSON.stringify(o));
       mark(o.id as string);
     },

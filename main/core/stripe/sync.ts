@@ -1,7 +1,7 @@
 import type { Sqlite } from '../db/sqlite';
 import type { Clock, Logger } from '../ports';
 import { RateLimiter, StripeHttp, type Params } from './http';
-import { createWriters, RESOURCES, resourceOf, type Resource } from './map';
+import { BACKFILLED, createWriters, resourceOf, type Resource } from './map';
 
 /**
  * Resumable sync of one Stripe account into a workspace database.
@@ -47,7 +47,7 @@ export interface SyncOptions {
 }
 
 const RETENTION = 30 * 86_400;
-const EXTRA: Partial<Record<Resource, Params>> = { subscriptions: { status: 'all' }, payment_methods: { type: 'card' } };
+const EXTRA: Partial<Record<Resource, Params>> = { subscriptions: { status: 'all' }, customers: { expand: ['data.invoice_settings.default_payment_method'] } };
 
 interface StateRow {
   resource: string;
@@ -120,7 +120,7 @@ export function createSync(o: SyncOptions) {
       }
 
       // Backfill, a few resources at a time under the shared rate limiter.
-      const queue = RESOURCES.filter((r) => state(r)?.phase !== 'done');
+      const queue = BACKFILLED.filter((r) => state(r)?.phase !== 'done');
       const worker = async () => {
         for (let r = queue.shift(); r; r = queue.shift()) await backfill(r);
       };
