@@ -10,7 +10,7 @@ import {
 } from 'kysely';
 import type { Sqlite } from '../db/sqlite';
 import { attrJsonPath, FACT_COLUMNS, fieldByName, type Catalog, type FactField } from '../facts/catalog';
-import { assertValidRule, isGroup, type Rule, type RuleGroup } from './rule';
+import { assertValidRule, isGroup, NEGATIVES, type Rule, type RuleGroup } from './rule';
 
 /**
  * Compiles a segment rule into a SQL boolean over `customer_facts AS f`.
@@ -203,13 +203,6 @@ function positive(field: FactField, op: string, value: unknown, now: number): Sq
   throw new Error(`operator ${op} is not supported for ${field.type}`);
 }
 
-const NEGATIVES: Record<string, string> = {
-  '!=': '=',
-  notBetween: 'between',
-  notIn: 'in',
-  doesNotContain: 'contains',
-  hasNone: 'hasAny',
-};
 
 function compileCondition(rule: Rule, catalog: Catalog, now: number): RawBuilder<SqlBool> {
   const field = fieldByName(catalog, rule.field);

@@ -1,6 +1,6 @@
 import { fieldByName, operatorLabel, type Catalog, type FactField } from '../facts/catalog';
 import { asciiLower } from './compile';
-import { assertValidRule, isGroup, type Rule, type RuleGroup } from './rule';
+import { assertValidRule, isGroup, NEGATIVES, type Rule, type RuleGroup } from './rule';
 
 /**
  * Evaluates a rule against one customer's facts in JavaScript, with the same
@@ -128,13 +128,6 @@ function positive(field: FactField, op: string, value: unknown, fact: unknown, r
   throw new Error(`operator ${op} is not supported for ${field.type}`);
 }
 
-const NEGATIVES: Record<string, string> = {
-  '!=': '=',
-  notBetween: 'between',
-  notIn: 'in',
-  doesNotContain: 'contains',
-  hasNone: 'hasAny',
-};
 
 export function evaluateCondition(rule: Rule, row: FactsRow, catalog: Catalog, now: number): boolean {
   const field = fieldByName(catalog, rule.field);

@@ -41,6 +41,19 @@ export interface RuleError {
 
 export type ValidateResult = { ok: true; rule: RuleGroup } | { ok: false; errors: RuleError[] };
 
+/**
+ * Each negative operator is the exact complement of a positive one, in the SQL
+ * compiler and the JS evaluator alike (so a customer with an empty fact matches
+ * "is not one of", and never "is one of").
+ */
+export const NEGATIVES: Readonly<Record<string, string>> = {
+  '!=': '=',
+  notBetween: 'between',
+  notIn: 'in',
+  doesNotContain: 'contains',
+  hasNone: 'hasAny',
+};
+
 export const MAX_DEPTH = 8;
 export const MAX_RULES = 200;
 export const MAX_LIST = 500;
