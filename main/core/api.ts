@@ -1,11 +1,12 @@
 import type { Method, ParsedInput, Output } from '../../shared/contract';
 import { CoreEvents } from './events';
-import { connectHandlers } from './handlers/connect';
-import type { HandlerContext } from './handlers/context';
-import { customerHandlers } from './handlers/customers';
-import { segmentHandlers } from './handlers/segments';
-import { SyncManager, syncHandlers } from './handlers/sync';
-import { workspaceHandlers } from './handlers/workspaces';
+import { connectHandlers } from './stripe/handlers';
+import type { HandlerContext } from './context';
+import { customerHandlers } from './customers/handlers';
+import { attributeHandlers } from './facts/handlers';
+import { segmentHandlers } from './segments/handlers';
+import { SyncManager, syncHandlers } from './stripe/sync-handlers';
+import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
 import { WorkspaceRegistry } from './workspaces/registry';
 
@@ -41,6 +42,7 @@ export function createCore(ports: Ports): Core {
     ...connectHandlers(ctx, sync),
     ...syncHandlers(ctx, sync),
     ...customerHandlers(ctx),
+    ...attributeHandlers(ctx),
     ...segmentHandlers(ctx),
   };
 

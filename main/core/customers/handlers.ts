@@ -1,9 +1,9 @@
-import { customerDetail, listCustomers } from '../customers/queries';
+import { customerDetail, listCustomers } from './queries';
 import { isHardDecline } from '../facts/declines';
 import { catalogFor, type FactField as CatalogField } from '../facts/catalog';
 import { operatorsFor } from '../facts/catalog';
 import type { FactField } from '../../../shared/contract';
-import type { HandlerContext, HandlerGroup } from './context';
+import type { HandlerContext, HandlerGroup } from '../context';
 
 export function toContractField(f: CatalogField): FactField {
   return {

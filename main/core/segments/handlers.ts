@@ -2,10 +2,10 @@ import type { Segment } from '../../../shared/contract';
 import type { Sqlite } from '../db/sqlite';
 import { badRequest, notFound } from '../errors';
 import { catalogFor } from '../facts/catalog';
-import { countMatching, matchingIds, sampleMatching } from '../segments/compile';
-import { RuleValidationError } from '../segments/rule';
-import * as service from '../segments/service';
-import type { HandlerContext, HandlerGroup } from './context';
+import { countMatching, matchingIds, sampleMatching } from './compile';
+import { RuleValidationError } from './rule';
+import * as service from './service';
+import type { HandlerContext, HandlerGroup } from '../context';
 
 /** Segments with their figures from the stored membership, in priority order. */
 function withStats(db: Sqlite, includeArchived = false): { segments: Segment[]; overlap: number[][]; defaultWins: number; total: number } {

@@ -1,4 +1,4 @@
-import type { HandlerContext, HandlerGroup } from './context';
+import type { HandlerContext, HandlerGroup } from '../context';
 
 export const keySecretId = (workspaceId: string) => `stripe-key:${workspaceId}`;
 

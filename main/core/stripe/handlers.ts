@@ -1,14 +1,10 @@
 import { startStripeSim, randomTestKey } from '../../stripe-sim';
 import { badRequest, UserError } from '../errors';
-import { catalogFor } from '../facts/catalog';
-import { recomputeFacts } from '../facts/compute';
-import { applyCsvImport, previewCsvImport } from '../facts/csv-import';
-import { recomputeMembership } from '../segments/service';
-import { checkKey } from '../stripe/connect';
-import { parseKey } from '../stripe/key';
-import type { HandlerContext, HandlerGroup } from './context';
-import type { SyncManager } from './sync';
-import { keySecretId } from './workspaces';
+import { checkKey } from './connect';
+import { parseKey } from './key';
+import type { HandlerContext, HandlerGroup } from '../context';
+import type { SyncManager } from './sync-handlers';
+import { keySecretId } from '../workspaces/handlers';
 
 const DEFAULT_API_BASE = 'https://api.stripe.com';
 
@@ -22,7 +18,7 @@ function freeName(ctx: HandlerContext, wanted: string): string {
 export function connectHandlers(
   ctx: HandlerContext,
   sync: SyncManager,
-): HandlerGroup<'workspaces.connect' | 'workspaces.disconnect' | 'demo.create' | 'attributes.previewCsv' | 'attributes.importCsv'> {
+): HandlerGroup<'workspaces.connect' | 'workspaces.disconnect' | 'demo.create'> {
   const { ports, registry } = ctx;
   const changed = (...ids: string[]) => ctx.events.emit('workspaces.changed', { ids });
 
@@ -97,22 +93,6 @@ export function connectHandlers(
       }
       changed(ws.id);
       return registry.get(ws.id);
-    },
-
-    'attributes.previewCsv': async ({ workspaceId, csv, match }) => {
-      const p = previewCsvImport(ctx.db(workspaceId), csv, { match });
-      return { columns: p.columns, rows: p.rows, matched: p.matched, errors: p.errors };
-    },
-
-    'attributes.importCsv': async ({ workspaceId, csv, match }) => {
-      const db = ctx.db(workspaceId);
-      const now = ctx.nowSec();
-      const r = applyCsvImport(db, csv, { match }, now);
-      // New attributes are usable in rules at once: refresh facts and membership.
-      recomputeFacts(db, { now, reportingCurrency: registry.get(workspaceId).currency, customerIds: 'dirty' });
-      recomputeMembership(db, catalogFor(db), now);
-      ctx.events.emit('segments.changed', { workspaceId });
-      return { imported: r.imported, columns: r.columns };
     },
   };
 }

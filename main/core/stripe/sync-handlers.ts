@@ -3,9 +3,9 @@ import { badRequest } from '../errors';
 import { catalogFor } from '../facts/catalog';
 import { recomputeFacts } from '../facts/compute';
 import { ensureDefaults, recomputeMembership } from '../segments/service';
-import { createSync } from '../stripe/sync';
-import type { HandlerContext, HandlerGroup } from './context';
-import { keySecretId } from './workspaces';
+import { createSync } from './sync';
+import type { HandlerContext, HandlerGroup } from '../context';
+import { keySecretId } from '../workspaces/handlers';
 
 const DEFAULT_API_BASE = 'https://api.stripe.com';
 

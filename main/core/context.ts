@@ -1,8 +1,8 @@
-import type { Handlers } from '../api';
-import type { Sqlite } from '../db/sqlite';
-import type { CoreEvents } from '../events';
-import type { Ports } from '../ports';
-import type { WorkspaceRegistry } from '../workspaces/registry';
+import type { Handlers } from './api';
+import type { Sqlite } from './db/sqlite';
+import type { CoreEvents } from './events';
+import type { Ports } from './ports';
+import type { WorkspaceRegistry } from './workspaces/registry';
 
 /** What every handler group gets: the ports, the registry, events, and helpers. */
 export interface HandlerContext {
