@@ -1,5 +1,7 @@
-// Builds the renderer (Vite) and the Electron main + preload bundles (esbuild).
+// Builds the renderer (Vite), the Electron main + preload bundles and the
+// `reclaim` CLI (esbuild). `npm install` / `npm ci` run the CLI part (prepare).
 import { build as esbuild } from 'esbuild';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as viteBuild } from 'vite';
@@ -27,9 +29,55 @@ export async function buildElectron() {
   });
 }
 
+/** Where the compiled CLI goes; bin/reclaim.mjs runs it. */
+export const CLI_OUT = path.join(root, 'dist/cli/reclaim.mjs');
+/** The sources the CLI was built from (bin/reclaim.mjs falls back to them when one is newer). */
+export const CLI_INPUTS = path.join(root, 'dist/cli/inputs.json');
+
+/**
+ * The CLI as one minified ES module: compiled JavaScript, so `reclaim` starts
+ * without transpiling TypeScript. better-sqlite3 (native) and vite (only to
+ * build the console on first use from a checkout) stay outside the bundle.
+ */
+export async function buildCli() {
+  const builtAt = Date.now();
+  const result = await esbuild({
+    entryPoints: [path.join(root, 'main/cli/index.ts')],
+    outfile: CLI_OUT,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    metafile: true,
+    legalComments: 'none',
+    external: ['better-sqlite3', 'vite'],
+    // Bundled CommonJS dependencies call require(); give the ES module one.
+    banner: { js: "import { createRequire as __reclaimRequire } from 'node:module'; const require = __reclaimRequire(import.meta.url);" },
+  });
+  const sources = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
+  fs.writeFileSync(CLI_INPUTS, JSON.stringify({ builtAt, sources }));
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const only = process.argv[2];
-  if (only !== '--electron') await buildRenderer();
-  if (only !== '--renderer') await buildElectron();
-  console.log(only === '--renderer' ? 'Built dist/renderer.' : only === '--electron' ? 'Built dist/electron and dist/preload.' : 'Built dist/renderer, dist/electron and dist/preload.');
+  const built = [];
+  if (!only || only === '--renderer') {
+    await buildRenderer();
+    built.push('dist/renderer');
+  }
+  if (!only || only === '--electron') {
+    await buildElectron();
+    built.push('dist/electron', 'dist/preload');
+  }
+  if (!only || only === '--cli') {
+    await buildCli();
+    built.push('dist/cli');
+  }
+  if (built.length === 0) {
+    console.error(`build.mjs: unknown option ${only} (use --renderer, --electron or --cli)`);
+    process.exit(2);
+  }
+  console.log(`Built ${built.join(', ')}.`);
 }

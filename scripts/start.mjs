@@ -1,11 +1,13 @@
-// `npm start`: builds and opens the desktop app; where the Electron binary is
-// missing, says so and serves the browser console instead.
+// `npm start`: builds, then opens the desktop app. When the Electron binary is
+// missing it tries to download it once (install-electron, short time limits;
+// see scripts/electron-binary.mjs); when that fails it says so in one line and
+// serves the browser console (with the demo workspace when there is none).
 // `npm run console` (--console): the browser console on purpose.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildElectron, buildRenderer } from './build.mjs';
-import { electronBinary } from './electron-binary.mjs';
+import { buildCli, buildElectron, buildRenderer } from './build.mjs';
+import { electronBinary, electronVersion, fetchElectronBinary } from './electron-binary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const wantConsole = process.argv.includes('--console');
@@ -19,14 +21,19 @@ function run(cmd, args) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }
 
-await buildRenderer();
-const binary = wantConsole ? null : electronBinary();
+await Promise.all([buildRenderer(), buildCli()]);
+let binary = null;
+let reason = '';
+if (!wantConsole) {
+  binary = electronBinary();
+  if (!binary) ({ binary, reason } = await fetchElectronBinary({ log: (line) => console.log(line) }));
+}
 if (binary) {
   await buildElectron();
   run(binary, [root, ...extra]);
 } else {
   if (!wantConsole) {
-    console.log('Electron binary is not installed on this machine (run `npm run electron:fetch` where GitHub is reachable); serving the browser console instead.');
+    console.log(`No Electron ${electronVersion() ?? ''} binary (${reason}); serving the browser console with the demo workspace instead — \`npm run electron:fetch\` where the download works.`.replace('  ', ' '));
   }
   run(process.execPath, [path.join(root, 'bin/reclaim.mjs'), ...extra, 'console']);
 }

@@ -11,7 +11,7 @@ import { dispatch } from '../core/dispatch';
 import { createLogger } from '../core/logging';
 import { systemClock } from '../core/ports';
 import { VERSION } from '../core/version';
-import { isAllowedExternalUrl, isTrustedSender, NAV_MENU, secureWebPreferences } from './policy';
+import { isAllowedExternalUrl, isTrustedSender, NAV_MENU, secureWebPreferences, WINDOW_ICON_PATH } from './policy';
 import { SafeStorageSecrets } from './secrets';
 
 app.setName('Reclaim');
@@ -20,6 +20,8 @@ if (!app.requestSingleInstanceLock()) app.quit();
 const RENDERER = path.join(__dirname, '..', 'renderer', 'index.html');
 const PRELOAD = path.join(__dirname, '..', 'preload', 'preload.cjs');
 const RENDERER_URL = pathToFileURL(RENDERER).toString();
+/** Title-bar and task-bar icon on Linux and Windows (macOS uses the bundle's icon.icns). */
+const WINDOW_ICON = path.join(__dirname, '..', '..', WINDOW_ICON_PATH);
 
 let core: Core | null = null;
 let win: BrowserWindow | null = null;
@@ -65,6 +67,7 @@ function createWindow() {
     minWidth: 1000,
     minHeight: 640,
     title: 'Reclaim',
+    ...(process.platform === 'darwin' ? {} : { icon: WINDOW_ICON }),
     show: false,
     webPreferences: secureWebPreferences(PRELOAD),
   });

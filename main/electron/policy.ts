@@ -32,6 +32,9 @@ export function isTrustedSender(frameUrl: string | undefined, rendererUrl: strin
   }
 }
 
+/** The window icon, relative to the app root (packed by electron-builder.yml `files`). */
+export const WINDOW_ICON_PATH = 'resources/icons/256x256.png';
+
 /** The webPreferences every Reclaim window is created with. */
 export function secureWebPreferences(preload: string) {
   return {
@@ -46,6 +49,11 @@ export function secureWebPreferences(preload: string) {
     experimentalFeatures: false,
     webviewTag: false,
     spellcheck: false,
+    // Off by default in Electron 45; stated so a future default cannot turn them on.
+    enableDeprecatedPaste: false,
+    navigateOnDragDrop: false,
+    // Unused Web APIs stay off.
+    enableWebSQL: false,
   } as const;
 }
 
