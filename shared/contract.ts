@@ -50,29 +50,36 @@ const Currency = z
 const Empty = z.object({}).strict();
 const WorkspaceRef = z.object({ workspaceId: z.string().min(1) });
 
-/** One customer's derived facts. Money: integer minor units in the workspace currency. */
+/**
+ * One customer's derived facts. Keys are the facts catalog's field names (the
+ * names `reclaim fields` lists and segment rules use), so a row read from any
+ * machine output can be turned into a rule as it is. Money: integer minor units
+ * in the workspace currency. Two keys are not facts: `attrs` (custom attributes;
+ * rules address them as `attrs.<key>`) and `segment` (the winning segment).
+ */
 export const CustomerFacts = z.object({
-  customerId: z.string(),
+  customer_id: z.string(),
   email: z.string().nullable(),
   name: z.string().nullable(),
   currency: z.string().nullable(),
   plan: z.string().nullable(),
-  billingInterval: z.string().nullable(),
-  subscriptionStatus: z.string().nullable(),
+  product_id: z.string().nullable(),
+  billing_interval: z.string().nullable(),
+  subscription_status: z.string().nullable(),
   mrr: z.number().int(),
-  tenureDays: z.number().int(),
+  tenure_days: z.number().int(),
   ltv: z.number().int(),
-  failures12m: z.number().int(),
-  lastDeclineCode: z.string().nullable(),
-  lastDeclineHard: z.boolean().nullable(),
-  cardExpiry: z.string().nullable(),
-  cardExpiresInDays: z.number().int().nullable(),
-  openPastDueCount: z.number().int(),
-  amountAtRisk: z.number().int(),
-  daysSinceFirstFailure: z.number().int().nullable(),
+  failures_12m: z.number().int(),
+  last_decline_code: z.string().nullable(),
+  last_decline_hard: z.boolean().nullable(),
+  card_expiry: z.string().nullable(),
+  card_expires_in_days: z.number().int().nullable(),
+  open_past_due_count: z.number().int(),
+  amount_at_risk: z.number().int(),
+  days_since_first_failure: z.number().int().nullable(),
   region: z.string().nullable(),
   industry: z.string().nullable(),
-  accountManager: z.string().nullable(),
+  account_manager: z.string().nullable(),
   tags: z.array(z.string()),
   attrs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   created: z.number().int(),
@@ -81,7 +88,11 @@ export const CustomerFacts = z.object({
 });
 export type CustomerFacts = z.infer<typeof CustomerFacts>;
 
-export const SORTABLE = ['mrr', 'amountAtRisk', 'tenureDays', 'ltv', 'failures12m', 'email', 'name', 'created', 'daysSinceFirstFailure'] as const;
+/** Keys of a customer row that are not catalog facts (see CustomerFacts). */
+export const CUSTOMER_ROW_NON_FACTS = ['attrs', 'segment'] as const;
+
+/** Facts the customers list sorts by (catalog names). */
+export const SORTABLE = ['mrr', 'amount_at_risk', 'tenure_days', 'ltv', 'failures_12m', 'email', 'name', 'created', 'days_since_first_failure'] as const;
 
 export const FactField = z.object({
   name: z.string(),
@@ -134,7 +145,7 @@ export const Preview = z.object({
   count: z.number().int(),
   mrr: z.number().int(),
   amountAtRisk: z.number().int(),
-  sample: z.array(z.object({ customerId: z.string(), email: z.string().nullable(), name: z.string().nullable(), mrr: z.number().int(), plan: z.string().nullable() })),
+  sample: z.array(z.object({ customer_id: z.string(), email: z.string().nullable(), name: z.string().nullable(), mrr: z.number().int(), plan: z.string().nullable() })),
   tookMs: z.number(),
 });
 
@@ -143,7 +154,7 @@ export const Explanation: z.ZodType<{ path: string; matched: boolean; descriptio
 );
 
 export const Membership = z.object({
-  customerId: z.string(),
+  customer_id: z.string(),
   segments: z.array(z.object({ id: z.string(), name: z.string(), color: z.string(), priority: z.number().int(), matched: z.boolean(), explanation: Explanation })),
   winner: z.object({ id: z.string(), name: z.string() }).nullable(),
   why: z.string(),
@@ -219,7 +230,7 @@ export const contract = {
     input: WorkspaceRef.extend({
       search: z.string().max(200).optional(),
       segmentId: z.string().optional(),
-      sort: z.enum(SORTABLE).default('amountAtRisk'),
+      sort: z.enum(SORTABLE).default('amount_at_risk'),
       dir: z.enum(['asc', 'desc']).default('desc'),
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(500).default(100),

@@ -3,6 +3,8 @@ import type { Core } from '../core/api';
 
 export interface CliIO {
   out: (text: string) => void;
+  /** Standard output as a stream, for output written in chunks with backpressure (customers --all). */
+  stdout?: NodeJS.WritableStream;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;

@@ -40,6 +40,7 @@ async function serveConsole(core: Core, opts: { port?: number; json: boolean; de
 
 const io: CliIO = {
   out: (text) => process.stdout.write(`${text}\n`),
+  stdout: process.stdout,
   err: (text) => process.stderr.write(`${text}\n`),
   env: process.env,
   isTTY: Boolean(process.stdin.isTTY),

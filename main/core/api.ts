@@ -2,7 +2,7 @@ import type { Method, ParsedInput, Output } from '../../shared/contract';
 import { CoreEvents } from './events';
 import { connectHandlers } from './stripe/handlers';
 import type { HandlerContext } from './context';
-import { customerHandlers } from './customers/handlers';
+import { customerHandlers, customerStreams } from './customers/handlers';
 import { attributeHandlers } from './facts/handlers';
 import { segmentHandlers } from './segments/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
@@ -19,6 +19,8 @@ export interface Core {
   registry: WorkspaceRegistry;
   ports: Ports;
   sync: SyncManager;
+  /** Row-by-row reads for the CLI (constant memory; not a contract method). */
+  streams: ReturnType<typeof customerStreams>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export function createCore(ports: Ports): Core {
     registry,
     ports,
     sync,
+    streams: customerStreams(ctx),
     close: async () => {
       await sync.cancelAll();
       registry.close();

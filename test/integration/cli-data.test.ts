@@ -31,7 +31,7 @@ describe('reclaim CLI on a demo workspace', () => {
     expect(a.status).toBe(0);
     const ids = (d: string) =>
       JSON.parse(spawnSync(process.execPath, [BIN, '--data-dir', d, '--json', 'customers', '--limit', '500', '--sort', 'email', '--asc'], { encoding: 'utf8' }).stdout).rows.map(
-        (r: { customerId: string; mrr: number }) => `${r.customerId}:${r.mrr}`,
+        (r: { customer_id: string; mrr: number }) => `${r.customer_id}:${r.mrr}`,
       );
     expect(ids(other)).toEqual(ids(dir));
   });
@@ -45,10 +45,10 @@ describe('reclaim CLI on a demo workspace', () => {
   });
 
   it('prints customers with facts, most at risk first', () => {
-    const r = json(['customers', '--limit', '5']) as { total: number; rows: { amountAtRisk: number; segment: unknown }[] };
+    const r = json(['customers', '--limit', '5']) as { total: number; rows: { amount_at_risk: number; segment: unknown }[] };
     expect(r.total).toBe(250);
     expect(r.rows).toHaveLength(5);
-    expect(r.rows[0]!.amountAtRisk).toBeGreaterThanOrEqual(r.rows[4]!.amountAtRisk);
+    expect(r.rows[0]!.amount_at_risk).toBeGreaterThanOrEqual(r.rows[4]!.amount_at_risk);
     expect(reclaim(['customers', '--sort', 'favourite']).code).toBe(2);
   });
 
@@ -68,8 +68,8 @@ describe('reclaim CLI on a demo workspace', () => {
   });
 
   it('explains a customer’s membership and the winner', () => {
-    const top = (json(['customers', '--limit', '1']) as { rows: { customerId: string }[] }).rows[0]!;
-    const m = json(['membership', '--customer', top.customerId]) as { segments: { matched: boolean }[]; winner: { name: string } | null; why: string };
+    const top = (json(['customers', '--limit', '1']) as { rows: { customer_id: string }[] }).rows[0]!;
+    const m = json(['membership', '--customer', top.customer_id]) as { segments: { matched: boolean }[]; winner: { name: string } | null; why: string };
     expect(m.segments).toHaveLength(6);
     if (m.winner) expect(m.why).toContain(`Wins "${m.winner.name}"`);
     expect(reclaim(['membership', '--customer', 'cus_nope']).code).toBe(1);
@@ -97,7 +97,7 @@ describe('reclaim CLI on a demo workspace', () => {
   });
 
   it('imports CSV attributes all-or-nothing, then rules can use them', () => {
-    const ids = (json(['customers', '--limit', '3', '--sort', 'email', '--asc']) as { rows: { customerId: string }[] }).rows.map((r) => r.customerId);
+    const ids = (json(['customers', '--limit', '3', '--sort', 'email', '--asc']) as { rows: { customer_id: string }[] }).rows.map((r) => r.customer_id);
     const bad = reclaim(['attributes', 'import', '-'], `customer,logins\n${ids[0]},10\ncus_missing,4\n`);
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('line 3: Unknown customer id "cus_missing"');

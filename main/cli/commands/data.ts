@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import { formatMoney } from '../../../shared/money';
 import { SORTABLE } from '../../../shared/contract';
+import { UserError } from '../../core/errors';
 import { CliExit, type CliContext } from '../context';
 import { table } from '../format';
+import { customersCsv, writeLines } from '../stream';
 
 function readInput(ctx: CliContext, file: string): string {
   try {
@@ -46,15 +48,39 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
 
   program
     .command('customers')
-    .description('print customers with their facts')
-    .option('--limit <n>', 'rows', (v) => Number(v), 50)
+    .description('print customers with their facts (a page; --all streams every row for scripts)')
+    .option('--limit <n>', 'rows (at most 500; page with --offset)', (v) => Number(v), 50)
     .option('--offset <n>', 'skip rows', (v) => Number(v), 0)
     .option('--search <text>', 'email, name or customer id')
-    .option('--sort <field>', `one of ${SORTABLE.join(', ')}`, 'amountAtRisk')
+    .option('--sort <field>', `one of ${SORTABLE.join(', ')}`, 'amount_at_risk')
     .option('--asc', 'ascending (default: descending)')
-    .action(async (opts: { limit: number; offset: number; search?: string; sort: string; asc?: boolean }) => {
+    .option('--all', 'every matching customer, streamed one row per line (NDJSON unless --format csv)')
+    .option('--format <format>', 'with --all: ndjson or csv', 'ndjson')
+    .action(async (opts: { limit: number; offset: number; search?: string; sort: string; asc?: boolean; all?: boolean; format: string }) => {
       if (!(SORTABLE as readonly string[]).includes(opts.sort)) throw new CliExit(2, `--sort must be one of ${SORTABLE.join(', ')}`);
+      if (opts.format !== 'ndjson' && opts.format !== 'csv') throw new CliExit(2, '--format must be ndjson or csv');
       const workspaceId = await ctx.workspaceId();
+      if (opts.all) {
+        const query = { workspaceId, sort: opts.sort as (typeof SORTABLE)[number], dir: opts.asc ? ('asc' as const) : ('desc' as const), ...(opts.search ? { search: opts.search } : {}) };
+        let rows;
+        try {
+          rows = ctx.getCore().streams.customers(query);
+        } catch (e) {
+          if (e instanceof UserError) throw new CliExit(e.code === 'bad_request' ? 2 : 1, e.message);
+          throw e;
+        }
+        if (opts.format === 'csv') {
+          const catalog = await call('facts.catalog', { workspaceId });
+          const facts = catalog.filter((f) => !f.name.startsWith('attrs.')).map((f) => f.name);
+          const attrs = catalog.filter((f) => f.name.startsWith('attrs.')).map((f) => f.name.slice('attrs.'.length));
+          await writeLines(ctx.io, customersCsv(rows, facts, attrs));
+        } else {
+          await writeLines(ctx.io, (function* () {
+            for (const row of rows) yield JSON.stringify(row);
+          })());
+        }
+        return;
+      }
       const ws = (await call('workspaces.list', {})).find((w) => w.id === workspaceId)!;
       const r = await call('customers.list', {
         workspaceId,
@@ -68,15 +94,15 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         [
           table(
             r.rows.map((c) => ({
-              id: c.customerId,
+              id: c.customer_id,
               email: c.email,
               segment: c.segment?.name ?? 'Default',
               plan: c.plan,
               mrr: formatMoney(c.mrr, ws.currency),
-              risk: c.amountAtRisk ? formatMoney(c.amountAtRisk, ws.currency) : '',
-              fails: c.failures12m,
-              decline: c.lastDeclineCode ? `${c.lastDeclineCode}${c.lastDeclineHard ? ' (hard)' : ''}` : '',
-              tenure: c.tenureDays,
+              risk: c.amount_at_risk ? formatMoney(c.amount_at_risk, ws.currency) : '',
+              fails: c.failures_12m,
+              decline: c.last_decline_code ? `${c.last_decline_code}${c.last_decline_hard ? ' (hard)' : ''}` : '',
+              tenure: c.tenure_days,
             })),
             [
               { key: 'id', label: 'CUSTOMER' },
@@ -90,7 +116,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
               { key: 'tenure', label: 'TENURE D', align: 'right' },
             ],
           ),
-          `${r.rows.length} of ${r.total.toLocaleString('en')} customers`,
+          `${r.rows.length} of ${r.total.toLocaleString('en')} customers${r.rows.length < r.total ? ' (next page: --offset; every row for scripts: --all [--format csv])' : ''}`,
         ].join('\n'),
       );
     });

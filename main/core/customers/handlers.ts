@@ -1,8 +1,9 @@
-import { customerDetail, listCustomers } from './queries';
+import { customerDetail, iterateCustomers, listCustomers } from './queries';
 import { isHardDecline } from '../facts/declines';
 import { catalogFor, type FactField as CatalogField } from '../facts/catalog';
 import { operatorsFor } from '../facts/catalog';
-import type { FactField } from '../../../shared/contract';
+import { contract, type CustomerFacts, type FactField, type Input } from '../../../shared/contract';
+import { badRequest } from '../errors';
 import type { HandlerContext, HandlerGroup } from '../context';
 
 export function toContractField(f: CatalogField): FactField {
@@ -24,5 +25,23 @@ export function customerHandlers(ctx: HandlerContext): HandlerGroup<'customers.l
     'customers.get': async ({ workspaceId, customerId }) =>
       customerDetail(ctx.db(workspaceId), customerId, ctx.registry.get(workspaceId).mode, (code) => (code ? isHardDecline(code) : null)),
     'facts.catalog': async ({ workspaceId }) => catalogFor(ctx.db(workspaceId)).map(toContractField),
+  };
+}
+
+/** What `streams.customers` takes: the customers.list query without paging. */
+export type CustomerStreamInput = Omit<Input<'customers.list'>, 'offset' | 'limit'>;
+
+/**
+ * Reads too large for one reply (no transport carries them; the CLI's
+ * `customers --all` uses them). Input is checked with the customers.list schema.
+ */
+export function customerStreams(ctx: HandlerContext) {
+  return {
+    customers(input: CustomerStreamInput): Generator<CustomerFacts, void, undefined> {
+      const parsed = contract['customers.list'].input.safeParse({ ...input, offset: 0, limit: 1 });
+      if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+      const { workspaceId, offset: _offset, limit: _limit, ...q } = parsed.data;
+      return iterateCustomers(ctx.db(workspaceId), q);
+    },
   };
 }

@@ -104,7 +104,7 @@ export function segmentHandlers(
       const started = performance.now();
       const now = ctx.nowSec();
       const summary = userErrors(() => countMatching(db, rule, catalog, now));
-      const sample = sampleMatching(db, rule, catalog, now, 10).map((r) => ({ customerId: r.id, email: r.email, name: r.name, mrr: r.mrr, plan: r.plan }));
+      const sample = sampleMatching(db, rule, catalog, now, 10).map((r) => ({ customer_id: r.id, email: r.email, name: r.name, mrr: r.mrr, plan: r.plan }));
       return { ...summary, sample, tookMs: performance.now() - started };
     },
     'segments.evaluate': async ({ workspaceId, rule, limit }) => {

@@ -383,7 +383,7 @@ export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number): 
 }
 
 export interface MembershipExplanation {
-  customerId: string;
+  customer_id: string;
   segments: { id: string; name: string; color: string; priority: number; matched: boolean; explanation: ExplainNode }[];
   winner: { id: string; name: string; priority: number } | null;
   why: string;
@@ -418,7 +418,7 @@ export function membershipFor(db: Sqlite, customerId: string, catalog: Catalog, 
       ? `; it also matches ${others.map((o) => `"${o.name}" (#${o.priority})`).join(', ')}, which rank lower.`
       : '; no other segment matches.';
   }
-  return { customerId, segments: out, winner: w ? { id: w.id, name: w.name, priority: w.priority } : null, why };
+  return { customer_id: customerId, segments: out, winner: w ? { id: w.id, name: w.name, priority: w.priority } : null, why };
 }
 
 /** Copies the current winners into membership_snapshots; returns the snapshot id. */

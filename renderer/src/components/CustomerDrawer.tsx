@@ -43,7 +43,7 @@ export function CustomerDrawer({ customerId, onClose }: { customerId: string; on
   const cur = ws?.currency ?? 'usd';
   const f = detail?.facts;
   return (
-    <Drawer open width={880} onClose={onClose} title={f ? (f.name ?? f.email ?? f.customerId) : 'Customer'} extra={detail && ext(detail.stripeUrl, 'Open in Stripe')}>
+    <Drawer open width={880} onClose={onClose} title={f ? (f.name ?? f.email ?? f.customer_id) : 'Customer'} extra={detail && ext(detail.stripeUrl, 'Open in Stripe')}>
       {error && <Alert type="error" showIcon message={error} />}
       {!detail && !error && <Spin />}
       {f && detail && (
@@ -54,27 +54,27 @@ export function CustomerDrawer({ customerId, onClose }: { customerId: string; on
               label: 'Facts',
               children: (
                 <Descriptions size="small" column={2} bordered>
-                  <Descriptions.Item label="Customer">{f.customerId}</Descriptions.Item>
+                  <Descriptions.Item label="Customer">{f.customer_id}</Descriptions.Item>
                   <Descriptions.Item label="Email">{f.email ?? '—'}</Descriptions.Item>
-                  <Descriptions.Item label="Plan">{f.plan ?? '—'} {f.billingInterval && <Typography.Text type="secondary">({f.billingInterval}ly)</Typography.Text>}</Descriptions.Item>
-                  <Descriptions.Item label="Status">{f.subscriptionStatus ?? 'none'}</Descriptions.Item>
+                  <Descriptions.Item label="Plan">{f.plan ?? '—'} {f.billing_interval && <Typography.Text type="secondary">({f.billing_interval}ly)</Typography.Text>}</Descriptions.Item>
+                  <Descriptions.Item label="Status">{f.subscription_status ?? 'none'}</Descriptions.Item>
                   <Descriptions.Item label="MRR">{formatMoney(f.mrr, cur)}</Descriptions.Item>
                   <Descriptions.Item label="Lifetime value">{formatMoney(f.ltv, cur)}</Descriptions.Item>
-                  <Descriptions.Item label="Tenure">{formatDays(f.tenureDays)}</Descriptions.Item>
+                  <Descriptions.Item label="Tenure">{formatDays(f.tenure_days)}</Descriptions.Item>
                   <Descriptions.Item label="Billing currency">{f.currency?.toUpperCase() ?? '—'}</Descriptions.Item>
-                  <Descriptions.Item label="Failures (12 months)">{f.failures12m}</Descriptions.Item>
+                  <Descriptions.Item label="Failures (12 months)">{f.failures_12m}</Descriptions.Item>
                   <Descriptions.Item label="Last decline">
-                    {f.lastDeclineCode ? <Tag color={f.lastDeclineHard ? 'red' : 'orange'}>{f.lastDeclineCode} · {f.lastDeclineHard ? 'hard' : 'soft'}</Tag> : '—'}
+                    {f.last_decline_code ? <Tag color={f.last_decline_hard ? 'red' : 'orange'}>{f.last_decline_code} · {f.last_decline_hard ? 'hard' : 'soft'}</Tag> : '—'}
                   </Descriptions.Item>
-                  <Descriptions.Item label="Open past-due invoices">{f.openPastDueCount}</Descriptions.Item>
-                  <Descriptions.Item label="Amount at risk">{formatMoney(f.amountAtRisk, cur)}</Descriptions.Item>
-                  <Descriptions.Item label="In dunning for">{f.daysSinceFirstFailure === null ? '—' : `${f.daysSinceFirstFailure} days`}</Descriptions.Item>
+                  <Descriptions.Item label="Open past-due invoices">{f.open_past_due_count}</Descriptions.Item>
+                  <Descriptions.Item label="Amount at risk">{formatMoney(f.amount_at_risk, cur)}</Descriptions.Item>
+                  <Descriptions.Item label="In dunning for">{f.days_since_first_failure === null ? '—' : `${f.days_since_first_failure} days`}</Descriptions.Item>
                   <Descriptions.Item label="Card expiry">
-                    {f.cardExpiry ?? '—'} {f.cardExpiresInDays !== null && f.cardExpiresInDays < 0 && <Tag color="red">expired</Tag>}
+                    {f.card_expiry ?? '—'} {f.card_expires_in_days !== null && f.card_expires_in_days < 0 && <Tag color="red">expired</Tag>}
                   </Descriptions.Item>
                   <Descriptions.Item label="Region">{f.region ?? '—'}</Descriptions.Item>
                   <Descriptions.Item label="Industry">{f.industry ?? '—'}</Descriptions.Item>
-                  <Descriptions.Item label="Account manager">{f.accountManager ?? '—'}</Descriptions.Item>
+                  <Descriptions.Item label="Account manager">{f.account_manager ?? '—'}</Descriptions.Item>
                   <Descriptions.Item label="Tags">{f.tags.length ? f.tags.map((t) => <Tag key={t}>{t}</Tag>) : '—'}</Descriptions.Item>
                   {Object.entries(f.attrs).map(([k, v]) => (
                     <Descriptions.Item key={k} label={k}>

@@ -31,9 +31,9 @@ const COLUMNS: Column[] = [
     sort: 'email',
     render: (c) => (
       <span style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-        <Typography.Text strong>{c.name ?? c.email ?? c.customerId}</Typography.Text>{' '}
+        <Typography.Text strong>{c.name ?? c.email ?? c.customer_id}</Typography.Text>{' '}
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {c.email ?? c.customerId}
+          {c.email ?? c.customer_id}
         </Typography.Text>
       </span>
     ),
@@ -50,26 +50,26 @@ const COLUMNS: Column[] = [
     key: 'risk',
     label: 'At risk',
     width: '110px',
-    sort: 'amountAtRisk',
+    sort: 'amount_at_risk',
     align: 'right',
-    render: (c, cur) => (c.amountAtRisk > 0 ? <Typography.Text type="danger">{formatMoney(c.amountAtRisk, cur)}</Typography.Text> : '—'),
+    render: (c, cur) => (c.amount_at_risk > 0 ? <Typography.Text type="danger">{formatMoney(c.amount_at_risk, cur)}</Typography.Text> : '—'),
   },
-  { key: 'pastdue', label: 'Past due', width: '70px', align: 'right', render: (c) => c.openPastDueCount || '—' },
-  { key: 'failures', label: 'Fails 12m', width: '80px', sort: 'failures12m', align: 'right', render: (c) => c.failures12m || '—' },
+  { key: 'pastdue', label: 'Past due', width: '70px', align: 'right', render: (c) => c.open_past_due_count || '—' },
+  { key: 'failures', label: 'Fails 12m', width: '80px', sort: 'failures_12m', align: 'right', render: (c) => c.failures_12m || '—' },
   {
     key: 'decline',
     label: 'Last decline',
     width: '140px',
     render: (c) =>
-      c.lastDeclineCode ? (
-        <Tooltip title={c.lastDeclineHard ? 'Hard decline: do not retry, ask for a new card' : 'Soft decline: a retry may succeed'}>
-          <Tag color={c.lastDeclineHard ? 'red' : 'orange'}>{c.lastDeclineCode}</Tag>
+      c.last_decline_code ? (
+        <Tooltip title={c.last_decline_hard ? 'Hard decline: do not retry, ask for a new card' : 'Soft decline: a retry may succeed'}>
+          <Tag color={c.last_decline_hard ? 'red' : 'orange'}>{c.last_decline_code}</Tag>
         </Tooltip>
       ) : (
         '—'
       ),
   },
-  { key: 'tenure', label: 'Tenure', width: '80px', sort: 'tenureDays', align: 'right', render: (c) => formatDays(c.tenureDays) },
+  { key: 'tenure', label: 'Tenure', width: '80px', sort: 'tenure_days', align: 'right', render: (c) => formatDays(c.tenure_days) },
   { key: 'ltv', label: 'LTV', width: '110px', sort: 'ltv', align: 'right', render: (c, cur) => formatMoney(c.ltv, cur) },
 ];
 
@@ -81,7 +81,7 @@ export function CustomersPage({ empty }: { empty: React.ReactNode }) {
   const { token } = theme.useToken();
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 250);
-  const [sort, setSort] = useState<{ field: SortField; dir: 'asc' | 'desc' }>({ field: 'amountAtRisk', dir: 'desc' });
+  const [sort, setSort] = useState<{ field: SortField; dir: 'asc' | 'desc' }>({ field: 'amount_at_risk', dir: 'desc' });
   const [segmentId, setSegmentId] = useState<string | undefined>(undefined);
   const [segments, setSegments] = useState<Segment[]>([]);
   const [total, setTotal] = useState<number | null>(null);
@@ -161,7 +161,7 @@ export function CustomersPage({ empty }: { empty: React.ReactNode }) {
       virtualizer.scrollToIndex(next);
     } else if (e.key === 'Enter') {
       const row = rowAt(active);
-      if (row) setOpen(row.customerId);
+      if (row) setOpen(row.customer_id);
     }
   };
 
@@ -252,10 +252,10 @@ export function CustomersPage({ empty }: { empty: React.ReactNode }) {
                     role="row"
                     aria-rowindex={item.index + 1}
                     aria-selected={item.index === active}
-                    data-testid={row ? `customer-row-${row.customerId}` : undefined}
+                    data-testid={row ? `customer-row-${row.customer_id}` : undefined}
                     onClick={() => {
                       setActive(item.index);
-                      if (row) setOpen(row.customerId);
+                      if (row) setOpen(row.customer_id);
                     }}
                     style={{
                       position: 'absolute',

@@ -299,11 +299,11 @@ export function SegmentsPage() {
                   <Card size="small" title="Sample of matching customers">
                     <Table
                       size="small"
-                      rowKey="customerId"
+                      rowKey="customer_id"
                       pagination={false}
                       dataSource={preview.sample}
                       columns={[
-                        { title: 'Customer', key: 'c', render: (_, r) => r.name ?? r.email ?? r.customerId },
+                        { title: 'Customer', key: 'c', render: (_, r) => r.name ?? r.email ?? r.customer_id },
                         { title: 'Email', dataIndex: 'email' },
                         { title: 'Plan', dataIndex: 'plan' },
                         { title: 'MRR', dataIndex: 'mrr', align: 'right', render: (m: number) => formatMoney(m, cur) },
