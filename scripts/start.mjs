@@ -33,7 +33,7 @@ if (binary) {
   run(binary, [root, ...extra]);
 } else {
   if (!wantConsole) {
-    console.log(`No Electron ${electronVersion() ?? ''} binary (${reason}); serving the browser console with the demo workspace instead — \`npm run electron:fetch\` where the download works.`.replace('  ', ' '));
+    console.log(`No Electron ${electronVersion() ?? ''} binary: ${reason}. Serving the browser console (with the demo workspace) instead; \`npm run electron:fetch\` gets the binary where the download works.`.replace('  ', ' '));
   }
   run(process.execPath, [path.join(root, 'bin/reclaim.mjs'), ...extra, 'console']);
 }
