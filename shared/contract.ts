@@ -151,6 +151,15 @@ export const Membership = z.object({
 export type Membership = z.infer<typeof Membership>;
 
 
+/** Workspace MRR settings. Stripe's default counts only `forever` coupons. */
+export const MrrSettings = z.object({
+  /** true: active `once` / `repeating` coupons reduce MRR too (Stripe's default: false). */
+  includeFiniteCoupons: z.boolean(),
+  /** "How MRR is computed", one rule per line. */
+  rules: z.array(z.string()),
+});
+export type MrrSettings = z.infer<typeof MrrSettings>;
+
 export const contract = {
   'app.info': {
     input: Empty,
@@ -274,6 +283,12 @@ export const contract = {
   'segments.membership': { input: WorkspaceRef.extend({ customerId: z.string() }).strict(), output: Membership },
   'segments.export': { input: WorkspaceRef.strict(), output: z.object({ json: z.string() }) },
   'segments.import': { input: WorkspaceRef.extend({ json: z.string().max(5_000_000) }).strict(), output: z.object({ imported: z.number().int() }) },
+
+  // ── Facts: MRR settings (#9) ──
+  /** How MRR is computed in this workspace: the setting and the rules, as shown to users. */
+  'facts.mrrSettings': { input: WorkspaceRef.strict(), output: MrrSettings },
+  /** Change whether once/repeating coupons reduce MRR; facts and segment membership are recomputed. */
+  'facts.setMrrSettings': { input: WorkspaceRef.extend({ includeFiniteCoupons: z.boolean() }).strict(), output: MrrSettings },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -47,7 +47,16 @@ export interface SyncOptions {
 }
 
 const RETENTION = 30 * 86_400;
-const EXTRA: Partial<Record<Resource, Params>> = { subscriptions: { status: 'all' }, customers: { expand: ['data.invoice_settings.default_payment_method'] } };
+/**
+ * Expansions the facts read (#9): tiers (returned only when expanded), discount objects
+ * (ids otherwise), the card a subscription or an older account pays with. At most four
+ * levels deep, Stripe's limit.
+ */
+const EXTRA: Partial<Record<Resource, Params>> = {
+  subscriptions: { status: 'all', expand: ['data.discounts', 'data.items.data.discounts', 'data.default_payment_method'] },
+  customers: { expand: ['data.invoice_settings.default_payment_method', 'data.default_source'] },
+  prices: { expand: ['data.tiers'] },
+};
 
 interface StateRow {
   resource: string;
