@@ -65,6 +65,8 @@ export const CustomerFacts = z.object({
   failures12m: z.number().int(),
   lastDeclineCode: z.string().nullable(),
   lastDeclineHard: z.boolean().nullable(),
+  /** Stripe's outcome.advice_code on the last failed payment (do_not_try_again, try_again_later, confirm_card_data). */
+  lastAdviceCode: z.string().nullable().default(null),
   cardExpiry: z.string().nullable(),
   cardExpiresInDays: z.number().int().nullable(),
   openPastDueCount: z.number().int(),
@@ -242,7 +244,7 @@ export const contract = {
       stripeUrl: z.string(),
       subscriptions: z.array(z.object({ id: z.string(), status: z.string(), plan: z.string().nullable(), mrr: z.number().int(), currency: z.string(), created: z.number().int(), url: z.string() })),
       invoices: z.array(z.object({ id: z.string(), status: z.string(), amountDue: z.number().int(), amountRemaining: z.number().int(), currency: z.string(), attemptCount: z.number().int(), nextPaymentAttempt: z.number().int().nullable(), created: z.number().int(), hostedInvoiceUrl: z.string().nullable(), url: z.string() })),
-      charges: z.array(z.object({ id: z.string(), status: z.string(), amount: z.number().int(), amountRefunded: z.number().int(), currency: z.string(), failureCode: z.string().nullable(), declineCode: z.string().nullable(), hard: z.boolean().nullable(), created: z.number().int(), url: z.string() })),
+      charges: z.array(z.object({ id: z.string(), status: z.string(), amount: z.number().int(), amountRefunded: z.number().int(), currency: z.string(), failureCode: z.string().nullable(), declineCode: z.string().nullable(), adviceCode: z.string().nullable().default(null), hard: z.boolean().nullable(), created: z.number().int(), url: z.string() })),
     }),
   },
   'facts.catalog': {
