@@ -43,7 +43,7 @@ describe('7. zero- and three-decimal currencies', () => {
     expect(formatMoney(facts('cus_fx_jpy').mrr as number, 'usd')).toBe('$100.00');
   });
 
-  it('a KWD 12.500/month subscription is $40.72, not $407.16', () => {
+  it('a KWD 12.500/month subscription is $40.72 (three decimals)', () => {
     // KWD has three decimals: amount 12500 = 12.500 KWD; ÷ 0.307 = 40.7166 USD → 4072 cents.
     expect(facts('cus_fx_kwd').mrr).toBe(4072);
   });
