@@ -13,10 +13,12 @@ import { DAY, makeCharge, prng, type Obj, type SimData } from './generator';
  * Ids are fixed (`cus_fx_…`) so tests can name them; the expected figures are worked by
  * hand in test/facts/stripe-facts.test.ts.
  */
+/** A Stripe object without `created` (discounts, card sources). */
+type Plain = Record<string, unknown> & { id: string };
 interface Hidden {
-  discounts: Map<string, Obj>;
+  discounts: Map<string, Plain>;
   /** Card sources (legacy `card_…` objects have no `created`). */
-  sources: Map<string, Record<string, unknown>>;
+  sources: Map<string, Plain>;
   tiers: Map<string, unknown[]>;
 }
 const hidden = new WeakMap<SimData, Hidden>();
@@ -28,7 +30,10 @@ export function addFactsCases(data: SimData, now: number): void {
   const created = now - 100 * DAY;
   const periodStart = now - 10 * DAY;
 
-  const product = { id: 'prod_fx', object: 'product', active: true, name: 'Facts cases', description: null, created, updated: created, livemode: false, metadata: {}, type: 'service', default_price: null };
+  const product = {
+    id: 'prod_fx', object: 'product', active: true, name: 'Facts cases', description: null, created, updated: created, livemode: false, metadata: {}, type: 'service', default_price: null,
+    images: [], marketing_features: [], package_dimensions: null, shippable: null, statement_descriptor: null, tax_code: null, unit_label: null, url: null,
+  };
   data.products.push(product);
 
   const price = (id: string, currency: string, p: { unit?: number | null; decimal?: string | null; interval?: 'month' | 'year'; metered?: boolean; tiers?: { mode: 'graduated' | 'volume'; list: unknown[] }; taxBehavior?: string }): Obj => {
@@ -57,9 +62,9 @@ export function addFactsCases(data: SimData, now: number): void {
   coupon('FX_ITEM20OFF', { amountOff: 2000, currency: 'usd', duration: 'forever' });
   coupon('FX_CUST25', { percent: 25, duration: 'forever' });
 
-  const discount = (couponId: string, on: { customer: string; subscription?: string; item?: string; end?: number | null }): Obj => {
-    const d: Obj = {
-      id: r.id('di_'), object: 'discount', checkout_session: null, created, customer: on.customer, customer_account: null, end: on.end ?? null, invoice: null, invoice_item: null,
+  const discount = (couponId: string, on: { customer: string; subscription?: string; item?: string; end?: number | null }): Plain => {
+    const d: Plain = {
+      id: r.id('di_'), object: 'discount', checkout_session: null, customer: on.customer, customer_account: null, end: on.end ?? null, invoice: null, invoice_item: null,
       promotion_code: null, source: { coupon: couponId, type: 'coupon' }, start: created, subscription: on.subscription ?? null, subscription_item: on.item ?? null,
     };
     h.discounts.set(d.id, d);
@@ -68,14 +73,14 @@ export function addFactsCases(data: SimData, now: number): void {
 
   const card = (id: string, customer: string, expMonth: number, expYear: number): Obj => {
     const pm: Obj = {
-      id, object: 'payment_method', allow_redisplay: 'unspecified', billing_details: { address: null, email: null, name: null, phone: null, tax_id: null }, created, customer, livemode: false, metadata: {}, type: 'card',
+      id, object: 'payment_method', allow_redisplay: 'unspecified', billing_details: { address: null, email: null, name: null, phone: null, tax_id: null }, created, customer, customer_account: null, livemode: false, metadata: {}, type: 'card',
       card: { brand: 'visa', checks: null, country: 'US', display_brand: 'visa', exp_month: expMonth, exp_year: expYear, fingerprint: r.id('', 16), funding: 'credit', last4: '4242', networks: null, regulated_status: null, three_d_secure_usage: null, wallet: null },
     };
     data.payment_methods.push(pm);
     return pm;
   };
 
-  const customer = (id: string, currency: string, extra: { defaultPm?: string | null; defaultSource?: string | null; discount?: Obj | null } = {}): Obj => {
+  const customer = (id: string, currency: string, extra: { defaultPm?: string | null; defaultSource?: string | null; discount?: Plain | null } = {}): Obj => {
     const c: Obj = {
       id, object: 'customer', address: null, balance: 0, created, currency, default_source: extra.defaultSource ?? null, delinquent: false, description: null, discount: extra.discount ?? null,
       email: `${id}@facts.example`, invoice_prefix: id.slice(-8).toUpperCase(), invoice_settings: { custom_fields: null, default_payment_method: extra.defaultPm ?? null, footer: null, rendering_options: null },
@@ -88,8 +93,8 @@ export function addFactsCases(data: SimData, now: number): void {
   const subscription = (
     cus: string,
     currency: string,
-    items: { price: Obj; quantity?: number | null; discounts?: (subId: string, itemId: string) => Obj[]; taxRates?: unknown[] }[],
-    extra: { status?: string; defaultPm?: string | null; discounts?: (subId: string) => Obj[] } = {},
+    items: { price: Obj; quantity?: number | null; discounts?: (subId: string, itemId: string) => Plain[]; taxRates?: unknown[] }[],
+    extra: { status?: string; defaultPm?: string | null; discounts?: (subId: string) => Plain[] } = {},
   ): Obj => {
     const id = r.id('sub_');
     const period = (p: Obj) => ((p.recurring as { interval: string }).interval === 'year' ? 365 : 30) * DAY;
@@ -100,16 +105,25 @@ export function addFactsCases(data: SimData, now: number): void {
       default_payment_method: extra.defaultPm ?? null, default_source: null, default_tax_rates: [], description: null, discounts: [] as string[], ended_at: null,
       invoice_settings: { account_tax_ids: null, issuer: { type: 'self' } }, latest_invoice: null, livemode: false, metadata: {}, next_pending_invoice_item_invoice: null,
       on_behalf_of: null, pause_collection: null, payment_settings: null, pending_invoice_item_interval: null, pending_setup_intent: null, pending_update: null, schedule: null,
+      customer_account: null, managed_payments: null, billing_schedules: [],
       start_date: created, status: extra.status ?? 'active', test_clock: null, transfer_data: null, trial_end: null, trial_settings: null, trial_start: null,
     };
     const itemObjs = items.map((it) => {
       const itemId = r.id('si_');
       const ds = it.discounts ? it.discounts(id, itemId) : [];
       const metered = (it.price.recurring as { usage_type: string }).usage_type === 'metered';
+      const p = it.price as Obj & { recurring: { interval: string; interval_count: number; usage_type: string; meter: string | null } };
+      // The legacy `plan` mirror of the price, still returned beside it.
+      const plan = {
+        id: p.id, object: 'plan', active: true, amount: p.unit_amount ?? null, amount_decimal: p.unit_amount_decimal ?? null, billing_scheme: p.billing_scheme, created: p.created, currency: p.currency,
+        interval: p.recurring.interval, interval_count: p.recurring.interval_count, livemode: false, metadata: {}, meter: p.recurring.meter, nickname: p.nickname, product: p.product,
+        tiers_mode: p.tiers_mode, transform_usage: null, trial_period_days: null, usage_type: p.recurring.usage_type,
+      };
       const o: Obj = {
-        id: itemId, object: 'subscription_item', billing_thresholds: null, created, current_period_end: periodStart + period(it.price), current_period_start: periodStart,
+        id: itemId, object: 'subscription_item', billing_thresholds: null, created, plan, current_period_end: periodStart + period(it.price), current_period_start: periodStart,
         discounts: ds.map((d) => d.id), metadata: {}, price: it.price, quantity: metered ? undefined : (it.quantity ?? 1), subscription: id, tax_rates: it.taxRates ?? [],
       };
+      // Metered items carry no quantity (usage is reported to the meter instead).
       if (metered) delete o.quantity;
       return o;
     });
@@ -129,10 +143,10 @@ export function addFactsCases(data: SimData, now: number): void {
   customer('cus_fx_kwd', 'kwd', { defaultPm: 'pm_fx_kwd_old' });
   subscription('cus_fx_kwd', 'kwd', [{ price: price('price_fx_kwd', 'kwd', { unit: 12_500 }) }], { defaultPm: kwdNew.id });
 
-  const source: Record<string, unknown> & { id: string } = {
+  const source: Plain = {
     id: 'card_fx_source', object: 'card', address_city: null, address_country: null, address_line1: null, address_line1_check: null, address_line2: null, address_state: null, address_zip: null,
     address_zip_check: null, brand: 'Visa', country: 'US', customer: 'cus_fx_source', cvc_check: 'pass', dynamic_last4: null, exp_month: 7, exp_year: 2028, fingerprint: r.id('', 16),
-    funding: 'credit', last4: '4242', metadata: {}, name: null, tokenization_method: null, wallet: null,
+    funding: 'credit', last4: '4242', metadata: {}, name: null, regulated_status: 'unregulated', tokenization_method: null,
   };
   h.sources.set(source.id, source);
   customer('cus_fx_source', 'usd', { defaultSource: source.id });
@@ -176,6 +190,11 @@ export function addFactsCases(data: SimData, now: number): void {
     subscription(cus, 'usd', [{ price: usd30 }], { status: 'past_due', defaultPm: pmId });
     const ch = makeCharge(r, { cusId: cus, inId: '', piId: r.id('pi_', 24), pmId, amount: 3000, currency: 'usd', created: now - 2 * DAY, status: 'failed', failureCode: o.failureCode, declineCode: o.reason, card: { expMonth: 1, expYear: 2030 } });
     delete ch.invoice; // removed from charges in current API versions
+    Object.assign(ch, {
+      application: null, application_fee: null, application_fee_amount: null, calculated_statement_descriptor: null, failure_balance_transaction: null, fraud_details: {}, on_behalf_of: null,
+      receipt_email: null, receipt_number: null, refunds: { object: 'list', data: [], has_more: false, url: `/v1/charges/${ch.id}/refunds` }, review: null, shipping: null, source: null,
+      source_transfer: null, statement_descriptor: null, statement_descriptor_suffix: null, transfer_data: null, transfer_group: null,
+    });
     ch.outcome = { advice_code: o.advice, network_advice_code: null, network_decline_code: null, network_status: 'declined_by_network', reason: o.reason, risk_level: 'normal', seller_message: 'The bank declined the payment.', type: 'issuer_declined' };
     data.charges.push(ch);
   };
