@@ -5,6 +5,7 @@ import { workspaceMigrations } from '../../main/core/db/workspace-migrations';
 import { recomputeFacts } from '../../main/core/facts/compute';
 import { retryAdvice } from '../../main/core/facts/declines';
 import { writeMrrOptions } from '../../main/core/facts/settings';
+import { createWriters } from '../../main/core/stripe/map';
 import { silentLogger } from '../../main/core/ports';
 import { createSync } from '../../main/core/stripe/sync';
 import { randomTestKey, startStripeSim, type StripeSim } from '../../main/stripe-sim';
@@ -117,5 +118,27 @@ describe('10. hard and soft declines with advice_code', () => {
     expect(retryAdvice(row('cus_fx_advice_later'))).toBe('retry');
     expect(retryAdvice(row('cus_fx_3ds'))).toBe('ask_new_card');
     expect(retryAdvice(row('cus_fx_bank'))).toBe('ask_new_card');
+  });
+});
+
+describe('objects that arrive with ids instead of expansions (events, retrieves)', () => {
+  it('keep the discounts, cards and tiers already synced', () => {
+    // Event payloads carry discount and payment method ids, and prices without tiers.
+    const snap = sim.snapshot();
+    const writers = createWriters(db);
+    const subOf = (cus: string) => structuredClone(snap.subscriptions.find((x) => x.customer === cus)!);
+    for (const cus of ['cus_fx_stacked', 'cus_fx_jpy', 'cus_fx_kwd', 'cus_fx_graduated']) {
+      const sub = subOf(cus);
+      expect(typeof sub.default_payment_method === 'string' || sub.default_payment_method === null).toBe(true);
+      db.transaction(() => writers.subscriptions(sub))();
+    }
+    db.transaction(() => writers.customers(structuredClone(snap.customers.find((c) => c.id === 'cus_fx_source')!)))();
+    db.transaction(() => writers.prices(structuredClone(snap.prices.find((p) => p.id === 'price_fx_grad')!)))();
+    recomputeFacts(db, { now: sim.now(), reportingCurrency: 'usd', customerIds: 'dirty' });
+    expect(facts('cus_fx_stacked').mrr).toBe(16_200);
+    expect(facts('cus_fx_graduated').mrr).toBe(12_000);
+    expect(facts('cus_fx_jpy').card_expiry).toBe('2027-03');
+    expect(facts('cus_fx_kwd').card_expiry).toBe('2029-05');
+    expect(facts('cus_fx_source').card_expiry).toBe('2028-07');
   });
 });

@@ -277,7 +277,8 @@ function chargedCard(
     const c = id ? cards.find((p) => p.id === id) : undefined;
     return c?.exp_month && c.exp_year ? { expMonth: c.exp_month, expYear: c.exp_year } : null;
   };
-  const resolve = (v: unknown): CardExpiry | null => cardExpiryOf(v) ?? fromList(idOf(v));
+  // The synced payment method row first (payment_method.* events keep it current), then the expanded copy.
+  const resolve = (v: unknown): CardExpiry | null => fromList(idOf(v)) ?? cardExpiryOf(v);
   const settings = (customer.invoice_settings ?? {}) as Record<string, unknown>;
   const newest = cards.find((p) => p.exp_month && p.exp_year);
   return (

@@ -2,6 +2,7 @@ import type { Sqlite } from '../db/sqlite';
 import type { Clock, Logger } from '../ports';
 import { RateLimiter, StripeHttp, type Params } from './http';
 import { BACKFILLED, createWriters, resourceOf, type Resource } from './map';
+import { EXPAND } from './expanded';
 
 /**
  * Resumable sync of one Stripe account into a workspace database.
@@ -47,15 +48,11 @@ export interface SyncOptions {
 }
 
 const RETENTION = 30 * 86_400;
-/**
- * Expansions the facts read (#9): tiers (returned only when expanded), discount objects
- * (ids otherwise), the card a subscription or an older account pays with. At most four
- * levels deep, Stripe's limit.
- */
+/** Expansions the facts read (#9): see ./expanded.ts. */
 const EXTRA: Partial<Record<Resource, Params>> = {
-  subscriptions: { status: 'all', expand: ['data.discounts', 'data.items.data.discounts', 'data.default_payment_method'] },
-  customers: { expand: ['data.invoice_settings.default_payment_method', 'data.default_source'] },
-  prices: { expand: ['data.tiers'] },
+  subscriptions: { status: 'all', expand: [...EXPAND.subscriptions] },
+  customers: { expand: [...EXPAND.customers] },
+  prices: { expand: [...EXPAND.prices] },
 };
 
 interface StateRow {
