@@ -150,7 +150,9 @@ export function recomputeFacts(
       let status = 'none';
       let start = c.created;
       const customerRaw = parseJson(c.raw);
-      // A customer-level discount applies to subscriptions without discounts of their own.
+      // A customer-level discount applies to subscriptions without discounts of their own
+      // (https://docs.stripe.com/api/subscriptions/create#create_subscription-discounts: "If not
+      // specified or empty, inherits the discount from the subscription's customer").
       const customerDiscount = readDiscount(customerRaw.discount, coupons);
       for (const s of subs.get(c.id) ?? []) {
         const raw = parseJson(s.raw);
