@@ -45,6 +45,8 @@ describe('7. minor units per Stripe (https://docs.stripe.com/currencies)', () =>
     expect(toEur(16_000, 'jpy')).toBeCloseTo(10_000, 6);
     expect(toEur(3100, 'kwd')).toBeCloseTo(1000, 6);
     expect(toEur(1234, 'eur')).toBe(1234);
+    // A currency missing from the table uses the default cross rate: 1.36 CAD per USD, 0.92 EUR per USD.
+    expect(toEur(13_600, 'cad')).toBeCloseTo(9200, 6);
     db.close();
   });
 });

@@ -58,7 +58,9 @@ export function converter(db: Sqlite, reporting: string): (amount: number, curre
   const rows = db.prepare('SELECT currency, per_unit_of_reporting AS r FROM fx_rates').all() as { currency: string; r: number }[];
   if (rows.length > 0) {
     const rate = new Map(rows.map((x) => [x.currency.toLowerCase(), x.r]));
-    const per = (c: string) => (c.toLowerCase() === reporting ? 1 : (rate.get(c.toLowerCase()) ?? 1));
+    // A currency missing from the table falls back to the default cross rate (else 1).
+    const fallback = (c: string) => (DEFAULT_PER_USD[c] !== undefined && DEFAULT_PER_USD[reporting] !== undefined ? DEFAULT_PER_USD[c]! / DEFAULT_PER_USD[reporting]! : 1);
+    const per = (c: string) => (c.toLowerCase() === reporting ? 1 : (rate.get(c.toLowerCase()) ?? fallback(c.toLowerCase())));
     return (amount, currency) => convertMinorExact(amount, currency ?? reporting, reporting, per);
   }
   const perUsd = (c: string) => DEFAULT_PER_USD[c.toLowerCase()] ?? 1;
