@@ -72,6 +72,8 @@ export const CustomerFacts = z.object({
   failures_12m: z.number().int(),
   last_decline_code: z.string().nullable(),
   last_decline_hard: z.boolean().nullable(),
+  /** Stripe's outcome.advice_code on the last failed payment (do_not_try_again, try_again_later, confirm_card_data). */
+  last_advice_code: z.string().nullable().default(null),
   card_expiry: z.string().nullable(),
   card_expires_in_days: z.number().int().nullable(),
   open_past_due_count: z.number().int(),
@@ -162,6 +164,15 @@ export const Membership = z.object({
 export type Membership = z.infer<typeof Membership>;
 
 
+/** Workspace MRR settings. Stripe's default counts only `forever` coupons. */
+export const MrrSettings = z.object({
+  /** true: active `once` / `repeating` coupons reduce MRR too (Stripe's default: false). */
+  includeFiniteCoupons: z.boolean(),
+  /** "How MRR is computed", one rule per line. */
+  rules: z.array(z.string()),
+});
+export type MrrSettings = z.infer<typeof MrrSettings>;
+
 export const contract = {
   'app.info': {
     input: Empty,
@@ -244,7 +255,7 @@ export const contract = {
       stripeUrl: z.string(),
       subscriptions: z.array(z.object({ id: z.string(), status: z.string(), plan: z.string().nullable(), mrr: z.number().int(), currency: z.string(), created: z.number().int(), url: z.string() })),
       invoices: z.array(z.object({ id: z.string(), status: z.string(), amountDue: z.number().int(), amountRemaining: z.number().int(), currency: z.string(), attemptCount: z.number().int(), nextPaymentAttempt: z.number().int().nullable(), created: z.number().int(), hostedInvoiceUrl: z.string().nullable(), url: z.string() })),
-      charges: z.array(z.object({ id: z.string(), status: z.string(), amount: z.number().int(), amountRefunded: z.number().int(), currency: z.string(), failureCode: z.string().nullable(), declineCode: z.string().nullable(), hard: z.boolean().nullable(), created: z.number().int(), url: z.string() })),
+      charges: z.array(z.object({ id: z.string(), status: z.string(), amount: z.number().int(), amountRefunded: z.number().int(), currency: z.string(), failureCode: z.string().nullable(), declineCode: z.string().nullable(), adviceCode: z.string().nullable().default(null), hard: z.boolean().nullable(), created: z.number().int(), url: z.string() })),
     }),
   },
   'facts.catalog': {
@@ -285,6 +296,12 @@ export const contract = {
   'segments.membership': { input: WorkspaceRef.extend({ customerId: z.string() }).strict(), output: Membership },
   'segments.export': { input: WorkspaceRef.strict(), output: z.object({ json: z.string() }) },
   'segments.import': { input: WorkspaceRef.extend({ json: z.string().max(5_000_000) }).strict(), output: z.object({ imported: z.number().int() }) },
+
+  // ── Facts: MRR settings (#9) ──
+  /** How MRR is computed in this workspace: the setting and the rules, as shown to users. */
+  'facts.mrrSettings': { input: WorkspaceRef.strict(), output: MrrSettings },
+  /** Change whether once/repeating coupons reduce MRR; facts and segment membership are recomputed. */
+  'facts.setMrrSettings': { input: WorkspaceRef.extend({ includeFiniteCoupons: z.boolean() }).strict(), output: MrrSettings },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

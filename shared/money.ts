@@ -1,33 +1,35 @@
-/** Money is integer minor units everywhere; these convert for display and entry. */
+/** Money is integer minor units everywhere; these convert for display, entry and between currencies. */
 
-const exponentCache = new Map<string, number>();
+/**
+ * Decimal places of a currency's minor unit *as Stripe's API counts them*
+ * (https://docs.stripe.com/currencies#minor-units, "Zero-decimal currencies" and
+ * "Three-decimal currencies"). Stripe differs from ISO 4217 / CLDR in places:
+ * ISK, HUF and TWD amounts are sent with two decimals ("special cases" on the same
+ * page), UGX is zero-decimal. Every other currency Stripe supports has two.
+ */
+export const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+export const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
 
-/** Decimal places of a currency's minor unit (usd 2, jpy 0, bhd 3). */
+/** Decimal places of a currency's minor unit in Stripe amounts (usd 2, jpy 0, kwd 3). */
 export function minorExponent(currency: string): number {
-  const code = currency.toUpperCase();
-  let exp = exponentCache.get(code);
-  if (exp === undefined) {
-    try {
-      exp = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      exp = 2;
-    }
-    exponentCache.set(code, exp);
-  }
-  return exp;
+  const code = currency.toLowerCase();
+  if (ZERO_DECIMAL.has(code)) return 0;
+  if (THREE_DECIMAL.has(code)) return 3;
+  return 2;
 }
 
 export function formatMoney(minor: number, currency: string, opts: { compact?: boolean } = {}): string {
   const code = currency.toUpperCase();
-  const major = minor / 10 ** minorExponent(code);
+  const exp = minorExponent(code);
+  const major = minor / 10 ** exp;
   try {
     return new Intl.NumberFormat('en', {
       style: 'currency',
       currency: code,
-      ...(opts.compact ? { notation: 'compact', maximumFractionDigits: 1 } : {}),
+      ...(opts.compact ? { notation: 'compact', maximumFractionDigits: 1 } : { minimumFractionDigits: exp, maximumFractionDigits: exp }),
     }).format(major);
   } catch {
-    return `${major.toFixed(2)} ${code}`;
+    return `${major.toFixed(exp)} ${code}`;
   }
 }
 
@@ -40,4 +42,15 @@ export function parseMoney(text: string, currency: string): number | null {
 
 export function toMajor(minor: number, currency: string): number {
   return minor / 10 ** minorExponent(currency);
+}
+
+/**
+ * Converts an amount in `from` minor units into `to` minor units, given how many
+ * major units of each currency one major unit of a common base buys (`perBase`).
+ * Not rounded: callers round once, at the end.
+ */
+export function convertMinorExact(amount: number, from: string, to: string, perBase: (currency: string) => number): number {
+  if (from.toLowerCase() === to.toLowerCase()) return amount;
+  const major = toMajor(amount, from);
+  return (major / perBase(from)) * perBase(to) * 10 ** minorExponent(to);
 }

@@ -9,6 +9,7 @@ import { createNodePorts } from '../core/node-ports';
 import { defaultDataDir } from '../core/paths';
 import { VERSION } from '../core/version';
 import { registerDataCommands } from './commands/data';
+import { registerFactsCommands } from './commands/facts';
 import { registerSegmentCommands } from './commands/segments';
 import { registerStripeCommands } from './commands/stripe';
 import { registerWorkspaceCommands } from './commands/workspaces';
@@ -75,6 +76,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   registerWorkspaceCommands(program, ctx);
   registerStripeCommands(program, ctx);
   registerDataCommands(program, ctx);
+  registerFactsCommands(program, ctx);
   registerSegmentCommands(program, ctx);
 
   program

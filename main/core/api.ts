@@ -3,7 +3,7 @@ import { CoreEvents } from './events';
 import { connectHandlers } from './stripe/handlers';
 import type { HandlerContext } from './context';
 import { customerHandlers, customerStreams } from './customers/handlers';
-import { attributeHandlers } from './facts/handlers';
+import { attributeHandlers, mrrSettingsHandlers } from './facts/handlers';
 import { segmentHandlers } from './segments/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
@@ -45,6 +45,7 @@ export function createCore(ports: Ports): Core {
     ...syncHandlers(ctx, sync),
     ...customerHandlers(ctx),
     ...attributeHandlers(ctx),
+    ...mrrSettingsHandlers(ctx),
     ...segmentHandlers(ctx),
   };
 

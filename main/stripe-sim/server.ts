@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
+import { addFactsCases, expandFactsCases } from './facts-cases';
 import { DAY, generateBusiness, HARD_DECLINES, makeCharge, prng, SOFT_DECLINES, type Obj, type SimData } from './generator';
 
 /**
@@ -14,6 +15,8 @@ export interface SimOptions {
   customers?: number;
   now?: number;
   rateLimit?: { perSecond: number } | null;
+  /** Add the fact-computation customers of facts-cases.ts (currencies, tiers, discounts, cards, declines). */
+  factsCases?: boolean;
 }
 export type Fault =
   | { kind: '5xx'; status?: number; rate: number }
@@ -89,6 +92,7 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   const seed = opts.seed ?? 1;
   let clock = opts.now ?? 1_793_491_200;
   const data = generateBusiness({ seed, customers: opts.customers ?? 200, now: clock });
+  if (opts.factsCases) addFactsCases(data, clock);
   const byId = new Map<string, Obj>();
   const index = () => {
     byId.clear();
@@ -196,6 +200,7 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
         return pm ? { ...c, invoice_settings: { ...settings, default_payment_method: pm } } : c;
       });
     }
+    page = expandFactsCases(data, name, page, expand, (id) => byId.get(id));
     return { object: 'list', data: page, has_more: hasMore, url: path };
   }
 

@@ -16,6 +16,10 @@ test('customers: the demo workspace lists customers, search narrows, a customer 
   await expect(page.getByTestId('customer-count')).toHaveText('1 customers');
   await page.getByTestId(`customer-row-${id}`).click();
   await expect(page.getByRole('dialog')).toContainText(id);
+  // The MRR figure explains itself (#9): Stripe's rules and this workspace's coupon setting.
+  await page.getByTestId('mrr-rules').getByText('How MRR is computed').click();
+  await expect(page.getByTestId('mrr-rules')).toContainText('unpaid (Stripe counts these as churned)');
+  await expect(page.getByTestId('mrr-rules')).toContainText('counts only forever coupons');
   await page.getByRole('tab', { name: 'Segments' }).click();
   await expect(page.getByTestId('why-segment')).toContainText(/Wins|Matches no segment/);
   await page.screenshot({ path: 'test-results/customer-page.png' });

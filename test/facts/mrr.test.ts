@@ -36,13 +36,13 @@ describe('MRR normalisation (hand-worked)', () => {
     expect(subscriptionMrr(sub(2900), { percentOff: null, amountOff: 5000, currency: 'usd' }, NOW)).toBe(0);
   });
 
-  it('excludes trials and canceled subscriptions, keeps past_due and unpaid', () => {
+  it('excludes trials, canceled and unpaid subscriptions (Stripe counts unpaid as churned), keeps past_due', () => {
     expect(subscriptionMrr(sub(2900, { status: 'trialing' }), null, NOW)).toBe(0);
     expect(subscriptionMrr(sub(2900, { trialEnd: NOW + 3600 }), null, NOW)).toBe(0);
     expect(subscriptionMrr(sub(2900, { status: 'canceled' }), null, NOW)).toBe(0);
     expect(subscriptionMrr(sub(2900, { status: 'incomplete_expired' }), null, NOW)).toBe(0);
     expect(subscriptionMrr(sub(2900, { status: 'past_due' }), null, NOW)).toBe(2900);
-    expect(subscriptionMrr(sub(2900, { status: 'unpaid' }), null, NOW)).toBe(2900);
+    expect(subscriptionMrr(sub(2900, { status: 'unpaid' }), null, NOW)).toBe(0);
   });
 
   it('sums items of different intervals before rounding once', () => {

@@ -30,6 +30,7 @@ const STRICT_POOLS: Record<string, string[]> = {
   subscription_status: ['active', 'trialing', 'past_due', 'none'],
   billing_interval: ['month', 'year'],
   last_decline_code: ['insufficient_funds', 'stolen_card', 'do_not_honor'],
+  last_advice_code: ['do_not_try_again', 'try_again_later', 'confirm_card_data'],
 };
 
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null, freq: 3 });
@@ -60,6 +61,7 @@ const customerArb = fc.record({
   billing_interval: opt(fc.constantFrom(...STRICT_POOLS.billing_interval!)),
   last_decline_code: opt(fc.constantFrom(...STRICT_POOLS.last_decline_code!)),
   last_decline_hard: opt(fc.constantFrom(0, 1)),
+  last_advice_code: opt(fc.constantFrom(...STRICT_POOLS.last_advice_code!)),
   mrr: num, tenure_days: num, ltv: num, failures_12m: fc.integer({ min: 0, max: 4 }), amount_at_risk: num,
   card_expires_in_days: opt(num), days_since_first_failure: opt(num),
   created: fc.integer({ min: 0, max: 1000 }).map((d) => NOW - d * DAY),

@@ -37,6 +37,7 @@ export interface FactsInput {
   failures_12m?: number;
   last_decline_code?: string | null;
   last_decline_hard?: number | null;
+  last_advice_code?: string | null;
   card_expiry?: string | null;
   card_expires_in_days?: number | null;
   open_past_due_count?: number;
@@ -52,7 +53,7 @@ export interface FactsInput {
 
 const COLUMNS = [
   'customer_id', 'email', 'name', 'currency', 'plan', 'product_id', 'billing_interval', 'subscription_status', 'mrr',
-  'tenure_days', 'ltv', 'failures_12m', 'last_decline_code', 'last_decline_hard', 'card_expiry', 'card_expires_in_days',
+  'tenure_days', 'ltv', 'failures_12m', 'last_decline_code', 'last_decline_hard', 'last_advice_code', 'card_expiry', 'card_expires_in_days',
   'open_past_due_count', 'amount_at_risk', 'days_since_first_failure', 'region', 'industry', 'account_manager', 'tags',
   'attrs', 'created', 'computed_at',
 ] as const;
@@ -62,7 +63,7 @@ export function factsRow(c: FactsInput): Record<string, unknown> & { customer_id
   return {
     email: null, name: null, currency: null, plan: null, product_id: null, billing_interval: null,
     subscription_status: null, mrr: 0, tenure_days: 0, ltv: 0, failures_12m: 0, last_decline_code: null,
-    last_decline_hard: null, card_expiry: null, card_expires_in_days: null, open_past_due_count: 0, amount_at_risk: 0,
+    last_decline_hard: null, last_advice_code: null, card_expiry: null, card_expires_in_days: null, open_past_due_count: 0, amount_at_risk: 0,
     days_since_first_failure: null, region: null, industry: null, account_manager: null, created: NOW, computed_at: NOW,
     ...c,
     tags: typeof c.tags === 'string' ? c.tags : JSON.stringify(c.tags ?? []),

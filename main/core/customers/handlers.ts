@@ -23,7 +23,7 @@ export function customerHandlers(ctx: HandlerContext): HandlerGroup<'customers.l
   return {
     'customers.list': async ({ workspaceId, ...q }) => listCustomers(ctx.db(workspaceId), q),
     'customers.get': async ({ workspaceId, customerId }) =>
-      customerDetail(ctx.db(workspaceId), customerId, ctx.registry.get(workspaceId).mode, (code) => (code ? isHardDecline(code) : null)),
+      customerDetail(ctx.db(workspaceId), customerId, ctx.registry.get(workspaceId).mode, (code, advice) => (code ? isHardDecline(code, advice) : null)),
     'facts.catalog': async ({ workspaceId }) => catalogFor(ctx.db(workspaceId)).map(toContractField),
   };
 }

@@ -26,6 +26,7 @@ export function toFacts(r: FactsRow): CustomerFacts {
     failures_12m: r.failures_12m,
     last_decline_code: r.last_decline_code,
     last_decline_hard: r.last_decline_hard === null ? null : r.last_decline_hard === 1,
+    last_advice_code: r.last_advice_code ?? null,
     card_expiry: r.card_expiry,
     card_expires_in_days: r.card_expires_in_days,
     open_past_due_count: r.open_past_due_count,
@@ -160,7 +161,7 @@ export function customerDetail(
   db: Sqlite,
   customerId: string,
   mode: Mode,
-  isHard: (code: string | null) => boolean | null,
+  isHard: (code: string | null, adviceCode: string | null) => boolean | null,
 ): Output<'customers.get'> {
   const facts = getFacts(db, customerId);
   const subs = db
@@ -189,7 +190,7 @@ export function customerDetail(
   }[];
   const charges = db
     .prepare(
-      `SELECT id, status, amount, amount_refunded, currency, failure_code, decline_code, created
+      `SELECT id, status, amount, amount_refunded, currency, failure_code, decline_code, advice_code, created
          FROM charges WHERE customer_id = ? ORDER BY created DESC LIMIT 500`,
     )
     .all(customerId) as {
@@ -200,6 +201,7 @@ export function customerDetail(
     currency: string;
     failure_code: string | null;
     decline_code: string | null;
+    advice_code: string | null;
     created: number;
   }[];
   return {
@@ -235,7 +237,8 @@ export function customerDetail(
       currency: c.currency,
       failureCode: c.failure_code,
       declineCode: c.decline_code,
-      hard: c.status === 'failed' ? isHard(c.decline_code ?? c.failure_code) : null,
+      adviceCode: c.advice_code,
+      hard: c.status === 'failed' ? isHard(c.decline_code ?? c.failure_code, c.advice_code) : null,
       created: c.created,
       url: dashboardUrl(mode, 'payments', c.id),
     })),

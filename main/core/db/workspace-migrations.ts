@@ -217,4 +217,14 @@ export const workspaceMigrations: Migration[] = [
       CREATE INDEX facts_tenure_id ON customer_facts(tenure_days, customer_id);
     `,
   },
+  {
+    version: 6,
+    name: 'facts: charge advice_code and last_advice_code (#9 items 7-10)',
+    up: `
+      -- Stripe's retry advice (outcome.advice_code), read from the raw charge so every
+      -- existing row has it without a re-sync.
+      ALTER TABLE charges ADD COLUMN advice_code TEXT GENERATED ALWAYS AS (json_extract(raw, '$.outcome.advice_code')) VIRTUAL;
+      ALTER TABLE customer_facts ADD COLUMN last_advice_code TEXT;
+    `,
+  },
 ];

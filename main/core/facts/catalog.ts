@@ -1,4 +1,6 @@
 import type { Sqlite } from '../db/sqlite';
+import { MRR_RULES_SHORT } from '../../../shared/mrr-rules';
+import { ADVICE_CODES } from './declines';
 
 /**
  * The catalog of facts a segment rule may use. Every field maps to a column of
@@ -35,7 +37,7 @@ export type Catalog = readonly FactField[];
 /** Columns of customer_facts a rule may address: the compiler's whitelist. */
 export const FACT_COLUMNS = new Set([
   'customer_id', 'email', 'name', 'currency', 'plan', 'product_id', 'billing_interval', 'subscription_status',
-  'mrr', 'tenure_days', 'ltv', 'failures_12m', 'last_decline_code', 'last_decline_hard', 'card_expiry',
+  'mrr', 'tenure_days', 'ltv', 'failures_12m', 'last_decline_code', 'last_decline_hard', 'last_advice_code', 'card_expiry',
   'card_expires_in_days', 'open_past_due_count', 'amount_at_risk', 'days_since_first_failure', 'region',
   'industry', 'account_manager', 'tags', 'attrs', 'created',
 ]);
@@ -58,6 +60,9 @@ export const DECLINE_CODES = [
   'revocation_of_authorization', 'security_violation', 'service_not_allowed', 'stolen_card',
   'stop_payment_order', 'testmode_decline', 'transaction_not_allowed', 'try_again_later',
   'withdrawal_count_limit_exceeded',
+  // bank-debit failure codes (failure_code of ACH / SEPA / Bacs debits)
+  'account_closed', 'no_account', 'account_frozen', 'bank_account_restricted', 'bank_account_unusable', 'debit_not_authorized',
+  'invalid_account_number',
 ];
 
 /** Common Stripe settlement/presentment currencies (catalogFor adds any others found in the data). */
@@ -84,12 +89,13 @@ export const FACTS: readonly FactField[] = [
   f('product_id', 'Product ID', 'string', 'Stripe product id of the plan.'),
   f('billing_interval', 'Billing interval', 'enum', 'Billing interval of the plan (empty without a subscription).', { values: BILLING_INTERVALS }),
   f('subscription_status', 'Subscription status', 'enum', 'Best status across the customer’s subscriptions.', { values: SUBSCRIPTION_STATUSES }),
-  f('mrr', 'MRR', 'money', 'Monthly recurring revenue, in the workspace currency.', { nullable: false }),
+  f('mrr', 'MRR', 'money', `Monthly recurring revenue, in the workspace currency, per Stripe's Billing analytics definition. ${MRR_RULES_SHORT}`, { nullable: false }),
   f('tenure_days', 'Tenure', 'days', 'Days since the customer was created.', { unit: 'days', nullable: false }),
   f('ltv', 'Lifetime value', 'money', 'Total paid to date, in the workspace currency.', { nullable: false }),
   f('failures_12m', 'Payment failures (12 months)', 'number', 'Failed payments in the last 12 months.', { nullable: false }),
   f('last_decline_code', 'Last decline code', 'enum', 'Stripe decline code of the most recent failed payment.', { values: DECLINE_CODES }),
-  f('last_decline_hard', 'Last decline was hard', 'boolean', 'Whether the most recent decline was a hard decline (empty when no decline).'),
+  f('last_decline_hard', 'Last decline was hard', 'boolean', 'Whether the most recent decline will not pass by retrying the same card: lost, stolen or fraud, or the customer must act (new card, CVC, expiry, PIN, 3D Secure, call the bank, closed bank account), or Stripe advised do_not_try_again / confirm_card_data (empty when no decline).'),
+  f('last_advice_code', 'Last advice code', 'enum', "Stripe's retry advice on the most recent failed payment (outcome.advice_code): do_not_try_again, try_again_later or confirm_card_data; empty when Stripe gave none.", { values: [...ADVICE_CODES] }),
   f('card_expiry', 'Card expiry (YYYY-MM)', 'string', 'Expiry month of the default card.'),
   f('card_expires_in_days', 'Card expires in', 'days', 'Days until the default card expires (negative when expired).', { unit: 'days' }),
   f('open_past_due_count', 'Open past-due invoices', 'number', 'Number of open, past-due invoices.', { nullable: false }),

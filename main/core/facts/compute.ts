@@ -1,6 +1,9 @@
 import type { Sqlite } from '../db/sqlite';
+import { convertMinorExact } from '../../../shared/money';
 import { isHardDecline } from './declines';
-import { subscriptionMrr, type Interval } from './mrr';
+import { subscriptionMrrExact, type MrrOptions } from './mrr';
+import { readMrrOptions } from './settings';
+import { cardExpiryOf, idOf, invoiceInclusiveTaxShare, parseJson, readDiscount, readItems, subscriptionDiscounts, type CardExpiry, type CouponRow, type ItemInput } from './stripe-read';
 
 /**
  * Derives customer_facts from the synced Stripe tables, for all customers, the
@@ -8,7 +11,11 @@ import { subscriptionMrr, type Interval } from './mrr';
  * Money is converted into the workspace reporting currency with fx_rates
  * (defaults below when the table is empty).
  */
-const DEFAULT_PER_USD: Record<string, number> = { usd: 1, eur: 0.92, gbp: 0.79, cad: 1.36, aud: 1.52, jpy: 150, chf: 0.88, sek: 10.5 };
+/** Major units of each currency per 1 USD (used only while fx_rates is empty). */
+const DEFAULT_PER_USD: Record<string, number> = {
+  usd: 1, eur: 0.92, gbp: 0.79, cad: 1.36, aud: 1.52, jpy: 150, chf: 0.88, sek: 10.5, krw: 1350, vnd: 25_000, clp: 930,
+  kwd: 0.307, bhd: 0.376, jod: 0.709, omr: 0.385, tnd: 3.1,
+};
 const RESERVED = new Set(['region', 'industry', 'account_manager', 'tags']);
 const STATUS_RANK = ['active', 'past_due', 'unpaid', 'trialing', 'incomplete', 'paused', 'incomplete_expired', 'canceled'];
 const DAY = 86_400;
@@ -26,9 +33,14 @@ interface SubRow {
   percent_off: number | null;
   amount_off: number | null;
   coupon_currency: string | null;
+  coupon_duration: string | null;
+  latest_invoice_raw: string | null;
+  raw: string;
 }
 interface ItemRow {
+  id: string;
   subscription_id: string;
+  price_raw: string | null;
   quantity: number;
   unit_amount: number | null;
   recurring_interval: string | null;
@@ -37,37 +49,47 @@ interface ItemRow {
   product_name: string | null;
 }
 
-function converter(db: Sqlite, reporting: string): (amount: number, currency: string | null) => number {
+/**
+ * Minor units of `currency` → exact minor units of the reporting currency. Rates are per
+ * major unit; each side uses its own minor-unit exponent (JPY 0, USD 2, KWD 3), so
+ * ¥15,000 (amount 15000) at 150 JPY per USD is $100.00 (10000), not $1.00.
+ */
+export function converter(db: Sqlite, reporting: string): (amount: number, currency: string | null) => number {
   const rows = db.prepare('SELECT currency, per_unit_of_reporting AS r FROM fx_rates').all() as { currency: string; r: number }[];
   if (rows.length > 0) {
-    const rate = new Map(rows.map((x) => [x.currency, x.r]));
-    return (amount, currency) => Math.round(amount / (rate.get((currency ?? reporting).toLowerCase()) ?? 1));
+    const rate = new Map(rows.map((x) => [x.currency.toLowerCase(), x.r]));
+    // A currency missing from the table falls back to the default cross rate (else 1).
+    const fallback = (c: string) => (DEFAULT_PER_USD[c] !== undefined && DEFAULT_PER_USD[reporting] !== undefined ? DEFAULT_PER_USD[c]! / DEFAULT_PER_USD[reporting]! : 1);
+    const per = (c: string) => (c.toLowerCase() === reporting ? 1 : (rate.get(c.toLowerCase()) ?? fallback(c.toLowerCase())));
+    return (amount, currency) => convertMinorExact(amount, currency ?? reporting, reporting, per);
   }
   const perUsd = (c: string) => DEFAULT_PER_USD[c.toLowerCase()] ?? 1;
-  const rep = perUsd(reporting);
-  return (amount, currency) => (!currency || currency === reporting ? amount : Math.round((amount / perUsd(currency)) * rep));
+  return (amount, currency) => convertMinorExact(amount, currency ?? reporting, reporting, perUsd);
 }
 
 export function recomputeFacts(
   db: Sqlite,
-  opts: { now: number; reportingCurrency: string; customerIds?: string[] | 'dirty' | 'all' },
+  opts: { now: number; reportingCurrency: string; customerIds?: string[] | 'dirty' | 'all'; mrr?: MrrOptions },
 ): { updated: number } {
   const { now } = opts;
   const target = opts.customerIds ?? 'all';
-  const toReporting = converter(db, opts.reportingCurrency.toLowerCase());
+  const exact = converter(db, opts.reportingCurrency.toLowerCase());
+  const toReporting = (amount: number, currency: string | null) => Math.round(exact(amount, currency));
+  const mrrOptions = opts.mrr ?? readMrrOptions(db);
   const q = {
-    customers: db.prepare(`SELECT id, email, name, created, currency, default_payment_method, metadata, deleted FROM customers WHERE id IN (SELECT value FROM json_each(?))`),
+    customers: db.prepare(`SELECT id, email, name, created, currency, default_payment_method, metadata, deleted, raw FROM customers WHERE id IN (SELECT value FROM json_each(?))`),
     subs: db.prepare(`SELECT s.id, s.customer_id, s.status, s.currency, s.start_date, s.created, s.trial_end, s.discount_end,
-        c.percent_off, c.amount_off, c.currency AS coupon_currency
+        c.percent_off, c.amount_off, c.currency AS coupon_currency, c.duration AS coupon_duration, s.raw,
+        (SELECT li.raw FROM invoices li WHERE li.id = json_extract(s.raw, '$.latest_invoice')) AS latest_invoice_raw
       FROM subscriptions s LEFT JOIN coupons c ON c.id = s.coupon_id WHERE s.customer_id IN (SELECT value FROM json_each(?))`),
-    items: db.prepare(`SELECT i.subscription_id, i.quantity, p.unit_amount, p.recurring_interval, p.recurring_interval_count, p.product_id, pr.name AS product_name
+    items: db.prepare(`SELECT i.id, i.subscription_id, i.quantity, p.raw AS price_raw, p.unit_amount, p.recurring_interval, p.recurring_interval_count, p.product_id, pr.name AS product_name
       FROM subscription_items i JOIN subscriptions s ON s.id = i.subscription_id
       LEFT JOIN prices p ON p.id = i.price_id LEFT JOIN products pr ON pr.id = p.product_id
       WHERE s.customer_id IN (SELECT value FROM json_each(?))`),
     paid: db.prepare(`SELECT customer_id, currency, sum(amount_paid) AS paid FROM invoices WHERE status = 'paid' AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id, currency`),
     refunded: db.prepare(`SELECT customer_id, currency, sum(amount_refunded) AS refunded FROM charges WHERE amount_refunded > 0 AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id, currency`),
     failures: db.prepare(`SELECT customer_id, count(*) AS n FROM charges WHERE status = 'failed' AND created >= ? AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id`),
-    lastFailure: db.prepare(`SELECT customer_id, coalesce(decline_code, failure_code) AS code, max(created) AS at FROM charges WHERE status = 'failed' AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id`),
+    lastFailure: db.prepare(`SELECT customer_id, coalesce(decline_code, failure_code) AS code, advice_code, max(created) AS at FROM charges WHERE status = 'failed' AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id`),
     pastDue: db.prepare(`SELECT customer_id, currency, count(*) AS n, sum(amount_remaining) AS remaining, min(created) AS first_created
       FROM invoices WHERE status = 'open' AND (attempt_count > 0 OR (due_date IS NOT NULL AND due_date < ?)) AND customer_id IN (SELECT value FROM json_each(?))
       GROUP BY customer_id, currency`),
@@ -76,13 +98,19 @@ export function recomputeFacts(
     cards: db.prepare(`SELECT id, customer_id, exp_month, exp_year, created FROM payment_methods WHERE type = 'card' AND customer_id IN (SELECT value FROM json_each(?)) ORDER BY created DESC`),
     csv: db.prepare(`SELECT customer_id, key, value_text, value_num FROM custom_attributes WHERE customer_id IN (SELECT value FROM json_each(?))`),
     upsert: db.prepare(`INSERT OR REPLACE INTO customer_facts (customer_id, email, name, currency, plan, product_id, billing_interval, subscription_status,
-        mrr, tenure_days, ltv, failures_12m, last_decline_code, last_decline_hard, card_expiry, card_expires_in_days, open_past_due_count,
+        mrr, tenure_days, ltv, failures_12m, last_decline_code, last_decline_hard, last_advice_code, card_expiry, card_expires_in_days, open_past_due_count,
         amount_at_risk, days_since_first_failure, region, industry, account_manager, tags, attrs, created, computed_at)
       VALUES (@customer_id, @email, @name, @currency, @plan, @product_id, @billing_interval, @subscription_status, @mrr, @tenure_days, @ltv,
-        @failures_12m, @last_decline_code, @last_decline_hard, @card_expiry, @card_expires_in_days, @open_past_due_count, @amount_at_risk,
+        @failures_12m, @last_decline_code, @last_decline_hard, @last_advice_code, @card_expiry, @card_expires_in_days, @open_past_due_count, @amount_at_risk,
         @days_since_first_failure, @region, @industry, @account_manager, @tags, @attrs, @created, @computed_at)`),
     remove: db.prepare(`DELETE FROM customer_facts WHERE customer_id IN (SELECT value FROM json_each(?))`),
     catalog: db.prepare(`INSERT OR IGNORE INTO attribute_catalog (key, type, source, label) VALUES (?, 'string', 'metadata', ?)`),
+    coupon: db.prepare(`SELECT id, percent_off, amount_off, currency, duration FROM coupons WHERE id = ?`),
+  };
+  const couponCache = new Map<string, CouponRow | undefined>();
+  const coupons = (id: string): CouponRow | undefined => {
+    if (!couponCache.has(id)) couponCache.set(id, q.coupon.get(id) as CouponRow | undefined);
+    return couponCache.get(id);
   };
 
   const group = <T extends { customer_id: string }>(rows: T[]) => {
@@ -97,7 +125,7 @@ export function recomputeFacts(
 
   const processBatch = (ids: string[]): number => {
     const json = JSON.stringify(ids);
-    const customers = q.customers.all(json) as { id: string; email: string | null; name: string | null; created: number; currency: string | null; default_payment_method: string | null; metadata: string; deleted: number }[];
+    const customers = q.customers.all(json) as { id: string; email: string | null; name: string | null; created: number; currency: string | null; default_payment_method: string | null; metadata: string; deleted: number; raw: string }[];
     const subs = group(q.subs.all(json) as SubRow[]);
     const itemsBySub = new Map<string, ItemRow[]>();
     for (const it of q.items.all(json) as ItemRow[]) {
@@ -108,7 +136,7 @@ export function recomputeFacts(
     const paid = group(q.paid.all(json) as { customer_id: string; currency: string; paid: number }[]);
     const refunded = group(q.refunded.all(json) as { customer_id: string; currency: string; refunded: number }[]);
     const failures = new Map((q.failures.all(now - 365 * DAY, json) as { customer_id: string; n: number }[]).map((r) => [r.customer_id, r.n]));
-    const lastFailure = new Map((q.lastFailure.all(json) as { customer_id: string; code: string | null }[]).map((r) => [r.customer_id, r.code]));
+    const lastFailure = new Map((q.lastFailure.all(json) as { customer_id: string; code: string | null; advice_code: string | null }[]).map((r) => [r.customer_id, r]));
     const pastDue = group(q.pastDue.all(now, json) as { customer_id: string; currency: string; n: number; remaining: number }[]);
     const firstFailure = new Map((q.firstFailureOpen.all(json) as { customer_id: string; first: number }[]).map((r) => [r.customer_id, r.first]));
     const cards = group(q.cards.all(json) as { id: string; customer_id: string; exp_month: number | null; exp_year: number | null }[]);
@@ -119,41 +147,53 @@ export function recomputeFacts(
     let n = 0;
     for (const c of customers) {
       if (c.deleted) continue;
-      let mrr = 0;
-      let best: { mrr: number; plan: string | null; product: string | null; interval: string | null } | null = null;
+      let mrrExact = 0;
+      let best: { mrr: number; plan: string | null; product: string | null; interval: string | null; sub: Record<string, unknown> } | null = null;
       let status = 'none';
       let start = c.created;
+      const customerRaw = parseJson(c.raw);
+      // A customer-level discount applies to subscriptions without discounts of their own
+      // (https://docs.stripe.com/api/subscriptions/create#create_subscription-discounts: "If not
+      // specified or empty, inherits the discount from the subscription's customer").
+      const customerDiscount = readDiscount(customerRaw.discount, coupons);
       for (const s of subs.get(c.id) ?? []) {
-        const items = (itemsBySub.get(s.id) ?? []).filter((i) => i.unit_amount !== null && i.recurring_interval);
-        const subMrr = subscriptionMrr(
-          {
-            status: s.status,
-            currency: s.currency,
-            trialEnd: s.trial_end,
-            discountEnd: s.discount_end,
-            items: items.map((i) => ({ unitAmount: i.unit_amount!, quantity: i.quantity, interval: i.recurring_interval as Interval, intervalCount: i.recurring_interval_count ?? 1 })),
-          },
-          s.percent_off !== null || s.amount_off !== null ? { percentOff: s.percent_off, amountOff: s.amount_off, currency: s.coupon_currency } : null,
-          now,
+        const raw = parseJson(s.raw);
+        const rows = itemsBySub.get(s.id) ?? [];
+        const read = readItems(
+          raw,
+          rows.map((i): ItemInput & { src: ItemRow } => ({ id: i.id, quantity: i.quantity, priceRaw: parseJson(i.price_raw), priceCols: i, src: i })),
+          coupons,
+          invoiceInclusiveTaxShare(parseJson(s.latest_invoice_raw)),
         );
-        const converted = toReporting(subMrr, s.currency);
-        mrr += converted;
+        const own = subscriptionDiscounts(raw, coupons);
+        const discounts = own.found
+          ? own.discounts
+          : s.percent_off !== null || s.amount_off !== null
+            ? [{ percentOff: s.percent_off, amountOff: s.amount_off, currency: s.coupon_currency, duration: (s.coupon_duration ?? 'forever') as 'forever', end: s.discount_end }]
+            : customerDiscount
+              ? [customerDiscount]
+              : [];
+        const subMrr = subscriptionMrrExact({ status: s.status, currency: s.currency, trialEnd: s.trial_end, items: read.map((x) => x.item), discounts }, now, mrrOptions);
+        const converted = exact(subMrr, s.currency);
+        mrrExact += converted;
         if (STATUS_RANK.indexOf(s.status) !== -1 && (status === 'none' || STATUS_RANK.indexOf(s.status) < STATUS_RANK.indexOf(status))) status = s.status;
         start = Math.min(start, s.start_date ?? s.created);
-        if (s.status !== 'canceled' && items[0] && (!best || converted > best.mrr)) {
-          best = { mrr: converted, plan: items[0].product_name, product: items[0].product_id, interval: items[0].recurring_interval };
+        const first = (read[0]?.row as (ItemInput & { src: ItemRow }) | undefined)?.src;
+        if (s.status !== 'canceled' && s.status !== 'incomplete_expired' && first && (!best || converted > best.mrr)) {
+          best = { mrr: converted, plan: first.product_name, product: first.product_id, interval: first.recurring_interval, sub: raw };
         }
       }
+      const mrr = Math.round(mrrExact);
       const ltv =
         (paid.get(c.id) ?? []).reduce((a, r) => a + toReporting(r.paid, r.currency), 0) -
         (refunded.get(c.id) ?? []).reduce((a, r) => a + toReporting(r.refunded, r.currency), 0);
       const due = pastDue.get(c.id) ?? [];
-      const code = lastFailure.get(c.id) ?? null;
-      const cardList = cards.get(c.id) ?? [];
-      const card = cardList.find((p) => p.id === c.default_payment_method) ?? cardList[0];
-      const expiry = card?.exp_year && card.exp_month ? `${card.exp_year}-${String(card.exp_month).padStart(2, '0')}` : null;
+      const failure = lastFailure.get(c.id);
+      const code = failure?.code ?? null;
+      const card = chargedCard(best?.sub ?? null, c.default_payment_method, customerRaw, cards.get(c.id) ?? []);
+      const expiry = card ? `${card.expYear}-${String(card.expMonth).padStart(2, '0')}` : null;
       // A card is valid through the last day of its expiry month.
-      const expiresIn = card?.exp_year && card.exp_month ? Math.floor((Date.UTC(card.exp_year, card.exp_month, 1) / 1000 - now) / DAY) : null;
+      const expiresIn = card ? Math.floor((Date.UTC(card.expYear, card.expMonth, 1) / 1000 - now) / DAY) : null;
       let metadata: Record<string, unknown> = {};
       try {
         metadata = JSON.parse(c.metadata) as Record<string, unknown>;
@@ -183,7 +223,8 @@ export function recomputeFacts(
         ltv: Math.max(0, ltv),
         failures_12m: failures.get(c.id) ?? 0,
         last_decline_code: code,
-        last_decline_hard: code === null ? null : isHardDecline(code) ? 1 : 0,
+        last_decline_hard: code === null ? null : isHardDecline(code, failure?.advice_code ?? null) ? 1 : 0,
+        last_advice_code: failure?.advice_code ?? null,
         card_expiry: expiry,
         card_expires_in_days: expiresIn,
         open_past_due_count: due.reduce((a, r) => a + r.n, 0),
@@ -219,4 +260,36 @@ export function recomputeFacts(
     })();
   }
   return { updated };
+}
+
+/**
+ * The card an invoice payment would use, in Stripe's order: the subscription's
+ * `default_payment_method`, then the customer's `invoice_settings.default_payment_method`,
+ * then the customer's `default_source` (https://docs.stripe.com/api/subscriptions/object#subscription_object-default_payment_method:
+ * "takes precedence over default_source. If neither are set, invoices will use the
+ * customer's invoice_settings.default_payment_method or default_source").
+ * Each may be expanded (read directly) or an id of a synced payment method; when none
+ * resolves, the customer's newest card is shown.
+ */
+function chargedCard(
+  sub: Record<string, unknown> | null,
+  customerDefaultPm: string | null,
+  customer: Record<string, unknown>,
+  cards: { id: string; exp_month: number | null; exp_year: number | null }[],
+): CardExpiry | null {
+  const fromList = (id: string | null): CardExpiry | null => {
+    const c = id ? cards.find((p) => p.id === id) : undefined;
+    return c?.exp_month && c.exp_year ? { expMonth: c.exp_month, expYear: c.exp_year } : null;
+  };
+  // The synced payment method row first (payment_method.* events keep it current), then the expanded copy.
+  const resolve = (v: unknown): CardExpiry | null => fromList(idOf(v)) ?? cardExpiryOf(v);
+  const settings = (customer.invoice_settings ?? {}) as Record<string, unknown>;
+  const newest = cards.find((p) => p.exp_month && p.exp_year);
+  return (
+    (sub ? resolve(sub.default_payment_method) ?? resolve(sub.default_source) : null) ??
+    resolve(settings.default_payment_method) ??
+    fromList(customerDefaultPm) ??
+    resolve(customer.default_source) ??
+    (newest ? { expMonth: newest.exp_month!, expYear: newest.exp_year! } : null)
+  );
 }

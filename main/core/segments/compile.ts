@@ -52,6 +52,7 @@ export interface CustomerFactsTable {
   failures_12m: number;
   last_decline_code: string | null;
   last_decline_hard: number | null;
+  last_advice_code: string | null;
   card_expiry: string | null;
   card_expires_in_days: number | null;
   open_past_due_count: number;

@@ -1,6 +1,7 @@
 import { fieldByName, operatorLabel, type Catalog, type FactField } from '../facts/catalog';
 import { asciiLower } from './compile';
 import { assertValidRule, isGroup, NEGATIVES, type Rule, type RuleGroup } from './rule';
+import { minorExponent } from '../../../shared/money';
 
 /**
  * Evaluates a rule against one customer's facts in JavaScript, with the same
@@ -151,7 +152,8 @@ function formatter(opts: EvaluateOptions) {
   } catch {
     money = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   }
-  const digits = money.resolvedOptions().maximumFractionDigits ?? 2;
+  // Stripe's minor unit (https://docs.stripe.com/currencies#minor-units), not CLDR's display digits.
+  const digits = minorExponent(currency);
   const num = new Intl.NumberFormat(locale, { maximumFractionDigits: 6 });
   return (field: FactField, v: unknown): string => {
     if (v === null || v === undefined) return '(empty)';

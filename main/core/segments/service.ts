@@ -7,6 +7,7 @@ import { compileRule, execute, qb } from './compile';
 import { evaluateRule, type ExplainNode, type FactsRow } from './explain';
 import { validateRule, type RuleError, type RuleGroup } from './rule';
 import { sql } from 'kysely';
+import { minorExponent } from '../../../shared/money';
 
 /**
  * Segments of one workspace database. All `now` arguments are unix SECONDS
@@ -86,14 +87,6 @@ function parseInput(input: unknown) {
 function workspaceCurrency(db: Sqlite): string {
   const row = db.prepare(`SELECT value FROM meta WHERE key = 'currency'`).get() as { value: string } | undefined;
   return (row?.value ?? 'usd').toLowerCase();
-}
-
-function minorExponent(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
 }
 
 function fmtMajor(major: number, currency: string): string {

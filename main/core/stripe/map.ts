@@ -1,4 +1,5 @@
 import type { Sqlite } from '../db/sqlite';
+import { keepExpanded, needsExpanded } from './expanded';
 
 /**
  * Stripe object → row writers, one per table: typed columns plus the raw JSON.
@@ -38,12 +39,16 @@ export function createWriters(db: Sqlite) {
     refunds: db.prepare(`INSERT OR REPLACE INTO refunds (id, charge_id, amount, currency, status, created, raw) VALUES (?,?,?,?,?,?,?)`),
     chargeCustomer: db.prepare(`SELECT customer_id FROM charges WHERE id = ?`),
   };
+  // Keep expanded discounts, cards and tiers when an event or retrieve brings ids (./expanded.ts).
+  const rawOf = { prices: db.prepare('SELECT raw FROM prices WHERE id = ?').pluck(), subscriptions: db.prepare('SELECT raw FROM subscriptions WHERE id = ?').pluck(), customers: db.prepare('SELECT raw FROM customers WHERE id = ?').pluck() };
+  const fill = (resource: keyof typeof rawOf, o: O): O => (needsExpanded(resource, o) ? keepExpanded(resource, rawOf[resource].get(o.id) as string | undefined, o) : o);
   const price = (p: O, ignore = false) => {
     const rec = (p.recurring ?? null) as O | null;
     (ignore ? st.pricesIgnore : st.prices).run(p.id, s(p.product), p.currency, n(p.unit_amount), rec ? (rec.interval as string) : null, rec ? n(rec.interval_count) : null, b(p.active), JSON.stringify(p));
   };
   const writers: Record<Resource, (o: O) => void> = {
-    customers: (o) => {
+    customers: (given) => {
+      const o = fill('customers', given);
       const settings = (o.invoice_settings ?? {}) as O;
       const pm = settings.default_payment_method;
       if (pm && typeof pm === 'object') writers.payment_methods({ customer: o.id, ...(pm as O) });
@@ -51,9 +56,10 @@ export function createWriters(db: Sqlite) {
       mark(o.id as string);
     },
     products: (o) => st.products.run(o.id, String(o.name ?? ''), b(o.active), JSON.stringify(o)),
-    prices: (o) => price(o),
+    prices: (o) => price(fill('prices', o)),
     coupons: (o) => st.coupons.run(o.id, s(o.name), n(o.percent_off), n(o.amount_off), s(o.currency), String(o.duration ?? 'once'), n(o.duration_in_months), b(o.valid), JSON.stringify(o)),
-    subscriptions: (o) => {
+    subscriptions: (given) => {
+      const o = fill('subscriptions', given);
       const discount = (o.discount ?? null) as O | null;
       const coupon = discount ? ((discount.coupon ?? null) as O | null) : null;
       if (coupon) writers.coupons(coupon);

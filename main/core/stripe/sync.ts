@@ -2,6 +2,7 @@ import type { Sqlite } from '../db/sqlite';
 import type { Clock, Logger } from '../ports';
 import { RateLimiter, StripeHttp, type Params } from './http';
 import { BACKFILLED, createWriters, resourceOf, type Resource } from './map';
+import { EXPAND } from './expanded';
 
 /**
  * Resumable sync of one Stripe account into a workspace database.
@@ -47,7 +48,12 @@ export interface SyncOptions {
 }
 
 const RETENTION = 30 * 86_400;
-const EXTRA: Partial<Record<Resource, Params>> = { subscriptions: { status: 'all' }, customers: { expand: ['data.invoice_settings.default_payment_method'] } };
+/** Expansions the facts read (#9): see ./expanded.ts. */
+const EXTRA: Partial<Record<Resource, Params>> = {
+  subscriptions: { status: 'all', expand: [...EXPAND.subscriptions] },
+  customers: { expand: [...EXPAND.customers] },
+  prices: { expand: [...EXPAND.prices] },
+};
 
 interface StateRow {
   resource: string;

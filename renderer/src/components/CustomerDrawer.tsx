@@ -1,7 +1,8 @@
 import { CheckCircleFilled, CloseCircleFilled, ExportOutlined } from '@ant-design/icons';
-import { Alert, Descriptions, Drawer, Empty, Space, Spin, Table, Tabs, Tag, Tree, Typography } from 'antd';
+import { Alert, Collapse, Descriptions, Drawer, Empty, Space, Spin, Table, Tabs, Tag, Tree, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import type { Membership, Output } from '../../../shared/contract';
+import type { Membership, MrrSettings, Output } from '../../../shared/contract';
+import { MRR_RULES } from '../../../shared/mrr-rules';
 import { formatDate, formatDays, formatMoney } from '../lib/format';
 import { useApp, useCurrentWorkspace } from '../store';
 
@@ -33,11 +34,13 @@ export function CustomerDrawer({ customerId, onClose }: { customerId: string; on
   const [detail, setDetail] = useState<Detail | null>(null);
   const [membership, setMembership] = useState<Membership | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [mrrSettings, setMrrSettings] = useState<MrrSettings | null>(null);
 
   useEffect(() => {
     if (!client || !ws) return;
     client.call('customers.get', { workspaceId: ws.id, customerId }).then(setDetail, (e: Error) => setError(e.message));
     client.call('segments.membership', { workspaceId: ws.id, customerId }).then(setMembership, () => setMembership(null));
+    client.call('facts.mrrSettings', { workspaceId: ws.id }).then(setMrrSettings, () => setMrrSettings(null));
   }, [client, ws, customerId]);
 
   const cur = ws?.currency ?? 'usd';
@@ -53,35 +56,63 @@ export function CustomerDrawer({ customerId, onClose }: { customerId: string; on
               key: 'facts',
               label: 'Facts',
               children: (
-                <Descriptions size="small" column={2} bordered>
-                  <Descriptions.Item label="Customer">{f.customer_id}</Descriptions.Item>
-                  <Descriptions.Item label="Email">{f.email ?? '—'}</Descriptions.Item>
-                  <Descriptions.Item label="Plan">{f.plan ?? '—'} {f.billing_interval && <Typography.Text type="secondary">({f.billing_interval}ly)</Typography.Text>}</Descriptions.Item>
-                  <Descriptions.Item label="Status">{f.subscription_status ?? 'none'}</Descriptions.Item>
-                  <Descriptions.Item label="MRR">{formatMoney(f.mrr, cur)}</Descriptions.Item>
-                  <Descriptions.Item label="Lifetime value">{formatMoney(f.ltv, cur)}</Descriptions.Item>
-                  <Descriptions.Item label="Tenure">{formatDays(f.tenure_days)}</Descriptions.Item>
-                  <Descriptions.Item label="Billing currency">{f.currency?.toUpperCase() ?? '—'}</Descriptions.Item>
-                  <Descriptions.Item label="Failures (12 months)">{f.failures_12m}</Descriptions.Item>
-                  <Descriptions.Item label="Last decline">
-                    {f.last_decline_code ? <Tag color={f.last_decline_hard ? 'red' : 'orange'}>{f.last_decline_code} · {f.last_decline_hard ? 'hard' : 'soft'}</Tag> : '—'}
-                  </Descriptions.Item>
-                  <Descriptions.Item label="Open past-due invoices">{f.open_past_due_count}</Descriptions.Item>
-                  <Descriptions.Item label="Amount at risk">{formatMoney(f.amount_at_risk, cur)}</Descriptions.Item>
-                  <Descriptions.Item label="In dunning for">{f.days_since_first_failure === null ? '—' : `${f.days_since_first_failure} days`}</Descriptions.Item>
-                  <Descriptions.Item label="Card expiry">
-                    {f.card_expiry ?? '—'} {f.card_expires_in_days !== null && f.card_expires_in_days < 0 && <Tag color="red">expired</Tag>}
-                  </Descriptions.Item>
-                  <Descriptions.Item label="Region">{f.region ?? '—'}</Descriptions.Item>
-                  <Descriptions.Item label="Industry">{f.industry ?? '—'}</Descriptions.Item>
-                  <Descriptions.Item label="Account manager">{f.account_manager ?? '—'}</Descriptions.Item>
-                  <Descriptions.Item label="Tags">{f.tags.length ? f.tags.map((t) => <Tag key={t}>{t}</Tag>) : '—'}</Descriptions.Item>
-                  {Object.entries(f.attrs).map(([k, v]) => (
-                    <Descriptions.Item key={k} label={k}>
-                      {String(v)}
+                <Space direction="vertical" style={{ width: '100%' }}>
+                  <Descriptions size="small" column={2} bordered>
+                    <Descriptions.Item label="Customer">{f.customer_id}</Descriptions.Item>
+                    <Descriptions.Item label="Email">{f.email ?? '—'}</Descriptions.Item>
+                    <Descriptions.Item label="Plan">{f.plan ?? '—'} {f.billing_interval && <Typography.Text type="secondary">({f.billing_interval}ly)</Typography.Text>}</Descriptions.Item>
+                    <Descriptions.Item label="Status">{f.subscription_status ?? 'none'}</Descriptions.Item>
+                    <Descriptions.Item label="MRR">{formatMoney(f.mrr, cur)}</Descriptions.Item>
+                    <Descriptions.Item label="Lifetime value">{formatMoney(f.ltv, cur)}</Descriptions.Item>
+                    <Descriptions.Item label="Tenure">{formatDays(f.tenure_days)}</Descriptions.Item>
+                    <Descriptions.Item label="Billing currency">{f.currency?.toUpperCase() ?? '—'}</Descriptions.Item>
+                    <Descriptions.Item label="Failures (12 months)">{f.failures_12m}</Descriptions.Item>
+                    <Descriptions.Item label="Last decline">
+                      {f.last_decline_code ? <Tag color={f.last_decline_hard ? 'red' : 'orange'}>{f.last_decline_code} · {f.last_decline_hard ? 'hard' : 'soft'}</Tag> : '—'}
+                      {f.last_advice_code && <Tag title="Stripe's retry advice (outcome.advice_code)">advice: {f.last_advice_code}</Tag>}
                     </Descriptions.Item>
-                  ))}
-                </Descriptions>
+                    <Descriptions.Item label="Open past-due invoices">{f.open_past_due_count}</Descriptions.Item>
+                    <Descriptions.Item label="Amount at risk">{formatMoney(f.amount_at_risk, cur)}</Descriptions.Item>
+                    <Descriptions.Item label="In dunning for">{f.days_since_first_failure === null ? '—' : `${f.days_since_first_failure} days`}</Descriptions.Item>
+                    <Descriptions.Item label="Card expiry">
+                      {f.card_expiry ?? '—'} {f.card_expires_in_days !== null && f.card_expires_in_days < 0 && <Tag color="red">expired</Tag>}
+                    </Descriptions.Item>
+                    <Descriptions.Item label="Region">{f.region ?? '—'}</Descriptions.Item>
+                    <Descriptions.Item label="Industry">{f.industry ?? '—'}</Descriptions.Item>
+                    <Descriptions.Item label="Account manager">{f.account_manager ?? '—'}</Descriptions.Item>
+                    <Descriptions.Item label="Tags">{f.tags.length ? f.tags.map((t) => <Tag key={t}>{t}</Tag>) : '—'}</Descriptions.Item>
+                    {Object.entries(f.attrs).map(([k, v]) => (
+                      <Descriptions.Item key={k} label={k}>
+                        {String(v)}
+                      </Descriptions.Item>
+                    ))}
+                  </Descriptions>
+                  <Collapse
+                    size="small"
+                    data-testid="mrr-rules"
+                    items={[
+                      {
+                        key: 'mrr',
+                        label: 'How MRR is computed',
+                        children: (
+                          <>
+                            <ul style={{ margin: 0, paddingLeft: 18 }}>
+                              {(mrrSettings?.rules ?? MRR_RULES).map((r) => (
+                                <li key={r}>{r}</li>
+                              ))}
+                            </ul>
+                            {mrrSettings && (
+                              <Typography.Text type="secondary">
+                                This workspace {mrrSettings.includeFiniteCoupons ? 'counts once and repeating coupons while they last' : 'counts only forever coupons (Stripe’s default)'}; change it with{' '}
+                                <Typography.Text code>reclaim mrr --finite-coupons on|off</Typography.Text>.
+                              </Typography.Text>
+                            )}
+                          </>
+                        ),
+                      },
+                    ]}
+                  />
+                </Space>
               ),
             },
             {
