@@ -159,6 +159,9 @@ export const contract = {
       shell: z.enum(['electron', 'console', 'cli', 'test']),
       dataDir: z.string(),
       secretsBackend: z.string(),
+      // #10: how well the key is protected here, said plainly; and whether the data folder is read-only.
+      secretsNote: z.string().nullable().default(null),
+      readonly: z.boolean().default(false),
     }),
   },
   'workspaces.list': {

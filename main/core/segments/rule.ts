@@ -249,7 +249,7 @@ export function validateRule(rule: unknown, catalog: Catalog): ValidateResult {
     if (g.data.not) out.not = true;
     if (g.data.id !== undefined) out.id = g.data.id;
     if (g.data.rules.length > MAX_RULES + MAX_GROUPS) {
-      errors.push({ path, message: `${where(path)}: more than ${MAX_RULES} conditions and ${MAX_GROUPS} groups (${g.data.rules.length} entries)` });
+      errors.push({ path, message: `${where(path)}: ${g.data.rules.length} entries in one group; a rule holds at most ${MAX_GROUPS} groups and ${MAX_RULES} conditions (empty groups count too)` });
       return null;
     }
     g.data.rules.forEach((child, i) => {

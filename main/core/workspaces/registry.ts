@@ -14,7 +14,7 @@ export function fileProblem(e: unknown, file: string, what: string): UserError |
   if (e instanceof UserError) return e;
   if (e instanceof DatabaseFileError) return new UserError('unavailable', e.message);
   if (e instanceof MigrationError) {
-    return new UserError('unavailable', `${what} ${file} was written by a newer version of Reclaim (${e.message.replace(/^this database was written by a newer Reclaim /, '')}); update Reclaim to open it.`);
+    return new UserError('unavailable', `${what} ${file} was written by a newer version of Reclaim ${e.message.replace(/^this database was written by a newer Reclaim /, '')}; update Reclaim to open it.`);
   }
   const code = (e as { code?: string }).code;
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
