@@ -1,5 +1,8 @@
 import { expect, test } from './fixtures';
 
+// Each test builds a demo workspace through the real sync; on a loaded machine that alone can take a minute.
+test.describe.configure({ timeout: 180_000 });
+
 test('customers: the demo workspace lists customers, search narrows, a customer page explains its segment', async ({ page, demo }) => {
   await page.goto(demo.url);
   await expect(page.locator('header').getByTestId('mode-badge')).toHaveText('DEMO');
@@ -35,7 +38,7 @@ test('segments: build a nested rule, watch the count change, save, reorder prior
   const livePreview = page.getByTestId('live-preview');
   // The figures shown belong to the rule on screen: wait for that state, then read the number.
   const members = async () => {
-    await expect(livePreview).toHaveAttribute('data-state', 'ready');
+    await expect(livePreview).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
     return Number((await count.textContent())!.replace(/\D/g, ''));
   };
   // Empty rule matches everyone (never the previous segment's figures).
