@@ -19,8 +19,18 @@ export function createLogger(opts: { level?: string; destination?: string | numb
   if (typeof opts.destination === 'string') {
     // The log names customers and workspaces: 0600 in a 0700 folder, existing files tightened too.
     secureDir(path.dirname(opts.destination));
-    const dest = pino.destination({ dest: opts.destination, sync: true, mkdir: true, mode: 0o600 });
+    const file = pino.destination({ dest: opts.destination, sync: true, mkdir: true, mode: 0o600 });
     secureFile(opts.destination);
+    // A full disk (or a folder turned read-only) must not turn a log line into a failed request.
+    const dest = {
+      write(line: string) {
+        try {
+          file.write(line);
+        } catch {
+          /* the line is lost; the request goes on */
+        }
+      },
+    } as unknown as pino.DestinationStream;
     return build(opts.level, dest);
   }
   return build(opts.level, pino.destination({ dest: opts.destination ?? 2, sync: true }));

@@ -118,8 +118,9 @@ export async function references(ctx: CrashContext): Promise<Record<string, numb
     const child = s.start(dir, ctx);
     await child.waitFor('ready');
     const t0 = Date.now();
-    const r = await child.done;
+    await child.waitFor('done');
     durations[s.name] = Date.now() - t0;
+    const r = await child.done;
     if (!r.out.includes('done')) throw new Error(`reference ${s.name} failed: ${r.out} ${r.err}`);
     if (s.name.endsWith('sync')) {
       const ws = s.name === 'full sync' ? ctx.fresh.workspaceId : ctx.synced.workspaceId;
@@ -141,7 +142,8 @@ export async function crashCategory(tally: Tally, ctx: CrashContext, trialsEach:
         try {
           const child = s.start(dir, ctx);
           if (!(await child.waitFor('ready'))) return [`child did not start: ${(await child.done).err.slice(0, 300)}`];
-          await sleep(Math.floor(Math.random() * Math.max(50, (durations[s.name] ?? 500) * 1.1)));
+          // A random moment within the operation (its uninterrupted time from "ready" to "done").
+          await sleep(Math.floor(Math.random() * Math.max(50, durations[s.name] ?? 500)));
           child.child.kill('SIGKILL');
           const r = await child.done;
           const finished = r.out.includes('done');

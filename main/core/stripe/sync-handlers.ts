@@ -5,6 +5,7 @@ import { ensureDefaults } from '../segments/service';
 import { describeHolder, tryLock } from '../reliability/lock';
 import { markMembershipPending, recomputeMembershipAndClear } from '../reliability/pending';
 import { createSync } from './sync';
+import { storageProblem } from '../dispatch';
 import type { HandlerContext, HandlerGroup } from '../context';
 import { keySecretId } from '../workspaces/handlers';
 
@@ -119,8 +120,8 @@ export class SyncManager {
       this.emit({ ...base, phase: 'done', synced: total, message });
       return { status: 'completed', message, counts: result.counts, durationMs: Date.now() - started };
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      ports.logger.error({ workspace: workspaceId, err: message }, 'sync failed');
+      const message = storageProblem(e, this.ctx) ?? (e instanceof Error ? e.message : String(e));
+      ports.logger.error({ workspace: workspaceId, err: e instanceof Error ? e.message : String(e) }, 'sync failed');
       this.emit({ ...base, phase: 'failed', message: `Sync stopped: ${message}. Synced data so far is kept; the next sync resumes.` });
       return { status: 'failed', message, counts: {}, durationMs: Date.now() - started };
     }
