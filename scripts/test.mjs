@@ -1,5 +1,6 @@
 // `npm test`: everything that needs no display, in order, stopping at the first
-// failing step: typecheck, lint, unit + integration (vitest, Node), browser
+// failing step: typecheck, lint, unit + integration (vitest, Node), the
+// reliability harness in quick mode, browser
 // e2e against the console shell (Playwright + Chromium), and the Electron e2e
 // suite where the Electron binary exists. Ends with one "N passed, N failed" line.
 import { spawnSync } from 'node:child_process';
@@ -62,6 +63,21 @@ const steps = [
     const out = path.join(tmp, 'vitest.json');
     const ok = step('unit + integration (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
     countVitest(out);
+    return ok;
+  },
+  () => {
+    // The reliability harness in quick mode (issue #10): its trials count in the totals.
+    const out = path.join(tmp, 'harness.json');
+    const ok = step('reliability harness, quick (crash, concurrency, faults, hostile input, secrets, Electron hardening)', process.execPath, ['--import', 'tsx', 'test/harness/run.ts', '--quick'], {
+      HARNESS_JSON: out,
+    });
+    try {
+      const r = JSON.parse(fs.readFileSync(out, 'utf8'));
+      totals.passed += r.total.passed;
+      totals.failed += r.total.failed;
+    } catch {
+      /* the step's own exit code already tells */
+    }
     return ok;
   },
   () => step('build console (vite)', process.execPath, ['scripts/build.mjs', '--renderer']),

@@ -181,6 +181,9 @@ export const contract = {
       shell: z.enum(['electron', 'console', 'cli', 'test']),
       dataDir: z.string(),
       secretsBackend: z.string(),
+      // #10: how well the key is protected here, said plainly; and whether the data folder is read-only.
+      secretsNote: z.string().nullable().default(null),
+      readonly: z.boolean().default(false),
     }),
   },
   'workspaces.list': {
@@ -269,10 +272,17 @@ export const contract = {
       rows: z.number().int(),
       matched: z.number().int(),
       errors: z.array(z.object({ line: z.number().int(), message: z.string() })),
+      // #10: existing attributes whose type the import would change, and the segments using them.
+      typeChanges: z.array(z.object({ key: z.string(), from: z.string(), to: z.string(), segments: z.array(z.string()) })).default([]),
     }),
   },
   'attributes.importCsv': {
-    input: WorkspaceRef.extend({ csv: z.string().max(50_000_000), match: z.enum(['id', 'email']).default('id') }).strict(),
+    input: WorkspaceRef.extend({
+      csv: z.string().max(50_000_000),
+      match: z.enum(['id', 'email']).default('id'),
+      // #10: an import that changes an attribute's type is refused unless confirmed.
+      allowTypeChange: z.boolean().default(false),
+    }).strict(),
     output: z.object({ imported: z.number().int(), columns: z.array(z.string()) }),
   },
   'segments.list': {

@@ -54,6 +54,18 @@ function sameToken(given: string | null | undefined, token: string): boolean {
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
+const COOKIE = 'reclaim_console';
+
+function cookieToken(req: http.IncomingMessage): string | null {
+  const header = req.headers.cookie;
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === COOKIE) return rest.join('=');
+  }
+  return null;
+}
+
 function send(res: http.ServerResponse, status: number, body: Envelope<unknown>): void {
   const json = JSON.stringify(body);
   res.writeHead(status, {
@@ -132,16 +144,28 @@ export function startBridge(opts: BridgeOptions): Promise<Bridge> {
   function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string, query: URLSearchParams): void {
     if (!opts.staticDir) return fail(res, 404, 'not_found', 'This bridge serves the API only');
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'bad_request', 'Method not allowed');
-    const isPage = pathname === '/' || pathname === '/index.html';
-    // The page itself needs the token; hashed build assets are public files.
-    if (isPage && !sameToken(query.get('token'), token)) {
-      res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' });
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return fail(res, 400, 'bad_request', 'Malformed URL');
+    }
+    // No traversal of any kind: a decoded `..` segment, a backslash or a NUL is refused outright.
+    if (decoded.includes('\0') || decoded.includes('\\') || decoded.split('/').some((seg) => seg === '..' || seg === '.')) {
+      return fail(res, 404, 'not_found', 'Not found');
+    }
+    const root = path.resolve(opts.staticDir);
+    const rel = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
+    const file = path.resolve(root, rel);
+    if (!file.startsWith(root + path.sep)) return fail(res, 404, 'not_found', 'Not found');
+    // The page (however its path is spelled) needs the token; hashed build assets are public files.
+    const isPage = file === path.join(root, 'index.html') || path.extname(file) === '.html';
+    const fromQuery = query.get('token');
+    if (isPage && !sameToken(fromQuery, token) && !sameToken(cookieToken(req), token)) {
+      res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end('Reclaim console: open the URL printed by `reclaim console` (it carries the access token).\n');
       return;
     }
-    const rel = isPage ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
-    const file = path.resolve(opts.staticDir, rel);
-    if (!file.startsWith(path.resolve(opts.staticDir) + path.sep)) return fail(res, 404, 'not_found', 'Not found');
     let body: Buffer;
     try {
       body = fs.readFileSync(file);
@@ -155,6 +179,10 @@ export function startBridge(opts: BridgeOptions): Promise<Bridge> {
       'Referrer-Policy': 'no-referrer',
     };
     if (isPage) {
+      // The page moves the token out of its URL (history.replaceState); this
+      // cookie lets a reload of the bare URL still open the page. It grants the
+      // page only: API calls and the event socket need the token itself.
+      headers['Set-Cookie'] = `${COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`;
       headers['Cache-Control'] = 'no-store';
       headers['X-Frame-Options'] = 'DENY';
       headers['Content-Security-Policy'] = [
@@ -173,34 +201,73 @@ export function startBridge(opts: BridgeOptions): Promise<Bridge> {
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
-  const server = http.createServer((req, res) => {
-    const refusal = refuse(req);
-    if (refusal) return fail(res, refusal.status, refusal.code, refusal.message);
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (url.pathname.startsWith('/api/')) {
-      handleApi(req, res, url.pathname.slice(5)).catch((err: unknown) => {
-        logger.error({ err: String(err) }, 'bridge request failed');
-        if (!res.headersSent) fail(res, 500, 'internal', 'The console bridge failed to answer');
-      });
-      return;
+  /** Whatever goes wrong in one request answers that request (or drops it), never the process. */
+  const answerFailure = (res: http.ServerResponse, err: unknown) => {
+    logger.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'bridge request failed');
+    try {
+      if (!res.headersSent) fail(res, 500, 'internal', 'The console bridge failed to answer');
+      else res.destroy();
+    } catch {
+      /* the connection is already gone */
     }
-    serveStatic(req, res, url.pathname, url.searchParams);
+  };
+
+  const server = http.createServer((req, res) => {
+    try {
+      const refusal = refuse(req);
+      if (refusal) return fail(res, refusal.status, refusal.code, refusal.message);
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      } catch {
+        return fail(res, 400, 'bad_request', 'Malformed URL');
+      }
+      if (url.pathname.startsWith('/api/')) {
+        let method: string;
+        try {
+          method = decodeURIComponent(url.pathname.slice(5));
+        } catch {
+          return fail(res, 400, 'bad_request', 'Malformed URL');
+        }
+        handleApi(req, res, method).catch((err: unknown) => answerFailure(res, err));
+        return;
+      }
+      serveStatic(req, res, url.pathname, url.searchParams);
+    } catch (err) {
+      answerFailure(res, err);
+    }
+  });
+  server.on('clientError', (err, socket) => {
+    logger.warn({ err: err.message }, 'bridge: malformed request');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   const sockets = new WebSocketServer({ noServer: true });
   const clients = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (refuse(req) || url.pathname !== '/events' || !sameToken(url.searchParams.get('token'), token)) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+    socket.on('error', () => socket.destroy());
+    try {
+      let url: URL | null = null;
+      try {
+        url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      } catch {
+        url = null;
+      }
+      if (!url || refuse(req) || url.pathname !== '/events' || !sameToken(url.searchParams.get('token'), token)) {
+        socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+        socket.destroy();
+        return;
+      }
+      sockets.handleUpgrade(req, socket, head, (ws) => {
+        clients.add(ws);
+        ws.on('close', () => clients.delete(ws));
+        ws.on('error', () => clients.delete(ws));
+      });
+    } catch (err) {
+      logger.warn({ err: String(err) }, 'bridge: event socket refused');
       socket.destroy();
-      return;
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => {
-      clients.add(ws);
-      ws.on('close', () => clients.delete(ws));
-      ws.on('error', () => clients.delete(ws));
-    });
   });
   const stopForwarding = core.events.onAny((event, payload) => {
     const message = JSON.stringify({ event, payload });

@@ -4,6 +4,7 @@ import readline from 'node:readline/promises';
 import { ClientError, unwrap, type Input, type Method, type Output } from '../../shared/contract';
 import { createCore, type Core } from '../core/api';
 import { dispatch } from '../core/dispatch';
+import { UserError } from '../core/errors';
 import { createLogger } from '../core/logging';
 import { createNodePorts } from '../core/node-ports';
 import { defaultDataDir } from '../core/paths';
@@ -36,9 +37,22 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   const globals = (): GlobalOpts => program.opts<GlobalOpts>();
   const getCore = (shell: 'cli' | 'console' = 'cli'): Core => {
     if (!core) {
-      const dataDir = path.resolve(globals().dataDir ?? defaultDataDir(io.env));
-      const logger = createLogger({ destination: path.join(dataDir, 'logs', 'reclaim.log') });
-      core = createCore(createNodePorts({ dataDir, shell, logger }));
+      const given = globals().dataDir;
+      if (given !== undefined && given.trim() === '') throw new CliExit(2, '--data-dir is empty; give a folder (or leave the option out for the default)');
+      const dataDir = path.resolve(given ?? defaultDataDir(io.env));
+      let logger;
+      try {
+        logger = createLogger({ destination: path.join(dataDir, 'logs', 'reclaim.log') });
+      } catch {
+        // A read-only data folder: no log file, errors only on stderr.
+        logger = createLogger({ level: 'error' });
+      }
+      try {
+        core = createCore(createNodePorts({ dataDir, shell, logger }));
+      } catch (e) {
+        if (e instanceof UserError) throw new CliExit(1, e.message);
+        throw e;
+      }
     }
     return core;
   };

@@ -9,6 +9,7 @@ import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
 import { WorkspaceRegistry } from './workspaces/registry';
+import { finishPendingWork } from './reliability/pending';
 
 /** One handler per contract method: adding a method without a handler is a compile error. */
 export type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Output<M>> };
@@ -27,13 +28,23 @@ export interface Core {
 export function createCore(ports: Ports): Core {
   const events = new CoreEvents();
   const registry = new WorkspaceRegistry(ports.paths.dataDir, ports.clock);
+  const checked = new Set<string>();
   const ctx: HandlerContext = {
     ports,
     registry,
     events,
     db: (id) => {
-      registry.get(id);
-      return registry.openDb(id);
+      const ws = registry.get(id);
+      const db = registry.openDb(id);
+      if (!checked.has(id)) {
+        checked.add(id);
+        // First use in this process: finish any recompute a crash left pending.
+        if (!registry.readonly) {
+          const finished = finishPendingWork(db, { now: Math.floor(ports.clock.now() / 1000), reportingCurrency: ws.currency });
+          if (finished) ports.logger.warn({ workspace: id, ...finished }, 'finished a recompute left pending by an interrupted run');
+        }
+      }
+      return db;
     },
     nowSec: () => Math.floor(ports.clock.now() / 1000),
   };

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import pino from 'pino';
+import { secureDir, secureFile } from './db/files';
 import type { Logger } from './ports';
 
 /** Anything shaped like a Stripe API key or a bearer token. */
@@ -14,13 +16,34 @@ export function redactSecrets(text: string): string {
  * passed through redactSecrets before it is written, whatever field holds it.
  */
 export function createLogger(opts: { level?: string; destination?: string | number } = {}): Logger {
+  if (typeof opts.destination === 'string') {
+    // The log names customers and workspaces: 0600 in a 0700 folder, existing files tightened too.
+    secureDir(path.dirname(opts.destination));
+    const file = pino.destination({ dest: opts.destination, sync: true, mkdir: true, mode: 0o600 });
+    secureFile(opts.destination);
+    // A full disk (or a folder turned read-only) must not turn a log line into a failed request.
+    const dest = {
+      write(line: string) {
+        try {
+          file.write(line);
+        } catch {
+          /* the line is lost; the request goes on */
+        }
+      },
+    } as unknown as pino.DestinationStream;
+    return build(opts.level, dest);
+  }
+  return build(opts.level, pino.destination({ dest: opts.destination ?? 2, sync: true }));
+}
+
+function build(level: string | undefined, dest: pino.DestinationStream): Logger {
   return pino(
     {
-      level: opts.level ?? process.env.RECLAIM_LOG_LEVEL ?? 'info',
+      level: level ?? process.env.RECLAIM_LOG_LEVEL ?? 'info',
       base: undefined,
       redact: { paths: ['key', '*.key', 'apiKey', '*.apiKey', 'token', '*.token', 'authorization', '*.authorization'], censor: '[redacted]' },
       hooks: { streamWrite: redactSecrets },
     },
-    pino.destination({ dest: opts.destination ?? 2, sync: true, mkdir: true }),
+    dest,
   );
 }

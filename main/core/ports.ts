@@ -10,6 +10,8 @@ export interface Clock {
 export interface Secrets {
   /** Where the secret is kept, for the UI ("OS keychain", "encrypted file", ...). */
   readonly backend: string;
+  /** A plain sentence on how well the secret is protected here, shown in the app (null: nothing to add). */
+  readonly note?: string | null;
   set(id: string, secret: string): Promise<void>;
   get(id: string): Promise<string | null>;
   delete(id: string): Promise<void>;

@@ -56,7 +56,7 @@ function Shell() {
   const { section, go, theme, toggleTheme, client } = useApp();
   const workspace = useCurrentWorkspace();
   const [help, setHelp] = useState(false);
-  const [info, setInfo] = useState<{ version: string; shell: string } | null>(null);
+  const [info, setInfo] = useState<{ version: string; shell: string; secretsNote?: string | null; readonly?: boolean } | null>(null);
   useKeyboard(() => setHelp(true));
   useEffect(() => {
     client?.call('app.info', {}).then(setInfo, () => setInfo(null));
@@ -139,6 +139,20 @@ function Shell() {
             {info ? `Reclaim ${info.version} · ${info.shell === 'electron' ? 'desktop app' : 'browser console on 127.0.0.1'}` : 'Reclaim'}
             {workspace ? ` · ${workspace.name}` : ''}
           </Typography.Text>
+          {info?.readonly ? (
+            <div>
+              <Typography.Text type="danger" data-testid="readonly-note">
+                The data folder is read-only: Reclaim shows your data but cannot save changes.
+              </Typography.Text>
+            </div>
+          ) : null}
+          {info?.secretsNote ? (
+            <div>
+              <Typography.Text type="secondary" data-testid="secrets-note">
+                {info.secretsNote}
+              </Typography.Text>
+            </div>
+          ) : null}
         </Layout.Footer>
       </Layout>
       <Modal open={help} onCancel={() => setHelp(false)} footer={null} title="Keyboard shortcuts">

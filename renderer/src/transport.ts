@@ -19,7 +19,14 @@ const TOKEN_KEY = 'reclaim.console.token';
 function httpTransport(): Transport {
   const params = new URLSearchParams(window.location.search);
   const fromUrl = params.get('token');
-  if (fromUrl) sessionStorage.setItem(TOKEN_KEY, fromUrl);
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    // Take the token out of the address bar and the history: the tab keeps it
+    // in sessionStorage, and a reload is let in by the page cookie.
+    params.delete('token');
+    const rest = params.toString();
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${rest ? `?${rest}` : ''}${window.location.hash}`);
+  }
   const token = fromUrl ?? sessionStorage.getItem(TOKEN_KEY) ?? '';
   return {
     kind: 'http',

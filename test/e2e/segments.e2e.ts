@@ -1,5 +1,8 @@
 import { expect, test } from './fixtures';
 
+// Each test builds a demo workspace through the real sync; on a loaded machine that alone can take a minute.
+test.describe.configure({ timeout: 180_000 });
+
 test('customers: the demo workspace lists customers, search narrows, a customer page explains its segment', async ({ page, demo }) => {
   await page.goto(demo.url);
   await expect(page.locator('header').getByTestId('mode-badge')).toHaveText('DEMO');
@@ -27,7 +30,8 @@ test('customers: the demo workspace lists customers, search narrows, a customer 
 
 test('segments: build a nested rule, watch the count change, save, reorder priority, see why a customer wins', async ({ page, demo }) => {
   await page.goto(demo.url);
-  await expect(page.getByTestId('customer-count')).toBeVisible();
+  await expect(page.getByTestId('customer-count')).toHaveText(/^[\d,]+ customers$/);
+  const total = Number((await page.getByTestId('customer-count').textContent())!.replace(/\D/g, ''));
   await page.keyboard.press('Alt+2');
   await expect(page.getByTestId('segment-Enterprise')).toBeVisible();
   for (const name of ['Growth', 'Starter', 'New Customer', 'Loyal Customer', 'At-Risk']) await expect(page.getByTestId(`segment-${name}`)).toBeVisible();
@@ -35,9 +39,15 @@ test('segments: build a nested rule, watch the count change, save, reorder prior
   await page.getByRole('button', { name: 'New segment' }).click();
   await page.getByLabel('Segment name').fill('High value at risk');
   const count = page.getByTestId('preview-count');
-  // Empty rule matches everyone.
-  await expect(count).toHaveText(/Members[1-9][\d,]*$/);
-  const everyone = Number((await count.textContent())!.replace(/\D/g, ''));
+  const livePreview = page.getByTestId('live-preview');
+  // The figures shown belong to the rule on screen: wait for that state, then read the number.
+  const members = async () => {
+    await expect(livePreview).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+    return Number((await count.textContent())!.replace(/\D/g, ''));
+  };
+  // Empty rule matches everyone (never the previous segment's figures).
+  const everyone = await members();
+  expect(everyone).toBe(total);
 
   // Rule 1: MRR >= 100 (entered in major units).
   await page.getByRole('button', { name: /\+ ?Rule/i }).first().click();
@@ -48,9 +58,9 @@ test('segments: build a nested rule, watch the count change, save, reorder prior
   await page.locator('.ant-select-dropdown:visible').getByTitle('≥', { exact: true }).click();
   await rule.getByRole('spinbutton', { name: 'amount' }).fill('100');
   await expect
-    .poll(async () => Number((await count.textContent())!.replace(/\D/g, '')), { timeout: 10_000 })
+    .poll(members, { timeout: 10_000 })
     .toBeLessThan(everyone);
-  const afterMrr = Number((await count.textContent())!.replace(/\D/g, ''));
+  const afterMrr = await members();
 
   // Nested OR group: failures_12m >= 1 OR NOT(...). Add a group, then a rule in it.
   await page.getByRole('button', { name: /\+ ?Group/i }).first().click();
@@ -63,7 +73,7 @@ test('segments: build a nested rule, watch the count change, save, reorder prior
   await page.locator('.ant-select-dropdown:visible').getByTitle('≥', { exact: true }).click();
   await inner.getByRole('spinbutton', { name: 'value' }).fill('1');
   await expect
-    .poll(async () => Number((await count.textContent())!.replace(/\D/g, '')), { timeout: 10_000 })
+    .poll(members, { timeout: 10_000 })
     .toBeLessThanOrEqual(afterMrr);
 
   await page.getByRole('button', { name: 'Save segment' }).click();

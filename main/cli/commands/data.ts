@@ -127,7 +127,8 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .description('import a CSV (header row; first column or customer/id/email identifies the customer); "-" reads stdin')
     .option('--match <by>', 'identify customers by id or email', 'id')
     .option('--dry-run', 'only preview: report problems with line numbers, change nothing')
-    .action(async (file: string, opts: { match: string; dryRun?: boolean }) => {
+    .option('--allow-type-change', 'import even when it changes the type of an existing attribute (segments using it may stop matching)')
+    .action(async (file: string, opts: { match: string; dryRun?: boolean; allowTypeChange?: boolean }) => {
       if (opts.match !== 'id' && opts.match !== 'email') throw new CliExit(2, '--match must be id or email');
       const workspaceId = await ctx.workspaceId();
       const csv = readInput(ctx, file);
@@ -137,11 +138,17 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         print(preview, () => [`${preview.errors.length} problem(s); nothing was imported:`, ...preview.errors.slice(0, 50).map((e) => `  line ${e.line}: ${e.message}`)].join('\n'));
         throw new CliExit(1, `The CSV has ${preview.errors.length} problem(s); nothing was imported`);
       }
+      const changes = preview.typeChanges ?? [];
+      if (changes.length > 0) {
+        ctx.io.err(
+          `warning: ${changes.map((c) => `"${c.key}" changes from ${c.from} to ${c.to}${c.segments.length ? ` (used by ${c.segments.map((s) => `"${s}"`).join(', ')})` : ''}`).join('; ')}`,
+        );
+      }
       if (opts.dryRun) {
         print(preview, () => `${preview.rows} rows, ${preview.matched} customers matched; columns: ${preview.columns.map((c) => `${c.key} (${c.type})`).join(', ')}. Nothing imported (--dry-run).`);
         return;
       }
-      const r = await call('attributes.importCsv', { workspaceId, csv, match });
+      const r = await call('attributes.importCsv', { workspaceId, csv, match, allowTypeChange: Boolean(opts.allowTypeChange) });
       print(r, () => `Imported ${r.imported} rows: ${r.columns.join(', ')}`);
     });
 }

@@ -4,6 +4,7 @@ import { SingleBar } from 'cli-progress';
 import type { SyncProgress } from '../../../shared/contract';
 import { CliExit, type CliContext } from '../context';
 import { table } from '../format';
+import { lockHolder } from '../../core/reliability/lock';
 
 /** Reads the key from --key, `--key -` (stdin) or $RECLAIM_STRIPE_KEY, so it need not sit in shell history. */
 function readKey(ctx: CliContext, flag: string | undefined): string {
@@ -78,7 +79,19 @@ export function registerStripeCommands(program: Command, ctx: CliContext): void 
       const core = ctx.getCore();
       const bar = progressPrinter(ctx);
       const off = core.events.on('sync.progress', (p) => p.workspaceId === workspaceId && bar.update(p));
-      const { started, message, done } = await core.sync.start(workspaceId);
+      const { started, alreadyRunning, message, done } = await core.sync.start(workspaceId);
+      if (alreadyRunning) {
+        // Join: wait for the other process's sync to end, then report what it left.
+        ctx.io.err(`${message} Waiting for it to finish…`);
+        const db = core.registry.openDb(workspaceId);
+        while (lockHolder(db, 'sync')) await new Promise((r) => setTimeout(r, 500));
+        off();
+        const ws = (await call('workspaces.list', {})).find((w) => w.id === workspaceId);
+        const when = ws?.lastSyncAt ? new Date(ws.lastSyncAt).toISOString() : 'never';
+        const joined = { status: 'joined', message: `The other sync has ended; last completed sync: ${when}` };
+        print(joined, () => joined.message);
+        return;
+      }
       if (!started || !done) throw new CliExit(1, message);
       const cancel = () => core.sync.cancel(workspaceId);
       process.once('SIGINT', cancel);

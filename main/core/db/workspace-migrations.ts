@@ -227,4 +227,20 @@ export const workspaceMigrations: Migration[] = [
       ALTER TABLE customer_facts ADD COLUMN last_advice_code TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'reliability: cross-process workspace locks and pending recompute (#10)',
+    up: `
+      -- One row per held lock (e.g. 'sync'): which process holds it, and its heartbeat.
+      -- A lock whose process is gone or whose heartbeat is stale is taken over.
+      CREATE TABLE workspace_locks (
+        name TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL,
+        acquired_ms INTEGER NOT NULL, heartbeat_ms INTEGER NOT NULL
+      ) STRICT;
+      -- Derived data (facts, membership) that a committed change made stale; written in
+      -- the same transaction as the change, cleared when the recompute has committed.
+      -- The next open of the workspace finishes whatever a crash left here.
+      CREATE TABLE pending_recompute (what TEXT PRIMARY KEY, since_ms INTEGER NOT NULL) STRICT;
+    `,
+  },
 ];

@@ -200,7 +200,8 @@ export function recomputeFacts(
       } catch {
         metadata = {};
       }
-      const attrs: Record<string, string | number | boolean | null> = {};
+      // No prototype: a key such as __proto__ or constructor is an own property like any other.
+      const attrs = Object.create(null) as Record<string, string | number | boolean | null>;
       for (const [k, v] of Object.entries(metadata)) {
         if (RESERVED.has(k)) continue;
         attrs[k] = typeof v === 'string' ? v : JSON.stringify(v);

@@ -1,6 +1,5 @@
-import { recomputeMembership } from '../segments/service';
+import { markMembershipPending, recomputeMembershipAndClear } from '../reliability/pending';
 import type { HandlerContext, HandlerGroup } from '../context';
-import { catalogFor } from './catalog';
 import { recomputeFacts } from './compute';
 import { applyCsvImport, previewCsvImport } from './csv-import';
 import { MRR_RULES } from '../../../shared/mrr-rules';
@@ -12,16 +11,17 @@ export function attributeHandlers(ctx: HandlerContext): HandlerGroup<'attributes
   return {
     'attributes.previewCsv': async ({ workspaceId, csv, match }) => {
       const p = previewCsvImport(ctx.db(workspaceId), csv, { match });
-      return { columns: p.columns, rows: p.rows, matched: p.matched, errors: p.errors };
+      return { columns: p.columns, rows: p.rows, matched: p.matched, errors: p.errors, typeChanges: p.typeChanges };
     },
 
-    'attributes.importCsv': async ({ workspaceId, csv, match }) => {
+    'attributes.importCsv': async ({ workspaceId, csv, match, allowTypeChange }) => {
       const db = ctx.db(workspaceId);
       const now = ctx.nowSec();
-      const r = applyCsvImport(db, csv, { match }, now);
+      const r = applyCsvImport(db, csv, { match, allowTypeChange }, now);
       // New attributes are usable in rules at once: refresh facts and membership.
+      // (A crash from here on is finished on the next open: the import left both marked.)
       recomputeFacts(db, { now, reportingCurrency: registry.get(workspaceId).currency, customerIds: 'dirty' });
-      recomputeMembership(db, catalogFor(db), now);
+      recomputeMembershipAndClear(db, now);
       ctx.events.emit('segments.changed', { workspaceId });
       return { imported: r.imported, columns: r.columns };
     },
@@ -39,10 +39,15 @@ export function mrrSettingsHandlers(ctx: HandlerContext): HandlerGroup<'facts.mr
       const before = readMrrOptions(db);
       if (before.includeFiniteCoupons !== includeFiniteCoupons) {
         const now = ctx.nowSec();
-        db.transaction(() => writeMrrOptions(db, { includeFiniteCoupons }))();
-        // Every MRR changes with the rule: recompute all facts, then membership.
-        recomputeFacts(db, { now, reportingCurrency: registry.get(workspaceId).currency, customerIds: 'all' });
-        recomputeMembership(db, catalogFor(db), now);
+        // Every MRR changes with the rule: mark every customer's facts and the membership
+        // stale with the setting (a crash is finished on the next open), then recompute.
+        db.transaction(() => {
+          writeMrrOptions(db, { includeFiniteCoupons });
+          db.prepare('INSERT OR IGNORE INTO dirty_customers (customer_id) SELECT customer_id FROM customer_facts').run();
+          markMembershipPending(db);
+        }).immediate();
+        recomputeFacts(db, { now, reportingCurrency: registry.get(workspaceId).currency, customerIds: 'dirty' });
+        recomputeMembershipAndClear(db, now);
         ctx.events.emit('segments.changed', { workspaceId });
       }
       return { ...readMrrOptions(db), rules: [...MRR_RULES] };

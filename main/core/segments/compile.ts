@@ -10,7 +10,7 @@ import {
 } from 'kysely';
 import type { Sqlite } from '../db/sqlite';
 import { attrJsonPath, FACT_COLUMNS, fieldByName, type Catalog, type FactField } from '../facts/catalog';
-import { assertValidRule, isGroup, NEGATIVES, type Rule, type RuleGroup } from './rule';
+import { assertValidRule, isGroup, NEGATIVES, RuleValidationError, type Rule, type RuleGroup } from './rule';
 
 /**
  * Compiles a segment rule into a SQL boolean over `customer_facts AS f`.
@@ -215,14 +215,42 @@ function compileCondition(rule: Rule, catalog: Catalog, now: number): RawBuilder
   return sql<SqlBool>`COALESCE((${positive(field, rule.operator, rule.value, now)}), 0)`;
 }
 
-function compileGroup(group: RuleGroup, catalog: Catalog, now: number): RawBuilder<SqlBool> {
-  let body: RawBuilder<SqlBool>;
-  if (group.rules.length === 0) body = sql<SqlBool>`1`;
-  else {
-    const parts = group.rules.map((r) => (isGroup(r) ? compileGroup(r, catalog, now) : compileCondition(r, catalog, now)));
-    body = parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, group.combinator === 'or' ? sql` OR ` : sql` AND `)})`;
+/** A compiled group: a constant (empty groups and what they decide) or an expression. */
+type Compiled = boolean | RawBuilder<SqlBool>;
+
+/**
+ * Empty groups are folded away, with the same meaning the JS evaluator gives
+ * them (explain.ts): an empty group is TRUE, NOT of it FALSE; in an AND a TRUE
+ * part drops out and a FALSE part decides, in an OR the reverse. So a rule of
+ * a thousand empty groups compiles to one constant, not a thousand-deep
+ * expression SQLite refuses.
+ */
+function compileGroupParts(group: RuleGroup, catalog: Catalog, now: number): Compiled {
+  const isOr = group.combinator === 'or';
+  const parts: RawBuilder<SqlBool>[] = [];
+  let decided: boolean | null = null;
+  for (const r of group.rules) {
+    const c = isGroup(r) ? compileGroupParts(r, catalog, now) : compileCondition(r, catalog, now);
+    if (typeof c === 'boolean') {
+      if (c === isOr) {
+        decided = isOr; // OR with a TRUE part, AND with a FALSE part
+        break;
+      }
+      continue; // neutral: TRUE in an AND, FALSE in an OR
+    }
+    parts.push(c);
   }
-  return group.not ? sql<SqlBool>`(NOT ${body})` : body;
+  let body: Compiled;
+  if (decided !== null) body = decided;
+  else if (parts.length === 0) body = !isOr || group.rules.length === 0; // all parts neutral; an empty group is TRUE
+  else body = parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, isOr ? sql` OR ` : sql` AND `)})`;
+  if (!group.not) return body;
+  return typeof body === 'boolean' ? !body : sql<SqlBool>`(NOT ${body})`;
+}
+
+function compileGroup(group: RuleGroup, catalog: Catalog, now: number): RawBuilder<SqlBool> {
+  const c = compileGroupParts(group, catalog, now);
+  return typeof c === 'boolean' ? (c ? sql<SqlBool>`1` : sql<SqlBool>`0`) : c;
 }
 
 /**
@@ -232,6 +260,21 @@ function compileGroup(group: RuleGroup, catalog: Catalog, now: number): RawBuild
 export function compileRule(rule: unknown, catalog: Catalog, opts: { now: number }): { where: RawBuilder<SqlBool>; rule: RuleGroup } {
   const valid = assertValidRule(rule, catalog);
   return { where: compileGroup(valid, catalog, opts.now), rule: valid };
+}
+
+/**
+ * Proves a rule can run here: validates it, compiles it and has SQLite prepare
+ * the query (throws RuleValidationError naming the problem). Run before a rule
+ * is saved, so no saved rule can make every later recompute fail.
+ */
+export function assertCompiles(db: Sqlite, rule: unknown, catalog: Catalog, now: number): void {
+  const { where } = compileRule(rule, catalog, { now });
+  const c = qb.selectFrom('customer_facts as f').select(sql<number>`count(*)`.as('n')).where(where).compile();
+  try {
+    db.prepare(c.sql);
+  } catch (e) {
+    throw new RuleValidationError([{ path: '', message: `rule: too complex for the database to run (${(e as Error).message}); simplify it` }]);
+  }
 }
 
 function run<T>(db: Sqlite, q: { compile(): { sql: string; parameters: readonly unknown[] } }, mode: 'get'): T;

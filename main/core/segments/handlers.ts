@@ -2,8 +2,9 @@ import type { Segment } from '../../../shared/contract';
 import type { Sqlite } from '../db/sqlite';
 import { badRequest, notFound } from '../errors';
 import { catalogFor } from '../facts/catalog';
-import { countMatching, matchingIds, sampleMatching } from './compile';
-import { RuleValidationError } from './rule';
+import { assertCompiles, countMatching, matchingIds, sampleMatching } from './compile';
+import { recomputeMembershipAndClear, withMembershipPending } from '../reliability/pending';
+import { RuleValidationError, validateRule } from './rule';
 import * as service from './service';
 import type { HandlerContext, HandlerGroup } from '../context';
 
@@ -28,15 +29,42 @@ function withStats(db: Sqlite, includeArchived = false): { segments: Segment[]; 
   return { segments, overlap: st.overlap, defaultWins: st.defaultWins, total: st.total };
 }
 
-/** Rule problems become a bad_request naming each rule path; other errors pass through. */
-function userErrors<T>(fn: () => T): T {
+/**
+ * Rule problems become a bad_request naming each rule path; other errors pass
+ * through. `saving` says whether the request would have saved the rule (only
+ * then does the message say "was not saved").
+ */
+function userErrors<T>(fn: () => T, saving = true): T {
   try {
     return fn();
   } catch (e) {
     if (e instanceof RuleValidationError) {
-      throw badRequest(`The rule was not saved: ${e.message}`, e.errors.map((x) => ({ path: x.path, message: x.message })));
+      throw badRequest(`${saving ? 'The rule was not saved' : 'The rule is not valid'}: ${e.message}`, e.errors.map((x) => ({ path: x.path, message: x.message })));
     }
     throw e;
+  }
+}
+
+/**
+ * Proves every rule among the input compiles to SQL this database accepts,
+ * before anything is saved. With `onlyValid`, rules that fail validation are
+ * left to the caller's own (more specific) report.
+ */
+function proveRules(db: Sqlite, now: number, rules: unknown[], onlyValid = false): void {
+  const catalog = catalogFor(db);
+  for (const rule of rules) {
+    if (onlyValid && !validateRule(rule, catalog).ok) continue;
+    userErrors(() => assertCompiles(db, rule, catalog, now));
+  }
+}
+
+function rulesInImport(json: string): unknown[] {
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    const list = Array.isArray(parsed) ? parsed : (parsed as { segments?: unknown } | null)?.segments;
+    return Array.isArray(list) ? list.map((s) => (s as { rule?: unknown } | null)?.rule).filter((r) => r !== undefined) : [];
+  } catch {
+    return [];
   }
 }
 
@@ -58,7 +86,7 @@ export function segmentHandlers(
 > {
   /** Recomputes membership after any change, then reports the changed segment with fresh figures. */
   const changed = (workspaceId: string, db: Sqlite, id?: string): Segment => {
-    service.recomputeMembership(db, catalogFor(db), ctx.nowSec());
+    recomputeMembershipAndClear(db, ctx.nowSec());
     ctx.events.emit('segments.changed', { workspaceId });
     if (!id) return undefined as never;
     const seg = withStats(db, true).segments.find((s) => s.id === id);
@@ -69,32 +97,34 @@ export function segmentHandlers(
     'segments.list': async ({ workspaceId, includeArchived }) => withStats(ctx.db(workspaceId), includeArchived),
     'segments.create': async ({ workspaceId, ...input }) => {
       const db = ctx.db(workspaceId);
-      const rec = userErrors(() => service.create(db, input, ctx.nowSec()));
+      proveRules(db, ctx.nowSec(), [input.rule]);
+      const rec = userErrors(() => withMembershipPending(db, () => service.create(db, input, ctx.nowSec())));
       return changed(workspaceId, db, rec.id);
     },
     'segments.update': async ({ workspaceId, id, ...patch }) => {
       const db = ctx.db(workspaceId);
       const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-      const rec = userErrors(() => service.update(db, id, clean, ctx.nowSec()));
+      if (clean.rule !== undefined) proveRules(db, ctx.nowSec(), [clean.rule]);
+      const rec = userErrors(() => withMembershipPending(db, () => service.update(db, id, clean, ctx.nowSec())));
       return changed(workspaceId, db, rec.id);
     },
     'segments.duplicate': async ({ workspaceId, id }) => {
       const db = ctx.db(workspaceId);
-      return changed(workspaceId, db, service.duplicate(db, id, ctx.nowSec()).id);
+      return changed(workspaceId, db, withMembershipPending(db, () => service.duplicate(db, id, ctx.nowSec())).id);
     },
     'segments.archive': async ({ workspaceId, id, archived }) => {
       const db = ctx.db(workspaceId);
-      return changed(workspaceId, db, service.archive(db, id, ctx.nowSec(), archived).id);
+      return changed(workspaceId, db, withMembershipPending(db, () => service.archive(db, id, ctx.nowSec(), archived)).id);
     },
     'segments.remove': async ({ workspaceId, id }) => {
       const db = ctx.db(workspaceId);
-      const r = service.remove(db, id);
+      const r = withMembershipPending(db, () => service.remove(db, id));
       changed(workspaceId, db);
       return r;
     },
     'segments.reorder': async ({ workspaceId, ids }) => {
       const db = ctx.db(workspaceId);
-      userErrors(() => service.reorder(db, ids, ctx.nowSec()));
+      userErrors(() => withMembershipPending(db, () => service.reorder(db, ids, ctx.nowSec())));
       changed(workspaceId, db);
       return withStats(db).segments;
     },
@@ -103,7 +133,7 @@ export function segmentHandlers(
       const catalog = catalogFor(db);
       const started = performance.now();
       const now = ctx.nowSec();
-      const summary = userErrors(() => countMatching(db, rule, catalog, now));
+      const summary = userErrors(() => countMatching(db, rule, catalog, now), false);
       const sample = sampleMatching(db, rule, catalog, now, 10).map((r) => ({ customer_id: r.id, email: r.email, name: r.name, mrr: r.mrr, plan: r.plan }));
       return { ...summary, sample, tookMs: performance.now() - started };
     },
@@ -111,7 +141,7 @@ export function segmentHandlers(
       const db = ctx.db(workspaceId);
       const catalog = catalogFor(db);
       const now = ctx.nowSec();
-      const summary = userErrors(() => countMatching(db, rule, catalog, now));
+      const summary = userErrors(() => countMatching(db, rule, catalog, now), false);
       return { ...summary, ids: matchingIds(db, rule, catalog, now, limit) };
     },
     'segments.membership': async ({ workspaceId, customerId }) => {
@@ -122,7 +152,8 @@ export function segmentHandlers(
     'segments.export': async ({ workspaceId }) => ({ json: service.exportSegments(ctx.db(workspaceId)) }),
     'segments.import': async ({ workspaceId, json }) => {
       const db = ctx.db(workspaceId);
-      const imported = userErrors(() => service.importSegments(db, json, ctx.nowSec()));
+      proveRules(db, ctx.nowSec(), rulesInImport(json), true);
+      const imported = userErrors(() => withMembershipPending(db, () => service.importSegments(db, json, ctx.nowSec())));
       changed(workspaceId, db);
       return { imported: imported.length };
     },

@@ -56,6 +56,8 @@ export const NEGATIVES: Readonly<Record<string, string>> = {
 
 export const MAX_DEPTH = 8;
 export const MAX_RULES = 200;
+/** Groups (the root included): bounded like conditions, so a rule cannot be made of thousands of empty groups. */
+export const MAX_GROUPS = 100;
 export const MAX_LIST = 500;
 export const MAX_TEXT = 1000;
 export const MAX_DAYS = 36500;
@@ -224,9 +226,12 @@ function normalizeValue(field: FactField, op: string, value: unknown): unknown {
 export function validateRule(rule: unknown, catalog: Catalog): ValidateResult {
   const errors: RuleError[] = [];
   let ruleCount = 0;
+  let groupCount = 0;
   const where = (path: string) => path || 'rule';
 
   const visitGroup = (node: unknown, path: string, depth: number): RuleGroup | null => {
+    groupCount++;
+    if (groupCount > MAX_GROUPS) return null;
     const g = groupShape.safeParse(node);
     if (!g.success) {
       errors.push({ path, message: `${where(path)}: not a rule group (needs combinator and rules)` });
@@ -243,6 +248,10 @@ export function validateRule(rule: unknown, catalog: Catalog): ValidateResult {
     const out: RuleGroup = { combinator: combinator === 'or' ? 'or' : 'and', rules: [] };
     if (g.data.not) out.not = true;
     if (g.data.id !== undefined) out.id = g.data.id;
+    if (g.data.rules.length > MAX_RULES + MAX_GROUPS) {
+      errors.push({ path, message: `${where(path)}: ${g.data.rules.length} entries in one group; a rule holds at most ${MAX_GROUPS} groups and ${MAX_RULES} conditions (empty groups count too)` });
+      return null;
+    }
     g.data.rules.forEach((child, i) => {
       const childPath = `${path ? `${path}.` : ''}rules[${i}]`;
       if (typeof child === 'object' && child !== null && (child as { disabled?: unknown }).disabled === true) return;
@@ -291,6 +300,9 @@ export function validateRule(rule: unknown, catalog: Catalog): ValidateResult {
 
   const root = visitGroup(rule, '', 1);
   if (ruleCount > MAX_RULES) errors.unshift({ path: '', message: `rule: more than ${MAX_RULES} conditions (${ruleCount})` });
+  if (groupCount > MAX_GROUPS) {
+    errors.unshift({ path: '', message: `rule: more than ${MAX_GROUPS} groups; empty or nested groups count too. Remove the empty groups or simplify the rule` });
+  }
   if (errors.length > 0 || !root) return { ok: false, errors };
   return { ok: true, rule: root };
 }

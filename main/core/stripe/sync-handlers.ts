@@ -1,9 +1,11 @@
 import type { SyncProgress } from '../../../shared/contract';
-import { badRequest } from '../errors';
-import { catalogFor } from '../facts/catalog';
+import { badRequest, UserError } from '../errors';
 import { recomputeFacts } from '../facts/compute';
-import { ensureDefaults, recomputeMembership } from '../segments/service';
+import { ensureDefaults } from '../segments/service';
+import { describeHolder, tryLock } from '../reliability/lock';
+import { markMembershipPending, recomputeMembershipAndClear } from '../reliability/pending';
 import { createSync } from './sync';
+import { storageProblem } from '../dispatch';
 import type { HandlerContext, HandlerGroup } from '../context';
 import { keySecretId } from '../workspaces/handlers';
 
@@ -50,7 +52,7 @@ export class SyncManager {
    * when it ends). `key`/`apiBase` override the stored ones (the demo uses a
    * throwaway key against the local Stripe server).
    */
-  async start(workspaceId: string, override?: { key: string; apiBase: string; ratePerSecond?: number }): Promise<{ started: boolean; message: string; done?: Promise<SyncOutcome> }> {
+  async start(workspaceId: string, override?: { key: string; apiBase: string; ratePerSecond?: number }): Promise<{ started: boolean; alreadyRunning?: boolean; message: string; done?: Promise<SyncOutcome> }> {
     const ws = this.ctx.registry.get(workspaceId);
     const existing = this.running.get(workspaceId);
     if (existing) return { started: false, message: 'A sync of this workspace is already running', done: existing.done };
@@ -58,9 +60,18 @@ export class SyncManager {
     if (!key) {
       throw badRequest(ws.kind === 'demo' ? 'The demo workspace is generated, not synced' : 'Connect a Stripe key to this workspace first');
     }
+    if (this.ctx.registry.readonly) throw new UserError('unavailable', this.ctx.registry.readonlyMessage());
+    // One sync per workspace across every process (app, console, CLI).
+    const locked = tryLock(this.ctx.registry.openDb(workspaceId), 'sync');
+    if (!locked.acquired) {
+      return { started: false, alreadyRunning: true, message: `A sync of this workspace is already running in another Reclaim process (${describeHolder(locked.holder)}); it will bring the data up to date.` };
+    }
     const apiBase = override?.apiBase ?? this.ctx.registry.apiBase(workspaceId) ?? DEFAULT_API_BASE;
     const abort = new AbortController();
-    const done = this.run(workspaceId, key, apiBase, abort.signal, override?.ratePerSecond).finally(() => this.running.delete(workspaceId));
+    const done = this.run(workspaceId, key, apiBase, abort.signal, override?.ratePerSecond).finally(() => {
+      locked.lock.release();
+      this.running.delete(workspaceId);
+    });
     this.running.set(workspaceId, { abort, done });
     return { started: true, message: 'Sync started', done };
   }
@@ -95,9 +106,11 @@ export class SyncManager {
       this.emit({ ...base, phase: 'facts', message: 'Computing customer facts and segments' });
       const now = this.ctx.nowSec();
       const ws = registry.get(workspaceId);
+      // Marked before facts are recomputed: a crash between facts and membership is finished on next open.
+      markMembershipPending(db);
       recomputeFacts(db, { now, reportingCurrency: ws.currency, customerIds: 'dirty' });
       ensureDefaults(db, now);
-      recomputeMembership(db, catalogFor(db), now);
+      recomputeMembershipAndClear(db, now);
       registry.update(workspaceId, { last_sync_at: ports.clock.now() });
       this.ctx.events.emit('workspaces.changed', { ids: [workspaceId] });
       const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
@@ -107,8 +120,8 @@ export class SyncManager {
       this.emit({ ...base, phase: 'done', synced: total, message });
       return { status: 'completed', message, counts: result.counts, durationMs: Date.now() - started };
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      ports.logger.error({ workspace: workspaceId, err: message }, 'sync failed');
+      const message = storageProblem(e, this.ctx) ?? (e instanceof Error ? e.message : String(e));
+      ports.logger.error({ workspace: workspaceId, err: e instanceof Error ? e.message : String(e) }, 'sync failed');
       this.emit({ ...base, phase: 'failed', message: `Sync stopped: ${message}. Synced data so far is kept; the next sync resumes.` });
       return { status: 'failed', message, counts: {}, durationMs: Date.now() - started };
     }

@@ -11,6 +11,8 @@ export function workspaceHandlers(ctx: HandlerContext, stopSync: (workspaceId: s
       shell: ports.shell,
       dataDir: ports.paths.dataDir,
       secretsBackend: ports.secrets.backend,
+      secretsNote: ports.secrets.note ?? null,
+      readonly: registry.readonly,
     }),
     'workspaces.list': async () => registry.list(),
     'workspaces.create': async (input) => {

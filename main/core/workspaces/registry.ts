@@ -2,11 +2,29 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Mode, Workspace } from '../../../shared/contract';
-import { conflict, notFound } from '../errors';
+import { conflict, notFound, UserError } from '../errors';
 import type { Clock } from '../ports';
+import { isWritableDir, secureDir } from '../db/files';
 import { registryMigrations } from '../db/registry-migrations';
-import { migrate, openSqlite, type Sqlite } from '../db/sqlite';
+import { assertNotTruncated, DatabaseFileError, migrate, MigrationError, openSqlite, type Sqlite } from '../db/sqlite';
 import { workspaceMigrations } from '../db/workspace-migrations';
+
+/** Turns a file that cannot be opened into a sentence naming the file and what is wrong with it. */
+export function fileProblem(e: unknown, file: string, what: string): UserError | null {
+  if (e instanceof UserError) return e;
+  if (e instanceof DatabaseFileError) return new UserError('unavailable', e.message);
+  if (e instanceof MigrationError) {
+    return new UserError('unavailable', `${what} ${file} was written by a newer version of Reclaim ${e.message.replace(/^this database was written by a newer Reclaim /, '')}; update Reclaim to open it.`);
+  }
+  const code = (e as { code?: string }).code;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new UserError('unavailable', `${what} ${file} is damaged (not a readable SQLite database); restore it from a backup, or move it away to start over.`);
+  }
+  if (code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
+    return new UserError('unavailable', `${what} ${file} cannot be opened (the folder or file is not readable or not writable).`);
+  }
+  return null;
+}
 
 interface WorkspaceRow {
   id: string;
@@ -45,14 +63,42 @@ function toWorkspace(row: WorkspaceRow): Workspace {
  */
 export class WorkspaceRegistry {
   readonly db: Sqlite;
+  /** True when the data folder cannot be written: lists and views work, changes are refused. */
+  readonly readonly: boolean;
   private readonly open = new Map<string, Sqlite>();
 
   constructor(
     readonly dataDir: string,
     private readonly clock: Clock,
   ) {
-    this.db = openSqlite(path.join(dataDir, 'registry.sqlite'));
-    migrate(this.db, registryMigrations);
+    const file = path.join(dataDir, 'registry.sqlite');
+    this.readonly = fs.existsSync(dataDir) && !isWritableDir(dataDir);
+    try {
+      assertNotTruncated(file, 'The workspace list');
+      if (this.readonly) {
+        if (!fs.existsSync(file)) {
+          throw new UserError('unavailable', `The data folder ${dataDir} is read-only and holds no Reclaim data yet.`);
+        }
+        this.db = openSqlite(file, { readonly: true });
+        const version = this.db.pragma('user_version', { simple: true }) as number;
+        if (version !== registryMigrations.length) migrate(this.db, registryMigrations);
+      } else {
+        secureDir(dataDir);
+        this.db = openSqlite(file);
+        migrate(this.db, registryMigrations);
+      }
+    } catch (e) {
+      throw fileProblem(e, file, 'The workspace list') ?? e;
+    }
+  }
+
+  /** The sentence shown when a change is attempted in a read-only data folder. */
+  readonlyMessage(): string {
+    return `The data folder ${this.dataDir} is read-only: Reclaim can list and show data but cannot save changes. Make the folder writable, or use --data-dir to pick another.`;
+  }
+
+  private assertWritable(): void {
+    if (this.readonly) throw new UserError('unavailable', this.readonlyMessage());
   }
 
   fileOf(id: string): string {
@@ -85,10 +131,11 @@ export class WorkspaceRegistry {
   }
 
   create(input: { name: string; mode: Mode; currency: string; kind?: 'stripe' | 'demo' }): Workspace {
+    this.assertWritable();
     this.assertNameFree(input.name);
     const id = `ws_${crypto.randomBytes(8).toString('hex')}`;
     // Create and migrate the workspace file first: a registry row never points at a missing file.
-    const db = this.openDb(id);
+    const db = this.openDb(id, { create: true });
     db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('currency', input.currency);
     this.db
       .prepare(
@@ -121,6 +168,7 @@ export class WorkspaceRegistry {
 
   remove(id: string): void {
     this.get(id);
+    this.assertWritable();
     this.open.get(id)?.close();
     this.open.delete(id);
     this.db.prepare('DELETE FROM workspaces WHERE id = ?').run(id);
@@ -128,12 +176,40 @@ export class WorkspaceRegistry {
     for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   }
 
-  /** The workspace's database, opened once and migrated to the latest schema. */
-  openDb(id: string): Sqlite {
+  /**
+   * The workspace's database, opened once and migrated to the latest schema.
+   * A missing or empty file of a listed workspace is refused, never recreated.
+   */
+  openDb(id: string, opts: { create?: boolean } = {}): Sqlite {
     let db = this.open.get(id);
     if (!db) {
-      db = openSqlite(this.fileOf(id));
-      migrate(db, workspaceMigrations);
+      const file = this.fileOf(id);
+      try {
+        if (!opts.create && !fs.existsSync(file)) {
+          throw new UserError('unavailable', `The workspace file ${file} is missing; restore it from a backup, or remove the workspace.`);
+        }
+        assertNotTruncated(file, 'The workspace file');
+        if (this.readonly) {
+          db = openSqlite(file, { readonly: true });
+          const version = db.pragma('user_version', { simple: true }) as number;
+          if (version !== workspaceMigrations.length) {
+            db.close();
+            throw version > workspaceMigrations.length
+              ? new MigrationError(`this database was written by a newer Reclaim (schema ${version}, this build knows ${workspaceMigrations.length})`)
+              : new UserError('unavailable', `${this.readonlyMessage()} (The workspace needs an upgrade, which writes to it.)`);
+          }
+        } else {
+          db = openSqlite(file);
+          try {
+            migrate(db, workspaceMigrations);
+          } catch (e) {
+            db.close();
+            throw e;
+          }
+        }
+      } catch (e) {
+        throw fileProblem(e, file, 'The workspace file') ?? e;
+      }
       this.open.set(id, db);
     }
     return db;

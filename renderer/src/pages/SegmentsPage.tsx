@@ -44,8 +44,10 @@ export function SegmentsPage() {
   const [list, setList] = useState<ListResult | null>(null);
   const [catalog, setCatalog] = useState<FactField[]>([]);
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [preview, setPreview] = useState<Preview | null>(null);
-  const [previewError, setPreviewError] = useState<string | null>(null);
+  // Each figure remembers the rule it was computed for: figures of another rule
+  // (the previous segment, or an older edit) are never shown as current.
+  const [previewOf, setPreviewOf] = useState<{ rule: unknown; preview: Preview } | null>(null);
+  const [previewErrorOf, setPreviewErrorOf] = useState<{ rule: unknown; message: string } | null>(null);
   const [saving, setSaving] = useState(false);
   const [dragId, setDragId] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -75,6 +77,9 @@ export function SegmentsPage() {
   const fields = useMemo(() => toFields(catalog), [catalog]);
   const ValueEditor = useMemo(() => makeValueEditor(ws.currency), [ws.currency]);
   const rule = useDebounced(draft?.rule ?? null, 200);
+  const preview = previewOf && draft && previewOf.rule === draft.rule ? previewOf.preview : null;
+  const previewError = previewErrorOf && draft && previewErrorOf.rule === draft.rule ? previewErrorOf.message : null;
+  const previewState = previewError ? 'error' : preview ? 'ready' : 'loading';
 
   useEffect(() => {
     if (!rule) return;
@@ -82,12 +87,12 @@ export function SegmentsPage() {
     client.call('segments.preview', { workspaceId: ws.id, rule: rule as unknown as Record<string, unknown> }).then(
       (p) => {
         if (stale) return;
-        setPreview(p);
-        setPreviewError(null);
+        setPreviewOf({ rule, preview: p });
+        setPreviewErrorOf(null);
       },
       (e: Error) => {
         if (stale) return;
-        setPreviewError(e.message);
+        setPreviewErrorOf({ rule, message: e.message });
       },
     );
     return () => {
@@ -242,7 +247,7 @@ export function SegmentsPage() {
                     <Input aria-label="Description" placeholder="What this segment is for" value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.target.value })} style={{ width: 360 }} maxLength={500} />
                   </Space>
                 </Card>
-                <Card size="small" data-testid="live-preview">
+                <Card size="small" data-testid="live-preview" data-state={previewState} aria-busy={previewState === 'loading'}>
                   <Space size="large" wrap>
                     <Statistic title="Members" value={preview ? preview.count : '…'} data-testid="preview-count" />
                     <Statistic title="MRR" value={preview ? formatMoney(preview.mrr, cur) : '—'} />

@@ -1,0 +1,54 @@
+import type { Sqlite } from '../db/sqlite';
+import { catalogFor } from '../facts/catalog';
+import { recomputeFacts } from '../facts/compute';
+import { recomputeMembership } from '../segments/service';
+import { lockHolder } from './lock';
+
+/**
+ * Derived data made stale by a committed change. Facts: `dirty_customers`
+ * (the sync and CSV imports write it in the same transaction as the data).
+ * Membership: a `pending_recompute` row, written with any change that moves
+ * facts or rules. Each is cleared only after its recompute has committed, so a
+ * crash at any moment leaves a marker that the next open acts on.
+ */
+export function markMembershipPending(db: Sqlite, nowMs = Date.now()): void {
+  db.prepare('INSERT OR IGNORE INTO pending_recompute (what, since_ms) VALUES (?, ?)').run('membership', nowMs);
+}
+
+export function clearMembershipPending(db: Sqlite): void {
+  db.prepare("DELETE FROM pending_recompute WHERE what = 'membership'").run();
+}
+
+/** Runs `fn` in one transaction with the membership marker: both commit or neither. */
+export function withMembershipPending<T>(db: Sqlite, fn: () => T): T {
+  return db.transaction(() => {
+    markMembershipPending(db);
+    return fn();
+  })();
+}
+
+export function hasPendingWork(db: Sqlite): { facts: number; membership: boolean } {
+  const facts = db.prepare('SELECT count(*) FROM dirty_customers').pluck().get() as number;
+  const membership = Boolean(db.prepare("SELECT 1 FROM pending_recompute WHERE what = 'membership'").get());
+  return { facts, membership };
+}
+
+/** Recomputes membership and then clears its marker. */
+export function recomputeMembershipAndClear(db: Sqlite, now: number): void {
+  recomputeMembership(db, catalogFor(db), now);
+  clearMembershipPending(db);
+}
+
+/**
+ * On opening a workspace: finish what a crash left pending (facts of dirty
+ * customers, then membership). Skipped while a live sync holds the workspace:
+ * that sync recomputes when it ends.
+ */
+export function finishPendingWork(db: Sqlite, opts: { now: number; reportingCurrency: string }): { facts: number; membership: boolean } | null {
+  const pending = hasPendingWork(db);
+  if (pending.facts === 0 && !pending.membership) return null;
+  if (lockHolder(db, 'sync')) return null;
+  if (pending.facts > 0) recomputeFacts(db, { now: opts.now, reportingCurrency: opts.reportingCurrency, customerIds: 'dirty' });
+  recomputeMembershipAndClear(db, opts.now);
+  return pending;
+}

@@ -1,0 +1,166 @@
+import { checkWorkspace, stripeFingerprint } from './lib/consistency';
+import { call, cloneDataDir, openCore, workspaceFile, type Fixture } from './lib/fixture';
+import { opChild, sleep, type Running } from './lib/procs';
+import type { Tally } from './lib/tally';
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Crash trials: an operation runs in its own process and is killed with
+ * SIGKILL at a random moment; then Reclaim opens the workspace again (which
+ * finishes any pending recompute) and, for syncs, resumes. Each trial checks:
+ * SQLite's integrity check, facts and membership equal to a recompute from
+ * scratch, and the data equal to an uninterrupted run.
+ *
+ * EXTENSION POINT — recovery runs (#12) add scenarios here, e.g.
+ *   { name: 'run execution', prepare: clone a workspace with a strategy and an
+ *     SMTP server (smtp-server) + the Stripe sim, start: op-child `run <id>`,
+ *     verify: resume the run, then 0 duplicate emails (count messages per
+ *     recipient+step at the SMTP server) and 0 duplicate charge retries (count
+ *     POST /v1/invoices/:id/pay per idempotency key in sim.requestLog) }
+ * and op-child.ts gains the matching `run` operation. Nothing else changes.
+ */
+export interface CrashContext {
+  /** Connected, never synced. */
+  fresh: Fixture;
+  /** Fully synced, then the Stripe account moved on (new events to apply). */
+  synced: Fixture;
+  /** A CSV of attributes for every customer of `synced`. */
+  csvFile: string;
+  refs: Record<string, Record<string, string>>;
+}
+
+export interface CrashScenario {
+  name: string;
+  prepare(ctx: CrashContext): string;
+  start(dataDir: string, ctx: CrashContext): Running;
+  /** After the kill and a reopen: what is wrong (empty = all good). */
+  verify(dataDir: string, ctx: CrashContext, finished: boolean): Promise<string[]>;
+}
+
+async function resumeSync(dataDir: string, workspaceId: string): Promise<string[]> {
+  const core = openCore(dataDir);
+  try {
+    const { started, message, done } = await core.sync.start(workspaceId);
+    if (!started || !done) return [`resume did not start: ${message}`];
+    const outcome = await done;
+    return outcome.status === 'completed' ? [] : [`resume ${outcome.status}: ${outcome.message}`];
+  } finally {
+    await core.close();
+  }
+}
+
+/** Opens the workspace the way any shell does (finishing what a crash left pending), then closes it. */
+async function reopen(dataDir: string, workspaceId: string): Promise<void> {
+  const core = openCore(dataDir);
+  try {
+    await call(core, 'segments.list', { workspaceId });
+  } finally {
+    await core.close();
+  }
+}
+
+function diffFingerprint(got: Record<string, string>, want: Record<string, string> | undefined): string[] {
+  if (!want) return ['no reference run'];
+  return Object.keys(want).filter((t) => got[t] !== want[t]).map((t) => `${t} differs from an uninterrupted run (${got[t]} vs ${want[t]})`);
+}
+
+const syncScenario = (name: string, base: (c: CrashContext) => Fixture): CrashScenario => ({
+  name,
+  prepare: (c) => cloneDataDir(base(c).dataDir),
+  start: (dir, c) => opChild(dir, base(c).workspaceId, 'sync'),
+  verify: async (dir, c) => {
+    const ws = base(c).workspaceId;
+    await reopen(dir, ws);
+    const file = workspaceFile(dir, ws);
+    const afterCrash = checkWorkspace(file).map((p) => `after the crash: ${p}`);
+    const resumed = await resumeSync(dir, ws);
+    return [...afterCrash, ...resumed, ...checkWorkspace(file), ...diffFingerprint(stripeFingerprint(file), c.refs[name])];
+  },
+});
+
+export const crashScenarios: CrashScenario[] = [
+  syncScenario('full sync', (c) => c.fresh),
+  syncScenario('incremental sync', (c) => c.synced),
+  {
+    name: 'CSV import',
+    prepare: (c) => cloneDataDir(c.synced.dataDir),
+    start: (dir, c) => opChild(dir, c.synced.workspaceId, 'import', c.csvFile),
+    verify: async (dir, c) => {
+      const ws = c.synced.workspaceId;
+      await reopen(dir, ws);
+      const file = workspaceFile(dir, ws);
+      const db = new Database(file, { readonly: true });
+      const n = db.prepare("SELECT count(*) FROM custom_attributes WHERE key = 'harness_score'").pluck().get() as number;
+      db.close();
+      const problems = checkWorkspace(file);
+      if (n !== 0 && n !== c.synced.customerIds.length) problems.push(`import half-applied: ${n} of ${c.synced.customerIds.length} rows`);
+      return problems;
+    },
+  },
+  {
+    name: 'membership recompute',
+    prepare: (c) => cloneDataDir(c.synced.dataDir),
+    start: (dir, c) => opChild(dir, c.synced.workspaceId, 'recompute', '5000'),
+    verify: async (dir, c) => {
+      await reopen(dir, c.synced.workspaceId);
+      return checkWorkspace(workspaceFile(dir, c.synced.workspaceId));
+    },
+  },
+];
+
+/** Reference runs (uninterrupted) for the sync scenarios, and how long each operation takes. */
+export async function references(ctx: CrashContext): Promise<Record<string, number>> {
+  const durations: Record<string, number> = {};
+  for (const s of crashScenarios) {
+    const dir = s.prepare(ctx);
+    const child = s.start(dir, ctx);
+    await child.waitFor('ready');
+    const t0 = Date.now();
+    await child.waitFor('done');
+    durations[s.name] = Date.now() - t0;
+    const r = await child.done;
+    if (!r.out.includes('done')) throw new Error(`reference ${s.name} failed: ${r.out} ${r.err}`);
+    if (s.name.endsWith('sync')) {
+      const ws = s.name === 'full sync' ? ctx.fresh.workspaceId : ctx.synced.workspaceId;
+      ctx.refs[s.name] = stripeFingerprint(workspaceFile(dir, ws));
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return durations;
+}
+
+export async function crashCategory(tally: Tally, ctx: CrashContext, trialsEach: number): Promise<void> {
+  const durations = await references(ctx);
+  tally.note(`operation times (uninterrupted, ms): ${Object.entries(durations).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const landed: Record<string, number> = {};
+  for (const s of crashScenarios) {
+    for (let i = 0; i < trialsEach; i++) {
+      await tally.trial(`${s.name} #${i + 1}`, async () => {
+        const dir = s.prepare(ctx);
+        try {
+          const child = s.start(dir, ctx);
+          if (!(await child.waitFor('ready'))) return [`child did not start: ${(await child.done).err.slice(0, 300)}`];
+          // A random moment within the operation (its uninterrupted time from "ready" to "done").
+          await sleep(Math.floor(Math.random() * Math.max(50, durations[s.name] ?? 500)));
+          child.child.kill('SIGKILL');
+          const r = await child.done;
+          const finished = r.out.includes('done');
+          if (!finished) landed[s.name] = (landed[s.name] ?? 0) + 1;
+          if (r.out.includes('failed:')) return [`operation failed before the kill: ${r.out.trim()}`];
+          return await s.verify(dir, ctx, finished);
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
+  }
+  tally.note(`kills that landed mid-operation: ${crashScenarios.map((s) => `${s.name} ${landed[s.name] ?? 0}/${trialsEach}`).join(', ')}`);
+}
+
+export function writeCsv(dir: string, ids: string[]): string {
+  const file = path.join(dir, 'harness.csv');
+  fs.writeFileSync(file, `id,harness_score,harness_tier\n${ids.map((id, i) => `${id},${i * 7},t${i % 5}`).join('\n')}\n`);
+  return file;
+}
