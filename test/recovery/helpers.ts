@@ -56,6 +56,8 @@ export async function startSmtp(opts: { delayMs?: number; reject?: (to: string) 
         .catch((e: Error) => cb(e));
     },
   });
+  // A client killed mid-message resets its connection; that is the point of some tests.
+  server.on('error', () => undefined);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.server.address() as { port: number }).port;
   return { port, received, close: () => new Promise<void>((r) => server.close(() => r())) };
