@@ -12,6 +12,7 @@ import { VERSION } from '../core/version';
 import { registerDataCommands } from './commands/data';
 import { registerFactsCommands } from './commands/facts';
 import { registerSegmentCommands } from './commands/segments';
+import { registerRecoveryCommands } from './commands/recovery';
 import { registerStripeCommands } from './commands/stripe';
 import { registerWorkspaceCommands } from './commands/workspaces';
 import { CliExit, type CliContext, type CliIO, type GlobalOpts } from './context';
@@ -92,6 +93,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   registerDataCommands(program, ctx);
   registerFactsCommands(program, ctx);
   registerSegmentCommands(program, ctx);
+  registerRecoveryCommands(program, ctx);
 
   program
     .command('console')

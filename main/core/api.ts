@@ -5,6 +5,7 @@ import type { HandlerContext } from './context';
 import { customerHandlers, customerStreams } from './customers/handlers';
 import { attributeHandlers, mrrSettingsHandlers } from './facts/handlers';
 import { segmentHandlers } from './segments/handlers';
+import { createRecovery, recoveryHandlers, type Recovery } from './recovery/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
@@ -22,6 +23,7 @@ export interface Core {
   sync: SyncManager;
   /** Row-by-row reads for the CLI (constant memory; not a contract method). */
   streams: ReturnType<typeof customerStreams>;
+  recovery: Recovery;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,9 @@ export function createCore(ports: Ports): Core {
     nowSec: () => Math.floor(ports.clock.now() / 1000),
   };
   const sync = new SyncManager(ctx);
+  const recovery = createRecovery(ctx);
+  // Later steps fire when due while the app (or the browser console) is open.
+  if (ports.shell === 'electron' || ports.shell === 'console') recovery.engine.startTicker();
 
   const handlers: Handlers = {
     ...workspaceHandlers(ctx, (id) => sync.stop(id)),
@@ -58,6 +63,7 @@ export function createCore(ports: Ports): Core {
     ...attributeHandlers(ctx),
     ...mrrSettingsHandlers(ctx),
     ...segmentHandlers(ctx),
+    ...recoveryHandlers(ctx, recovery),
   };
 
   return {
@@ -67,8 +73,10 @@ export function createCore(ports: Ports): Core {
     ports,
     sync,
     streams: customerStreams(ctx),
+    recovery,
     close: async () => {
       await sync.cancelAll();
+      await recovery.close();
       registry.close();
     },
   };
