@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { Membership, Output } from '../../../shared/contract';
 import { formatDate, formatDays, formatMoney } from '../lib/format';
 import { useApp, useCurrentWorkspace } from '../store';
+import { CustomerTimeline } from './CustomerTimeline';
 
 type Detail = Output<'customers.get'>;
 type Node = Membership['segments'][number]['explanation'];
@@ -105,6 +106,11 @@ export function CustomerDrawer({ customerId, onClose }: { customerId: string; on
               ) : (
                 <Empty description="No segments yet" />
               ),
+            },
+            {
+              key: 'timeline',
+              label: 'Recovery timeline',
+              children: <CustomerTimeline customerId={customerId} />,
             },
             {
               key: 'invoices',
