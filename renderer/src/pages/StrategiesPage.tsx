@@ -279,8 +279,7 @@ export function StrategiesPage() {
               showIcon
               icon={<WarningOutlined />}
               data-testid="smart-retries-warning"
-              message="Stripe acts on failed payments too"
-              description={`Stripe's own Smart Retries${hasEmail ? ' and failed-payment emails' : ''} also run unless you turn them off in the Stripe Dashboard (Billing → Revenue recovery). With both on, customers may be charged on Stripe's schedule as well as this one${hasEmail ? ' and get two emails' : ''}.`}
+              message={`Stripe's own Smart Retries${hasEmail ? ' and failed-payment emails' : ''} also run unless you turn them off in the Stripe Dashboard (Billing → Revenue recovery): customers may be charged on both schedules${hasEmail ? ' and get two emails' : ''}.`}
             />
           )}
 

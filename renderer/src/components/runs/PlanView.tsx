@@ -70,7 +70,20 @@ export function PlanView({ plan }: { plan: Plan }) {
       {plan.warnings.map((w) => (
         <Alert key={w} type="warning" showIcon message={w} />
       ))}
-      <Card size="small">
+      <Card
+        size="small"
+        title="Dry-run plan"
+        extra={
+          <Space>
+            <Button size="small" icon={<DownloadOutlined />} onClick={() => exportAs('csv')}>
+              Export CSV
+            </Button>
+            <Button size="small" icon={<DownloadOutlined />} onClick={() => exportAs('json')}>
+              Export JSON
+            </Button>
+          </Space>
+        }
+      >
         <Space size="large" wrap>
           <Statistic title="Invoices" value={t.invoices} data-testid="plan-invoices" />
           <Statistic title="Customers" value={t.customers} />
@@ -79,21 +92,15 @@ export function PlanView({ plan }: { plan: Plan }) {
           <Statistic title="Later" value={t.actionsLater} />
           <Statistic title="Skipped" value={t.skipped} />
           <Statistic title="Estimated cost" value={formatMoney(t.estimatedCost, cur)} />
-          <Space direction="vertical" size={4}>
-            <Button size="small" icon={<DownloadOutlined />} onClick={() => exportAs('csv')}>
-              Export CSV
-            </Button>
-            <Button size="small" icon={<DownloadOutlined />} onClick={() => exportAs('json')}>
-              Export JSON
-            </Button>
-          </Space>
         </Space>
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          Dry run planned {new Date(plan.createdAt * 1000).toLocaleString()} on a membership snapshot taken then. Nothing has been sent.
-        </Typography.Text>
+        <div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            Planned {new Date(plan.createdAt * 1000).toLocaleString()} on a membership snapshot taken then. Nothing has been sent.
+          </Typography.Text>
+        </div>
       </Card>
 
-      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))', gap: 16 }}>
+      <div style={{ display: 'grid', gridTemplateColumns: 'minmax(420px, 3fr) minmax(320px, 2fr) minmax(220px, 1.3fr)', gap: 16 }}>
         <Card size="small" title="By segment">
           <Table
             size="small"

@@ -174,7 +174,7 @@ export function RunMonitor({ runId }: { runId: string }) {
           dataSource={actions?.rows ?? []}
           data-testid="run-actions"
           pagination={{ current: page, pageSize: PAGE, total: actions?.total ?? 0, onChange: setPage, showSizeChanger: false }}
-          locale={{ emptyText: status ? `No ${status.replace('_', ' ')} actions` : 'No actions in this run' }}
+          locale={{ emptyText: !actions ? ' ' : status ? `No ${status.replace('_', ' ')} actions` : 'No actions in this run' }}
           columns={[
             { title: 'Customer', key: 'c', render: (_, a) => a.customerName ?? a.customerId },
             { title: 'Segment', dataIndex: 'segmentName' },

@@ -226,7 +226,7 @@ export function StepCard({ step, index, count, currency, tones, selected, onChan
           {hasTemplate(step) && (
             <Tooltip title="Edit this step's email and preview it">
               <Button size="small" type={selected ? 'primary' : 'default'} icon={<EditOutlined />} aria-label={`Edit ${name} email`} onClick={onEditTemplate}>
-                Email
+                {step.channel === 'retry' ? 'New-card email' : step.channel === 'offer' ? 'Offer email' : 'Email'}
               </Button>
             </Tooltip>
           )}

@@ -13,8 +13,6 @@ interface CustomerOption {
   label: string;
 }
 
-const VARIABLES = ['customer.name', 'customer.email', 'invoice.amount', 'invoice.number', 'invoice.url', 'plan', 'account_manager.name', 'account_manager.email', 'company.name'];
-
 /** A sandboxed frame: no scripts, no same-origin, no navigation of the console. */
 export function EmailFrame({ html, title }: { html: string; title: string }) {
   return <iframe title={title} sandbox="" srcDoc={html} style={{ width: '100%', minHeight: 360, border: '1px solid rgba(128,128,128,.25)', borderRadius: 6, background: '#fff' }} />;
@@ -168,9 +166,14 @@ export function TemplateEditor({ title, template, sender, onChange, note, tones 
               },
             ]}
           />
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            Liquid variables: {VARIABLES.map((v) => <Typography.Text key={v} code style={{ fontSize: 11 }}>{`{{ ${v} }}`}</Typography.Text>)}. Customer-supplied text is escaped in HTML.
-          </Typography.Text>
+          <div style={{ fontSize: 12, lineHeight: '22px' }}>
+            <Typography.Text type="secondary">Liquid variables{rendered ? '' : ' (listed once a preview renders)'}: </Typography.Text>
+            {rendered &&
+              Object.keys(rendered.value.variables).map((v) => (
+                <Typography.Text key={v} code style={{ fontSize: 11, whiteSpace: 'nowrap' }}>{`{{ ${v} }}`}</Typography.Text>
+              ))}
+            <Typography.Text type="secondary"> Customer-supplied text is escaped in HTML.</Typography.Text>
+          </div>
         </Space>
       </Card>
 
