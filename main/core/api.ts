@@ -5,7 +5,7 @@ import type { HandlerContext } from './context';
 import { customerHandlers } from './customers/handlers';
 import { attributeHandlers } from './facts/handlers';
 import { segmentHandlers } from './segments/handlers';
-import { recoveryHandlers } from './recovery/handlers';
+import { createRecovery, recoveryHandlers, type Recovery } from './recovery/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
@@ -20,6 +20,7 @@ export interface Core {
   registry: WorkspaceRegistry;
   ports: Ports;
   sync: SyncManager;
+  recovery: Recovery;
   close(): Promise<void>;
 }
 
@@ -37,6 +38,9 @@ export function createCore(ports: Ports): Core {
     nowSec: () => Math.floor(ports.clock.now() / 1000),
   };
   const sync = new SyncManager(ctx);
+  const recovery = createRecovery(ctx);
+  // Later steps fire when due while the app (or the browser console) is open.
+  if (ports.shell === 'electron' || ports.shell === 'console') recovery.engine.startTicker();
 
   const handlers: Handlers = {
     ...workspaceHandlers(ctx, (id) => sync.stop(id)),
@@ -45,7 +49,7 @@ export function createCore(ports: Ports): Core {
     ...customerHandlers(ctx),
     ...attributeHandlers(ctx),
     ...segmentHandlers(ctx),
-    ...recoveryHandlers(ctx),
+    ...recoveryHandlers(ctx, recovery),
   };
 
   return {
@@ -54,8 +58,10 @@ export function createCore(ports: Ports): Core {
     registry,
     ports,
     sync,
+    recovery,
     close: async () => {
       await sync.cancelAll();
+      await recovery.close();
       registry.close();
     },
   };
