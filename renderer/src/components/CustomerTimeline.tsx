@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { Output } from '../../../shared/contract';
 import { useApp, useCurrentWorkspace } from '../store';
 import { CHANNEL_COLOR, CHANNEL_LABEL } from './strategies/StepCard';
+import { whenMs } from '../lib/time';
 
 type Entry = Output<'customers.timeline'>[number];
 
@@ -47,7 +48,7 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
         children: (
           <div data-testid={`timeline-${e.kind}`}>
             <Typography.Text type="secondary" style={{ fontSize: 12, marginInlineEnd: 8 }}>
-              {new Date(e.at * 1000).toLocaleString()}
+              {whenMs(e.at)}
             </Typography.Text>
             {e.channel && <Tag color={CHANNEL_COLOR[e.channel]}>{CHANNEL_LABEL[e.channel]}</Tag>}
             <Typography.Text strong={e.kind !== 'action'}>{e.title}</Typography.Text>

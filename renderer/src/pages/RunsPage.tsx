@@ -10,6 +10,7 @@ import { RUN_COLOR, RunMonitor } from '../components/runs/RunMonitor';
 import { SmtpForm } from '../components/runs/SmtpForm';
 import { formatMoney } from '../lib/format';
 import { useApp, useCurrentWorkspace } from '../store';
+import { whenMs } from '../lib/time';
 
 const sameSelection = (a: string[], b: string[] | undefined) => JSON.stringify([...a].sort()) === JSON.stringify([...(b ?? [])].sort());
 
@@ -48,7 +49,7 @@ function ConfirmRun({ plan, open, onCancel, onConfirm, busy }: { plan: Plan; ope
             description="Emails go to real customers and Stripe retries charge real cards. Nothing here can be undone."
           />
         )}
-        <Descriptions size="small" column={1} bordered>
+        <Descriptions size="small" column={1} bordered styles={{ label: { width: 150, whiteSpace: 'nowrap' } }}>
           <Descriptions.Item label="Invoices">{t.invoices.toLocaleString()}</Descriptions.Item>
           <Descriptions.Item label="Customers">{t.customers.toLocaleString()}</Descriptions.Item>
           <Descriptions.Item label="Amount at risk">{formatMoney(t.amountAtRisk, plan.currency)}</Descriptions.Item>
@@ -196,7 +197,7 @@ function PastRuns({ selected, onSelect }: { selected: string | null; onSelect(id
         locale={{ emptyText: 'No runs yet: make a dry-run plan and start one.' }}
         columns={[
           { title: 'Run', dataIndex: 'id' },
-          { title: 'Started', dataIndex: 'createdAt', render: (v: number) => new Date(v * 1000).toLocaleString() },
+          { title: 'Started', dataIndex: 'createdAt', render: (v: number) => whenMs(v) },
           { title: 'By', dataIndex: 'startedBy' },
           { title: 'Mode', key: 'm', render: (_, r) => <ModeBadge workspace={{ kind: ws.kind, mode: r.mode }} /> },
           { title: 'Status', dataIndex: 'status', render: (s: RunSummary['status']) => <Tag color={RUN_COLOR[s]}>{s}</Tag> },

@@ -6,6 +6,7 @@ import type { AuditEntry, Output } from '../../../../shared/contract';
 import { downloadText } from '../../lib/download';
 import { useDebounced } from '../../lib/useDebounced';
 import { useApp, useCurrentWorkspace } from '../../store';
+import { whenMs } from '../../lib/time';
 
 type Page = Output<'audit.list'>;
 const PAGE = 50;
@@ -24,8 +25,8 @@ export function AuditView() {
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const filters = useDebounced({ kind: kind.trim(), runId: runId.trim(), customerId: customerId.trim() }, 250);
-  const since = range?.[0]?.startOf('day').unix();
-  const until = range?.[1]?.endOf('day').unix();
+  const since = range?.[0]?.startOf('day').valueOf();
+  const until = range?.[1] ? range[1].endOf('day').valueOf() + 1 : undefined;
   const key = JSON.stringify([filters, since, until, page]);
 
   useEffect(() => client.on('runs.changed', (p) => p.workspaceId === ws.id && setVersion((v) => v + 1)), [client, ws.id]);
@@ -100,7 +101,7 @@ export function AuditView() {
         pagination={{ current: page, pageSize: PAGE, total: current?.total ?? 0, onChange: setPage, showSizeChanger: false }}
         locale={{ emptyText: 'Nothing recorded for these filters. Plans, confirmations, every action and its result land here.' }}
         columns={[
-          { title: 'When', dataIndex: 'at', width: 180, render: (v: number) => new Date(v * 1000).toLocaleString() },
+          { title: 'When', dataIndex: 'at', width: 180, render: (v: number) => whenMs(v) },
           { title: 'Who', dataIndex: 'actor', width: 120 },
           { title: 'Kind', dataIndex: 'kind', width: 130, render: (k: string) => <Typography.Text code>{k}</Typography.Text> },
           { title: 'What', dataIndex: 'message' },

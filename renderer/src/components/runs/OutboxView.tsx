@@ -4,6 +4,7 @@ import type { Output } from '../../../../shared/contract';
 import { useDebounced } from '../../lib/useDebounced';
 import { useApp, useCurrentWorkspace } from '../../store';
 import { EmailFrame } from '../strategies/TemplateEditor';
+import { whenMs } from '../../lib/time';
 
 type Page = Output<'outbox.list'>;
 type Message = Output<'outbox.get'>;
@@ -83,7 +84,7 @@ export function OutboxView({ runId }: { runId?: string }) {
                         {m.to}
                       </Typography.Text>
                       <Typography.Text type="secondary" style={{ fontSize: 11 }}>
-                        {new Date(m.createdAt * 1000).toLocaleString()}
+                        {whenMs(m.createdAt)}
                       </Typography.Text>
                     </Space>
                     <Typography.Text ellipsis style={{ maxWidth: 360 }}>

@@ -6,6 +6,7 @@ import { downloadText } from '../../lib/download';
 import { formatDate, formatMoney } from '../../lib/format';
 import { useApp, useCurrentWorkspace } from '../../store';
 import { CHANNEL_COLOR, CHANNEL_LABEL } from '../strategies/StepCard';
+import { whenMs } from '../../lib/time';
 
 const WHEN_COLOR: Record<PlanStep['when'], string> = { now: 'green', later: 'blue', skip: 'default', done: 'default' };
 
@@ -95,7 +96,7 @@ export function PlanView({ plan }: { plan: Plan }) {
         </Space>
         <div>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            Planned {new Date(plan.createdAt * 1000).toLocaleString()} on a membership snapshot taken then. Nothing has been sent.
+            Planned {whenMs(plan.createdAt)} on a membership snapshot taken then. Nothing has been sent.
           </Typography.Text>
         </div>
       </Card>

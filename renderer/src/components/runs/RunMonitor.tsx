@@ -6,9 +6,10 @@ import { formatMoney } from '../../lib/format';
 import { useApp, useCurrentWorkspace } from '../../store';
 import { ModeBadge } from '../ModeBadge';
 import { CHANNEL_COLOR, CHANNEL_LABEL } from '../strategies/StepCard';
+import { whenMs, whenSec } from '../../lib/time';
 
 type ActionStatus = RunAction['status'];
-const STATUS_COLOR: Record<ActionStatus, string> = { scheduled: 'blue', in_flight: 'processing', succeeded: 'green', failed: 'red', skipped: 'default', canceled: 'default' };
+const STATUS_COLOR: Record<ActionStatus, string> = { scheduled: 'blue', in_flight: 'processing', pending: 'cyan', succeeded: 'green', failed: 'red', skipped: 'default', canceled: 'default' };
 export const RUN_COLOR: Record<RunSummary['status'], string> = { running: 'processing', paused: 'orange', canceled: 'default', completed: 'green', failed: 'red' };
 
 const PAGE = 50;
@@ -85,7 +86,7 @@ export function RunMonitor({ runId }: { runId: string }) {
   if (!run) return <Card size="small" loading />;
 
   const c = run.counts;
-  const total = c.scheduled + c.in_flight + c.succeeded + c.failed + c.skipped + c.canceled;
+  const total = c.scheduled + c.in_flight + c.pending + c.succeeded + c.failed + c.skipped + c.canceled;
   const done = c.succeeded + c.failed + c.skipped + c.canceled;
   const active = run.status === 'running' || run.status === 'paused';
   const cur = ws.currency;
@@ -150,8 +151,8 @@ export function RunMonitor({ runId }: { runId: string }) {
           <Statistic title="Cost" value={formatMoney(run.cost, cur)} />
         </Space>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          Started {new Date(run.createdAt * 1000).toLocaleString()} by {run.startedBy}
-          {run.nextDueAt ? ` · next step due ${new Date(run.nextDueAt * 1000).toLocaleString()} (fires while the app is open, or with \`reclaim run tick\`)` : ''}
+          Started {whenMs(run.createdAt)} by {run.startedBy}
+          {run.nextDueAt ? ` · next step due ${whenSec(run.nextDueAt)} (fires while the app is open, or with \`reclaim run tick\`)` : ''}
         </Typography.Text>
         {run.message && <Alert type={run.status === 'failed' ? 'error' : 'info'} showIcon message={run.message} />}
 
@@ -179,7 +180,7 @@ export function RunMonitor({ runId }: { runId: string }) {
             { title: 'Customer', key: 'c', render: (_, a) => a.customerName ?? a.customerId },
             { title: 'Segment', dataIndex: 'segmentName' },
             { title: 'Step', key: 's', render: (_, a) => <Tag color={CHANNEL_COLOR[a.channel]}>{`${a.stepIndex + 1}. ${CHANNEL_LABEL[a.channel]}`}</Tag> },
-            { title: 'Due', dataIndex: 'dueAt', render: (v: number) => new Date(v * 1000).toLocaleString() },
+            { title: 'Due', dataIndex: 'dueAt', render: (v: number) => whenSec(v) },
             { title: 'Status', dataIndex: 'status', render: (s: ActionStatus) => <Tag color={STATUS_COLOR[s]}>{s.replace('_', ' ')}</Tag> },
             { title: 'Result', dataIndex: 'detail', render: (d: string | null) => d ?? '—' },
             { title: 'Cost', key: 'cost', align: 'right', render: (_, a) => (a.cost ? formatMoney(a.cost.amount, a.cost.currency) : '—') },

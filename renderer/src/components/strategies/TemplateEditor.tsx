@@ -15,7 +15,9 @@ interface CustomerOption {
 
 /** A sandboxed frame: no scripts, no same-origin, no navigation of the console. */
 export function EmailFrame({ html, title }: { html: string; title: string }) {
-  return <iframe title={title} sandbox="" srcDoc={html} style={{ width: '100%', minHeight: 360, border: '1px solid rgba(128,128,128,.25)', borderRadius: 6, background: '#fff' }} />;
+  // Preview only: long links wrap instead of widening the frame.
+  const doc = `<style>body{overflow-wrap:anywhere}</style>${html}`;
+  return <iframe title={title} sandbox="" srcDoc={doc} style={{ width: '100%', minHeight: 360, border: '1px solid rgba(128,128,128,.25)', borderRadius: 6, background: '#fff' }} />;
 }
 
 /** Customers of the workspace to preview on, highest amount at risk first; searchable. */
