@@ -214,18 +214,23 @@ function PastRuns({ selected, onSelect }: { selected: string | null; onSelect(id
 
 export function RunsPage() {
   const [tab, setTab] = useState('plan');
+  const [visit, setVisit] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
+  const show = (key: string) => {
+    setTab(key);
+    setVisit((v) => v + 1);
+  };
+  // The plan survives switching tabs; the other views load afresh on every visit.
   return (
     <Tabs
       activeKey={tab}
-      onChange={setTab}
-      destroyOnHidden
+      onChange={show}
       items={[
-        { key: 'plan', label: 'Plan and run', children: <PlanAndRun onStarted={(r) => (setSelected(r.id), setTab('runs'))} /> },
-        { key: 'runs', label: 'Runs', children: <PastRuns selected={selected} onSelect={setSelected} /> },
-        { key: 'outbox', label: 'Outbox', children: <OutboxView /> },
-        { key: 'audit', label: 'Audit log', children: <AuditView /> },
-        { key: 'email', label: 'Email settings', children: <SmtpForm /> },
+        { key: 'plan', label: 'Plan and run', children: <PlanAndRun onStarted={(r) => (setSelected(r.id), show('runs'))} /> },
+        { key: 'runs', label: 'Runs', children: <PastRuns key={`runs-${visit}`} selected={selected} onSelect={setSelected} /> },
+        { key: 'outbox', label: 'Outbox', children: <OutboxView key={`outbox-${visit}`} /> },
+        { key: 'audit', label: 'Audit log', children: <AuditView key={`audit-${visit}`} /> },
+        { key: 'email', label: 'Email settings', children: <SmtpForm key={`email-${visit}`} /> },
       ]}
     />
   );

@@ -28,6 +28,8 @@ export function AuditView() {
   const since = range?.[0]?.startOf('day').valueOf();
   const until = range?.[1] ? range[1].endOf('day').valueOf() + 1 : undefined;
   const key = JSON.stringify([filters, since, until, page]);
+  // What the inputs say right now: until the debounced request for it answers, the table shows loading, not the old rows.
+  const wanted = JSON.stringify([{ kind: kind.trim(), runId: runId.trim(), customerId: customerId.trim() }, since, until, page]);
 
   useEffect(() => client.on('runs.changed', (p) => p.workspaceId === ws.id && setVersion((v) => v + 1)), [client, ws.id]);
 
@@ -66,7 +68,7 @@ export function AuditView() {
     }
   };
 
-  const current = data?.for === key ? data.value : null;
+  const current = data?.for === wanted ? data.value : null;
   if (error) return <Alert type="error" showIcon message="The audit log could not be loaded" description={error} />;
   return (
     <Card

@@ -24,8 +24,15 @@ export function OutboxView({ runId }: { runId?: string }) {
   const [msg, setMsg] = useState<Message | null>(null);
   const [version, setVersion] = useState(0);
   const listKey = JSON.stringify([q, page, runId]);
+  const wanted = JSON.stringify([search, page, runId]);
 
-  useEffect(() => client.on('outbox.changed', (p) => p.workspaceId === ws.id && setVersion((v) => v + 1)), [client, ws.id]);
+  useEffect(() => {
+    const bump = (p: { workspaceId: string }) => p.workspaceId === ws.id && setVersion((v) => v + 1);
+    const a = client.on('outbox.changed', bump);
+    const b = client.on('runs.progress', bump);
+    return () => (a(), b());
+  }, [client, ws.id]);
+  const settled = useDebounced(version, 300);
 
   useEffect(() => {
     let stale = false;
@@ -40,7 +47,7 @@ export function OutboxView({ runId }: { runId?: string }) {
     return () => {
       stale = true;
     };
-  }, [client, ws.id, q, page, runId, listKey, version]);
+  }, [client, ws.id, q, page, runId, listKey, settled]);
 
   useEffect(() => {
     if (!openId) return;
@@ -54,7 +61,7 @@ export function OutboxView({ runId }: { runId?: string }) {
     };
   }, [client, ws.id, openId]);
 
-  const current = list?.for === listKey ? list.value : null;
+  const current = list?.for === wanted ? list.value : null;
   const shown = msg && msg.id === openId ? msg : null;
 
   if (error) return <Alert type="error" showIcon message="The outbox could not be loaded" description={error} />;
@@ -112,7 +119,9 @@ export function OutboxView({ runId }: { runId?: string }) {
           <Space direction="vertical" style={{ width: '100%' }}>
             <Descriptions size="small" column={1} bordered>
               <Descriptions.Item label="From">{shown.from}</Descriptions.Item>
-              <Descriptions.Item label="To">{shown.to}</Descriptions.Item>
+              <Descriptions.Item label="To">
+                <span data-testid="outbox-to">{shown.to}</span>
+              </Descriptions.Item>
               <Descriptions.Item label="Subject">
                 <span data-testid="outbox-subject">{shown.subject}</span>
               </Descriptions.Item>
