@@ -13,7 +13,7 @@ const color = (e: Entry) =>
 const icon = (e: Entry) =>
   e.kind === 'failure' ? <CloseCircleOutlined /> : e.kind === 'payment' ? <CheckCircleOutlined /> : e.kind === 'run' ? <PlayCircleOutlined /> : e.channel === 'retry' ? <RedoOutlined /> : e.channel === 'offer' ? <DollarOutlined /> : <MailOutlined />;
 
-/** Failures, every recovery action with its result, and the recovery, oldest first. */
+/** Failures, every recovery action with its result, and the recovery, in the order the core reports them (newest first). */
 export function CustomerTimeline({ customerId }: { customerId: string }) {
   const client = useApp((s) => s.client);
   const ws = useCurrentWorkspace();
@@ -50,7 +50,11 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
             <Typography.Text type="secondary" style={{ fontSize: 12, marginInlineEnd: 8 }}>
               {whenMs(e.at)}
             </Typography.Text>
-            {e.channel && <Tag color={CHANNEL_COLOR[e.channel]}>{CHANNEL_LABEL[e.channel]}</Tag>}
+            {e.channel && (
+              <Tag color={CHANNEL_COLOR[e.channel]} style={{ marginInlineEnd: 8 }}>
+                {CHANNEL_LABEL[e.channel]}
+              </Tag>
+            )}
             <Typography.Text strong={e.kind !== 'action'}>{e.title}</Typography.Text>
             {e.status && e.kind === 'action' && (
               <Tag style={{ marginInlineStart: 8 }} color={e.status === 'succeeded' ? 'green' : e.status === 'failed' ? 'red' : 'default'}>
