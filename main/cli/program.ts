@@ -10,6 +10,7 @@ import { defaultDataDir } from '../core/paths';
 import { VERSION } from '../core/version';
 import { registerDataCommands } from './commands/data';
 import { registerSegmentCommands } from './commands/segments';
+import { registerRecoveryCommands } from './commands/recovery';
 import { registerStripeCommands } from './commands/stripe';
 import { registerWorkspaceCommands } from './commands/workspaces';
 import { CliExit, type CliContext, type CliIO, type GlobalOpts } from './context';
@@ -76,6 +77,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   registerStripeCommands(program, ctx);
   registerDataCommands(program, ctx);
   registerSegmentCommands(program, ctx);
+  registerRecoveryCommands(program, ctx);
 
   program
     .command('console')
