@@ -123,3 +123,57 @@ test('recovery: edit a strategy, preview, dry-run, execute on the demo, see capt
   await expect(timeline.getByTestId('timeline-action').filter({ hasText: 'succeeded' }).first()).toBeVisible();
   await page.screenshot({ path: 'test-results/recovery-timeline.png' });
 });
+
+test('recovery: a run with steps still to come pauses, resumes and cancels; the plan says what is later', async ({ page, demo }) => {
+  test.setTimeout(180_000);
+  await page.goto(demo.url);
+  await expect(page.getByTestId('customer-count')).toBeVisible();
+
+  // Loyal Customer: one email, a year after the first failure, so nothing is due now.
+  await page.keyboard.press('Alt+3');
+  await page.getByRole('button', { name: 'Open Loyal Customer strategy' }).click();
+  await expect(page.getByTestId('step-timeline')).toBeVisible();
+  const steps = page.getByTestId('step-timeline').locator('[data-testid^="step-"]');
+  while ((await steps.count()) > 0) {
+    const n = await steps.count();
+    await page.getByRole('button', { name: 'Remove Step 1' }).click();
+    await expect(steps).toHaveCount(n - 1);
+  }
+  await page.getByRole('button', { name: 'Add step' }).click();
+  await page.getByRole('menuitem', { name: 'Email', exact: true }).click();
+  await expect(steps).toHaveCount(1);
+  await page.getByRole('spinbutton', { name: 'Step 1 delay days' }).fill('365');
+  await page.getByRole('button', { name: 'Save strategy' }).click();
+  await expect(page.getByText(/Strategy “.*” saved/)).toBeVisible();
+  await expect(page.getByTestId('strategy-Loyal Customer')).toContainText('365d Email');
+
+  await page.keyboard.press('Alt+5');
+  await page.getByLabel('Segments to plan').click();
+  await page.locator('.ant-select-dropdown:visible').getByTitle('Loyal Customer', { exact: true }).click();
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Dry-run plan' }).click();
+  await expect(page.getByTestId('plan-invoices')).toHaveText(/^Invoices[1-9]\d*$/, { timeout: 30_000 });
+  await expect(page.getByTestId('plan-now')).toHaveText('Actions now0');
+  await page.getByLabel('Filter plan by timing').click();
+  await page.locator('.ant-select-dropdown:visible').getByTitle('Later', { exact: true }).click();
+  await expect(page.getByTestId('plan-rows').locator('tbody tr.ant-table-row').first()).toBeVisible();
+
+  await page.getByRole('button', { name: 'Start run…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Confirm and start the run' }).click();
+  const monitor = page.getByTestId('run-monitor');
+  const status = monitor.getByTestId('run-status');
+  await expect(status).toHaveText('running');
+  await expect(monitor.getByTestId('run-scheduled')).not.toHaveText(/Scheduled0$/);
+
+  await monitor.getByRole('button', { name: 'Pause' }).click();
+  await expect(status).toHaveText('paused');
+  await monitor.getByRole('button', { name: 'Resume' }).click();
+  await expect(status).toHaveText('running');
+  await monitor.getByRole('button', { name: 'Cancel run' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel run' }).click();
+  await expect(status).toHaveText('canceled');
+  await expect(monitor.getByTestId('run-scheduled')).toHaveText(/Scheduled0$/);
+  await expect(page.getByTestId('run-actions').getByText('canceled').first()).toBeVisible();
+  // The list of runs agrees.
+  await expect(page.getByTestId('run-list').locator('tbody tr.ant-table-row').first()).toContainText('canceled');
+});
