@@ -1,4 +1,8 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import { expect, test } from './fixtures';
 
 /**
@@ -176,4 +180,76 @@ test('recovery: a run with steps still to come pauses, resumes and cancels; the 
   await expect(page.getByTestId('run-actions').getByText('canceled').first()).toBeVisible();
   // The list of runs agrees.
   await expect(page.getByTestId('run-list').locator('tbody tr.ant-table-row').first()).toContainText('canceled');
+});
+
+test('recovery: SMTP settings keep the password write-only, and a test send arrives at a real SMTP server with that login', async ({ page, demo }) => {
+  test.setTimeout(120_000);
+  const password = crypto.randomBytes(12).toString('hex');
+  const received: { to: string; subject: string; user: string | undefined }[] = [];
+  const smtp = new SMTPServer({
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    logger: false,
+    disableReverseLookup: true,
+    onAuth(auth, _session, cb) {
+      if (auth.username === 'ops' && auth.password === password) cb(null, { user: 'ops' });
+      else cb(new Error('Invalid username or password'));
+    },
+    onData(stream, session, cb) {
+      simpleParser(stream).then(
+        (m) => {
+          const to = Array.isArray(m.to) ? m.to[0]?.text : m.to?.text;
+          received.push({ to: to ?? '', subject: m.subject ?? '', user: session.user as string | undefined });
+          cb();
+        },
+        (e: Error) => cb(e),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const port = (smtp.server.address() as AddressInfo).port;
+  try {
+    await page.goto(demo.url);
+    await expect(page.getByTestId('customer-count')).toBeVisible();
+    await page.keyboard.press('Alt+5');
+    await page.getByRole('tab', { name: 'Email settings' }).click();
+    const form = page.getByTestId('smtp-form');
+    await form.getByText('SMTP server', { exact: true }).click();
+    await form.getByLabel('SMTP host').fill('127.0.0.1');
+    await form.getByLabel('SMTP port').fill(String(port));
+    await form.getByLabel('TLS mode').click();
+    await page.locator('.ant-select-dropdown:visible').getByTitle('None (local relays only)').click();
+    await form.getByLabel('SMTP user').fill('ops');
+    await form.getByLabel('SMTP password').fill(password);
+    await form.getByLabel('From address').fill('billing@example.test');
+    await form.getByLabel('Operator email').fill('me@example.test');
+    await form.getByRole('button', { name: 'Save email settings' }).click();
+    await expect(page.getByText('Saved: runs deliver email over SMTP')).toBeVisible();
+    await expect(form.getByTestId('password-configured')).toHaveText('configured');
+    await expect(form.getByLabel('SMTP password')).toHaveValue('');
+
+    // A fresh page knows a password is stored but never receives it.
+    await page.reload();
+    await expect(page.getByTestId('customer-count')).toBeVisible();
+    await page.keyboard.press('Alt+5');
+    await page.getByRole('tab', { name: 'Email settings' }).click();
+    await expect(page.getByTestId('password-configured')).toHaveText('configured');
+    await expect(page.getByTestId('smtp-form').getByLabel('SMTP password')).toHaveValue('');
+    await expect(page.locator('body')).not.toContainText(password);
+
+    // Test send from the template editor goes to the operator, over SMTP, logged in with the stored password.
+    await page.keyboard.press('Alt+3');
+    await page.getByRole('button', { name: 'Edit Step 1 email' }).click();
+    await expect(page.getByTestId('preview-subject')).not.toBeEmpty({ timeout: 20_000 });
+    await expect(page.getByLabel('Test send address')).toHaveValue('me@example.test');
+    await page.getByRole('button', { name: 'Send test to me' }).click();
+    await expect(page.getByText('Test email sent to me@example.test')).toBeVisible({ timeout: 30_000 });
+    await expect.poll(() => received.length).toBe(1);
+    expect(received[0]!.to).toContain('me@example.test');
+    expect(received[0]!.user).toBe('ops');
+    // Test sends are marked as such in the subject.
+    expect(received[0]!.subject).toBe(`[Test] ${(await page.getByTestId('preview-subject').textContent())!.trim()}`);
+  } finally {
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  }
 });
