@@ -8,7 +8,9 @@ import { WorkspaceSwitcher } from './components/WorkspaceSwitcher';
 import { SECTIONS, type SectionKey } from './nav';
 import { CustomersPage } from './pages/CustomersPage';
 import { EmptySection } from './pages/EmptySection';
+import { RunsPage } from './pages/RunsPage';
 import { SegmentsPage } from './pages/SegmentsPage';
+import { StrategiesPage } from './pages/StrategiesPage';
 import { WorkspacesPage } from './pages/WorkspacesPage';
 import { useApp, useCurrentWorkspace } from './store';
 import { onMenuCommand } from './transport';
@@ -129,6 +131,10 @@ function Shell() {
               <CustomersPage key={workspace?.id} empty={<EmptySection section={current} />} />
             ) : section === 'segments' && workspace ? (
               <SegmentsPage key={workspace.id} />
+            ) : section === 'strategies' && workspace ? (
+              <StrategiesPage key={workspace.id} />
+            ) : section === 'runs' && workspace ? (
+              <RunsPage key={workspace.id} />
             ) : (
               <EmptySection section={current} />
             )}

@@ -5,6 +5,7 @@ import type { Membership, MrrSettings, Output } from '../../../shared/contract';
 import { MRR_RULES } from '../../../shared/mrr-rules';
 import { formatDate, formatDays, formatMoney } from '../lib/format';
 import { useApp, useCurrentWorkspace } from '../store';
+import { CustomerTimeline } from './CustomerTimeline';
 
 type Detail = Output<'customers.get'>;
 type Node = Membership['segments'][number]['explanation'];
@@ -136,6 +137,11 @@ export function CustomerDrawer({ customerId, onClose }: { customerId: string; on
               ) : (
                 <Empty description="No segments yet" />
               ),
+            },
+            {
+              key: 'timeline',
+              label: 'Recovery timeline',
+              children: <CustomerTimeline customerId={customerId} />,
             },
             {
               key: 'invoices',
