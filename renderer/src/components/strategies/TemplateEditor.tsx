@@ -28,13 +28,13 @@ function useCustomerOptions(search: string) {
   const q = useDebounced(search, 200);
   useEffect(() => {
     let stale = false;
-    client.call('customers.list', { workspaceId: ws.id, search: q || undefined, sort: 'amountAtRisk', dir: 'desc', limit: 20 }).then(
+    client.call('customers.list', { workspaceId: ws.id, search: q || undefined, sort: 'amount_at_risk', dir: 'desc', limit: 20 }).then(
       (r) => {
         if (stale) return;
         setOptions(
           r.rows.map((c) => ({
-            value: c.customerId,
-            label: `${c.name ?? c.email ?? c.customerId}${c.amountAtRisk > 0 ? ` · ${formatMoney(c.amountAtRisk, ws.currency)} at risk` : ''}`,
+            value: c.customer_id,
+            label: `${c.name ?? c.email ?? c.customer_id}${c.amount_at_risk > 0 ? ` · ${formatMoney(c.amount_at_risk, ws.currency)} at risk` : ''}`,
           })),
         );
       },
