@@ -19,7 +19,7 @@ export function attributeHandlers(ctx: HandlerContext): HandlerGroup<'attributes
       const r = applyCsvImport(db, csv, { match }, now);
       // New attributes are usable in rules at once: refresh facts and membership.
       recomputeFacts(db, { now, reportingCurrency: registry.get(workspaceId).currency, customerIds: 'dirty' });
-      recomputeMembership(db, catalogFor(db), now);
+      recomputeMembership(db, catalogFor(db), now, { mode: 'auto' }); // only customers whose facts changed
       ctx.events.emit('segments.changed', { workspaceId });
       return { imported: r.imported, columns: r.columns };
     },

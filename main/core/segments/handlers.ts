@@ -56,9 +56,13 @@ export function segmentHandlers(
   | 'segments.export'
   | 'segments.import'
 > {
-  /** Recomputes membership after any change, then reports the changed segment with fresh figures. */
+  /**
+   * Brings membership up to date after any change, then reports the changed
+   * segment with fresh figures. 'auto' evaluates rules only when one changed
+   * (a reorder, archive or remove just regenerates the winner view).
+   */
   const changed = (workspaceId: string, db: Sqlite, id?: string): Segment => {
-    service.recomputeMembership(db, catalogFor(db), ctx.nowSec());
+    service.recomputeMembership(db, catalogFor(db), ctx.nowSec(), { mode: 'auto' });
     ctx.events.emit('segments.changed', { workspaceId });
     if (!id) return undefined as never;
     const seg = withStats(db, true).segments.find((s) => s.id === id);

@@ -97,7 +97,7 @@ export class SyncManager {
       const ws = registry.get(workspaceId);
       recomputeFacts(db, { now, reportingCurrency: ws.currency, customerIds: 'dirty' });
       ensureDefaults(db, now);
-      recomputeMembership(db, catalogFor(db), now);
+      recomputeMembership(db, catalogFor(db), now, { mode: 'auto' }); // only customers whose facts changed
       registry.update(workspaceId, { last_sync_at: ports.clock.now() });
       this.ctx.events.emit('workspaces.changed', { ids: [workspaceId] });
       const total = Object.values(result.counts).reduce((a, b) => a + b, 0);

@@ -1,0 +1,314 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Sqlite } from '../db/sqlite';
+import type { Catalog } from '../facts/catalog';
+import { compileRule, qb } from './compile';
+import { validateRule, type RuleError } from './rule';
+
+/**
+ * Segment membership in one pass (issue #11).
+ *
+ * Storage (migration "one-pass membership"):
+ * - `membership(customer_id, mrr, open_past_due_count, amount_at_risk, w0, w1, …)`:
+ *   one row per customer; bit `b` of word `wN` is set when the customer matches
+ *   the segment mapped to (N, b). 63 bits per word (the sign bit is never used);
+ *   word columns are added on demand, so there is no limit on the number of
+ *   segments and a workspace with ≤ 63 segments has one word. The three
+ *   figures are copies of the facts as of the last recompute (for stats).
+ * - `membership_bits(segment_id, word, bit, rule)`: which bit holds which
+ *   segment, and the rule text it was computed with (word = -1: the rule did
+ *   not validate, so the segment has no members).
+ * - `membership_dirty`: customers whose facts changed since their row was
+ *   computed, filled by triggers on customer_facts (any writer: sync, CSV
+ *   import, recomputeFacts).
+ * - Views `segment_members(segment_id, customer_id)` and
+ *   `segment_winner(customer_id, segment_id)` keep their old meaning. They are
+ *   generated from the live segments in priority order, so a reorder only
+ *   regenerates the winner view: no rule is evaluated and no row is written.
+ *
+ * A full recompute is one `INSERT … SELECT` over customer_facts evaluating
+ * every segment's compiled rule as a bit of one integer per word. An
+ * incremental one runs the same statement for the dirty customers only.
+ */
+
+export const BITS_PER_WORD = 63;
+const VERSION_KEY = 'membership.version';
+
+interface BitRow {
+  segment_id: string;
+  word: number;
+  bit: number;
+  rule: string;
+}
+
+interface LiveSegment {
+  id: string;
+  name: string;
+  rule: string;
+  priority: number;
+}
+
+export interface RecomputeResult {
+  customers: number;
+  segments: { id: string; name: string; members: number }[];
+  /** Segments whose stored rule no longer validates (e.g. a custom attribute was removed): no members. */
+  skipped: { id: string; name: string; errors: RuleError[] }[];
+  defaultWins: number;
+  /** What was done: every customer, the changed customers only, or nothing (winners only). */
+  mode: 'full' | 'changed';
+  /** Customers whose membership rows were rewritten. */
+  rewritten: number;
+}
+
+export interface RecomputeOptions {
+  /**
+   * 'full' (default): evaluate every segment for every customer.
+   * 'auto': if no live segment's rule (or its validity) changed since the last
+   * full recompute, evaluate only the customers whose facts changed; otherwise full.
+   */
+  mode?: 'full' | 'auto';
+}
+
+function liveSegments(db: Sqlite): LiveSegment[] {
+  return db.prepare(`SELECT id, name, rule, priority FROM segments WHERE archived = 0 ORDER BY priority, created_at_ms, id`).all() as LiveSegment[];
+}
+
+function wordColumns(db: Sqlite): number {
+  const cols = db.prepare(`SELECT name FROM pragma_table_info('membership')`).pluck().all() as string[];
+  let n = 0;
+  while (cols.includes(`w${n}`)) n++;
+  return n;
+}
+
+function ensureWords(db: Sqlite, words: number): number {
+  let have = wordColumns(db);
+  for (; have < words; have++) db.exec(`ALTER TABLE membership ADD COLUMN w${have} INTEGER NOT NULL DEFAULT 0`);
+  return have;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const mask = (bit: number) => `${2 ** bit}`;
+
+function bumpVersion(db: Sqlite): void {
+  db.prepare(
+    `INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`,
+  ).run(VERSION_KEY);
+}
+
+/** Changes whenever membership rows or bit assignments change (stats cache key). */
+export function membershipVersion(db: Sqlite): string {
+  return (db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(VERSION_KEY) as string | undefined) ?? '0';
+}
+
+/** Live segments whose stored bits are current (same rule text, valid), in priority order. */
+function mappedLive(db: Sqlite): { id: string; word: number; bit: number }[] {
+  const bits = new Map((db.prepare(`SELECT segment_id, word, bit, rule FROM membership_bits`).all() as BitRow[]).map((b) => [b.segment_id, b]));
+  const out: { id: string; word: number; bit: number }[] = [];
+  for (const s of liveSegments(db)) {
+    const b = bits.get(s.id);
+    if (b && b.word >= 0 && b.rule === s.rule) out.push({ id: s.id, word: b.word, bit: b.bit });
+  }
+  return out;
+}
+
+/**
+ * Regenerates the segment_winner and segment_members views from the live
+ * segments' priority order. Cheap (DDL only); called after every recompute and
+ * by reorder / archive / remove.
+ */
+export function refreshMembershipViews(db: Sqlite): void {
+  const mapped = mappedLive(db);
+  const words = Math.max(1, wordColumns(db));
+  const winner = mapped.length
+    ? `CASE ${mapped.map((m) => `WHEN w${m.word} & ${mask(m.bit)} THEN ${quote(m.id)}`).join(' ')} END`
+    : 'NULL';
+  const wordOf = words === 1 ? 'm.w0' : `(CASE b.word ${Array.from({ length: words }, (_, i) => `WHEN ${i} THEN m.w${i}`).join(' ')} END)`;
+  const ids = mapped.length ? mapped.map((m) => quote(m.id)).join(', ') : 'NULL';
+  db.transaction(() => {
+    db.exec(`DROP VIEW IF EXISTS segment_winner; DROP VIEW IF EXISTS segment_members;
+      CREATE VIEW segment_winner AS SELECT customer_id, ${winner} AS segment_id FROM membership;
+      CREATE VIEW segment_members AS SELECT b.segment_id AS segment_id, m.customer_id AS customer_id
+        FROM membership_bits b JOIN membership m ON (${wordOf} >> b.bit) & 1
+        WHERE b.word >= 0 AND b.segment_id IN (${ids});`);
+  })();
+}
+
+/** The compiled word expressions (one per word) for the given bit assignment. */
+function wordExpressions(bits: { rule: unknown; word: number; bit: number }[], words: number, catalog: Catalog, now: number): RawBuilder<unknown>[] {
+  const terms: RawBuilder<unknown>[][] = Array.from({ length: words }, () => []);
+  for (const b of bits) {
+    const { where } = compileRule(b.rule, catalog, { now });
+    terms[b.word]!.push(sql`((${where}) << ${sql.lit(b.bit)})`);
+  }
+  return terms.map((t) => (t.length ? sql.join(t, sql` | `) : sql`0`));
+}
+
+function insertRows(db: Sqlite, exprs: RawBuilder<unknown>[], onlyDirty: boolean): number {
+  const cols = exprs.map((_, i) => sql.raw(`w${i}`));
+  const q = sql`INSERT INTO membership (customer_id, mrr, open_past_due_count, amount_at_risk, ${sql.join(cols)})
+    SELECT f.customer_id, f.mrr, f.open_past_due_count, f.amount_at_risk, ${sql.join(exprs)}
+    FROM customer_facts AS f ${onlyDirty ? sql`WHERE f.customer_id IN (SELECT customer_id FROM membership_dirty)` : sql``}`.compile(qb);
+  return db.prepare(q.sql).run(...q.parameters).changes;
+}
+
+/**
+ * Rebuilds membership (all customers, or with mode 'auto' only the changed
+ * ones when the segments' rules are unchanged), then the views. One
+ * transaction; readers on other connections see the old or the new state.
+ */
+export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number, opts: RecomputeOptions = {}): RecomputeResult {
+  if (!Number.isFinite(now) || now > 1e11) throw new Error(`now must be unix seconds, got ${now}`);
+  return db.transaction(() => {
+    const live = liveSegments(db);
+    const skipped: RecomputeResult['skipped'] = [];
+    const valid: (LiveSegment & { parsed: unknown })[] = [];
+    for (const s of live) {
+      const v = validateRule(JSON.parse(s.rule), catalog);
+      if (v.ok) valid.push({ ...s, parsed: v.rule });
+      else skipped.push({ id: s.id, name: s.name, errors: v.errors });
+    }
+    const stored = new Map((db.prepare(`SELECT segment_id, word, bit, rule FROM membership_bits`).all() as BitRow[]).map((b) => [b.segment_id, b]));
+    const incremental =
+      opts.mode === 'auto' &&
+      valid.every((s) => stored.get(s.id)?.rule === s.rule && stored.get(s.id)!.word >= 0) &&
+      skipped.every((s) => stored.get(s.id)?.word === -1);
+
+    let rewritten: number;
+    let mode: RecomputeResult['mode'];
+    if (incremental) {
+      // Keep every stored valid assignment (archived segments too, so a restore needs no recompute).
+      const bits: { rule: unknown; word: number; bit: number }[] = [];
+      let ok = true;
+      for (const b of stored.values()) {
+        if (b.word < 0) continue;
+        const v = validateRule(JSON.parse(b.rule), catalog);
+        if (!v.ok) ok = false;
+        else bits.push({ rule: v.rule, word: b.word, bit: b.bit });
+      }
+      if (ok) {
+        const words = Math.max(1, ...bits.map((b) => b.word + 1));
+        ensureWords(db, words);
+        db.prepare(`DELETE FROM membership WHERE customer_id IN (SELECT customer_id FROM membership_dirty)`).run();
+        rewritten = insertRows(db, wordExpressions(bits, words, catalog, now), true);
+        mode = 'changed';
+      } else {
+        ({ rewritten } = full());
+        mode = 'full';
+      }
+    } else {
+      ({ rewritten } = full());
+      mode = 'full';
+    }
+    db.prepare(`DELETE FROM membership_dirty`).run();
+    if (mode === 'full' || rewritten > 0) bumpVersion(db);
+    refreshMembershipViews(db);
+    return lazyResult(db, { skipped, mode, rewritten });
+
+    function full(): { rewritten: number } {
+      // Bits in priority order: bit i of the flattened words = i-th valid live segment.
+      db.prepare(`DELETE FROM membership_bits`).run();
+      const addBit = db.prepare(`INSERT INTO membership_bits (segment_id, word, bit, rule) VALUES (?, ?, ?, ?)`);
+      const bits = valid.map((s, i) => ({ id: s.id, rule: s.parsed, text: s.rule, word: Math.floor(i / BITS_PER_WORD), bit: i % BITS_PER_WORD }));
+      for (const b of bits) addBit.run(b.id, b.word, b.bit, b.text);
+      for (const s of skipped) addBit.run(s.id, -1, -1, live.find((l) => l.id === s.id)!.rule);
+      const words = Math.max(1, Math.ceil(bits.length / BITS_PER_WORD));
+      const have = ensureWords(db, words);
+      db.prepare(`DELETE FROM membership`).run();
+      // Unused extra words stay 0.
+      const exprs = wordExpressions(bits, words, catalog, now);
+      for (let i = words; i < have; i++) exprs.push(sql`0`);
+      return { rewritten: insertRows(db, exprs, false) };
+    }
+  })();
+}
+
+function lazyResult(db: Sqlite, base: Pick<RecomputeResult, 'skipped' | 'mode' | 'rewritten'>): RecomputeResult {
+  // Member counts need a pass over the membership table; they are computed
+  // (and cached for stats) only when read.
+  let st: MembershipStats | undefined;
+  const figures = () => (st ??= membershipStats(db));
+  return {
+    ...base,
+    get customers() {
+      return figures().total;
+    },
+    get segments() {
+      const s = figures();
+      return s.segments.map((x) => ({ id: x.id, name: x.name, members: x.members }));
+    },
+    get defaultWins() {
+      return figures().defaultWins;
+    },
+  };
+}
+
+// ---------- stats from the bitmasks ----------
+
+export interface MembershipStats {
+  segments: { id: string; name: string; members: number; mrr: number; openInvoices: number; amountAtRisk: number; wins: number }[];
+  /** overlap[i][j] = customers in both segments[i] and segments[j] (diagonal = members), segments in priority order. */
+  overlap: number[][];
+  defaultWins: number;
+  total: number;
+}
+
+interface MaskGroup {
+  words: bigint[];
+  n: number;
+  mrr: number;
+  open: number;
+  risk: number;
+}
+
+const groupCache = new WeakMap<Sqlite, { version: string; words: number; groups: MaskGroup[] }>();
+
+/** Customers grouped by their bitmask (few distinct masks), cached until membership changes. */
+function maskGroups(db: Sqlite): MaskGroup[] {
+  const version = membershipVersion(db);
+  const words = Math.max(1, wordColumns(db));
+  const hit = groupCache.get(db);
+  if (hit && hit.version === version && hit.words === words) return hit.groups;
+  const cols = Array.from({ length: words }, (_, i) => `w${i}`).join(', ');
+  const rows = db
+    .prepare(`SELECT ${cols}, count(*) AS n, sum(mrr) AS mrr, sum(open_past_due_count) AS open, sum(amount_at_risk) AS risk FROM membership GROUP BY ${cols}`)
+    .safeIntegers(true) // 63-bit words do not fit a JS number
+    .all() as Record<string, bigint>[];
+  const groups = rows.map((r) => ({
+    words: Array.from({ length: words }, (_, i) => r[`w${i}`]!),
+    n: Number(r.n), mrr: Number(r.mrr), open: Number(r.open), risk: Number(r.risk),
+  }));
+  groupCache.set(db, { version, words, groups });
+  return groups;
+}
+
+/** Per-segment figures, wins (current priority order) and overlap, from the stored bitmasks. */
+export function membershipStats(db: Sqlite): MembershipStats {
+  const live = liveSegments(db);
+  const bits = new Map((db.prepare(`SELECT segment_id, word, bit, rule FROM membership_bits WHERE word >= 0`).all() as BitRow[]).map((b) => [b.segment_id, b]));
+  // Index in `live` → (word, mask) when current.
+  const slots = live.map((s) => {
+    const b = bits.get(s.id);
+    return b && b.rule === s.rule ? { word: b.word, mask: 1n << BigInt(b.bit) } : null;
+  });
+  const segs = live.map((s) => ({ id: s.id, name: s.name, members: 0, mrr: 0, openInvoices: 0, amountAtRisk: 0, wins: 0 }));
+  const overlap = live.map(() => live.map(() => 0));
+  let defaultWins = 0;
+  let total = 0;
+  for (const g of maskGroups(db)) {
+    total += g.n;
+    const hits: number[] = [];
+    slots.forEach((slot, i) => {
+      if (slot && ((g.words[slot.word] ?? 0n) & slot.mask) !== 0n) hits.push(i);
+    });
+    if (hits.length === 0) defaultWins += g.n;
+    else segs[hits[0]!]!.wins += g.n;
+    for (const i of hits) {
+      const s = segs[i]!;
+      s.members += g.n;
+      s.mrr += g.mrr;
+      s.openInvoices += g.open;
+      s.amountAtRisk += g.risk;
+      for (const j of hits) overlap[i]![j]! += g.n;
+    }
+  }
+  return { segments: segs, overlap, defaultWins, total };
+}
