@@ -187,8 +187,9 @@ export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number, o
       if (ok) {
         const words = Math.max(1, ...bits.map((b) => b.word + 1));
         ensureWords(db, words);
-        db.prepare(`DELETE FROM membership WHERE customer_id IN (SELECT customer_id FROM membership_dirty)`).run();
+        const removed = db.prepare(`DELETE FROM membership WHERE customer_id IN (SELECT customer_id FROM membership_dirty)`).run().changes;
         rewritten = insertRows(db, wordExpressions(bits, words, catalog, now), true);
+        if (removed > 0) bumpVersion(db);
         mode = 'changed';
       } else {
         ({ rewritten } = full());
