@@ -288,6 +288,9 @@ export const events = {
   'workspaces.changed': z.object({ ids: z.array(z.string()) }),
   'sync.progress': SyncProgress,
   'segments.changed': z.object({ workspaceId: z.string() }),
+  // ── Membership recompute progress (#11) ──
+  /** A full membership recompute in slices: `done` of `total` customers (done = total when finished). */
+  'segments.recompute': z.object({ workspaceId: z.string(), done: z.number().int(), total: z.number().int() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

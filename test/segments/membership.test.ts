@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sqlite } from '../../main/core/db/sqlite';
 import { catalogFor, type Catalog } from '../../main/core/facts/catalog';
 import { matchingIds } from '../../main/core/segments/compile';
+import { recomputeMembershipInBackground } from '../../main/core/segments/membership-async';
 import * as segments from '../../main/core/segments/service';
 import { addAttribute, insertFacts, NOW, workspaceDb, type FactsInput } from './helpers';
 
@@ -182,5 +183,43 @@ describe('one-pass membership equals the per-segment evaluation', () => {
     expect(r.mode).toBe('full');
     expect(r.skipped.map((s) => s.name)).toEqual(['Seats']);
     expect(segments.stats(db).segments.find((s) => s.name === 'Seats')!.members).toBe(0);
+  });
+
+  it('in slices that yield, while facts change between slices (the background recompute)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(customerArb, { minLength: 1, maxLength: 40 }),
+        fc.array(ruleArb, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.tuple(fc.nat(45), fc.option(customerArb, { nil: null })), { maxLength: 8 }),
+        async (customers, rules, changes) => {
+          db.exec('DELETE FROM segments; DELETE FROM customer_facts; DELETE FROM membership_bits');
+          insertFacts(db, rowsOf(customers));
+          createSegments(rules);
+          const pending = [...changes];
+          const progress: number[] = [];
+          let yields = 0;
+          const r = await recomputeMembershipInBackground(db, catalog, NOW, {
+            sliceAbove: 0,
+            firstSlice: 3,
+            sliceMs: 0,
+            onProgress: (p) => progress.push(p.done),
+            // Between slices another writer changes facts: replaced, deleted or new customers.
+            yieldFn: async () => {
+              yields++;
+              const next = pending.shift();
+              if (!next) return;
+              const [i, c] = next;
+              db.prepare('DELETE FROM customer_facts WHERE customer_id = ?').run(`cus_${String(i).padStart(4, '0')}`);
+              if (c) insertFacts(db, rowsOf([c], i));
+            },
+          });
+          expect(r.mode).toBe('full');
+          expect(yields).toBeGreaterThan(0);
+          expect(progress.at(-1)).toBe(progress.length ? Math.max(...progress) : undefined);
+          checkAgainstPerSegment();
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });

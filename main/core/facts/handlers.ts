@@ -1,4 +1,4 @@
-import { recomputeMembership } from '../segments/service';
+import { recomputeMembershipInBackground } from '../segments/membership-async';
 import type { HandlerContext, HandlerGroup } from '../context';
 import { catalogFor } from './catalog';
 import { recomputeFacts } from './compute';
@@ -19,7 +19,10 @@ export function attributeHandlers(ctx: HandlerContext): HandlerGroup<'attributes
       const r = applyCsvImport(db, csv, { match }, now);
       // New attributes are usable in rules at once: refresh facts and membership.
       recomputeFacts(db, { now, reportingCurrency: registry.get(workspaceId).currency, customerIds: 'dirty' });
-      recomputeMembership(db, catalogFor(db), now, { mode: 'auto' }); // only customers whose facts changed
+      await recomputeMembershipInBackground(db, catalogFor(db), now, {
+        mode: 'auto', // only customers whose facts changed, unless a rule did
+        onProgress: (p) => ctx.events.emit('segments.recompute', { workspaceId, ...p }),
+      });
       ctx.events.emit('segments.changed', { workspaceId });
       return { imported: r.imported, columns: r.columns };
     },

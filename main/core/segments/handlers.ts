@@ -2,7 +2,9 @@ import type { Segment } from '../../../shared/contract';
 import type { Sqlite } from '../db/sqlite';
 import { badRequest, notFound } from '../errors';
 import { catalogFor } from '../facts/catalog';
-import { countMatching, matchingIds, sampleMatching } from './compile';
+import { countMatching, matchingIds } from './compile';
+import { recomputeMembershipInBackground } from './membership-async';
+import { previewMatching } from './preview';
 import { RuleValidationError } from './rule';
 import * as service from './service';
 import type { HandlerContext, HandlerGroup } from '../context';
@@ -61,8 +63,11 @@ export function segmentHandlers(
    * segment with fresh figures. 'auto' evaluates rules only when one changed
    * (a reorder, archive or remove just regenerates the winner view).
    */
-  const changed = (workspaceId: string, db: Sqlite, id?: string): Segment => {
-    service.recomputeMembership(db, catalogFor(db), ctx.nowSec(), { mode: 'auto' });
+  const changed = async (workspaceId: string, db: Sqlite, id?: string): Promise<Segment> => {
+    await recomputeMembershipInBackground(db, catalogFor(db), ctx.nowSec(), {
+      mode: 'auto',
+      onProgress: (p) => ctx.events.emit('segments.recompute', { workspaceId, ...p }),
+    });
     ctx.events.emit('segments.changed', { workspaceId });
     if (!id) return undefined as never;
     const seg = withStats(db, true).segments.find((s) => s.id === id);
@@ -93,13 +98,13 @@ export function segmentHandlers(
     'segments.remove': async ({ workspaceId, id }) => {
       const db = ctx.db(workspaceId);
       const r = service.remove(db, id);
-      changed(workspaceId, db);
+      await changed(workspaceId, db);
       return r;
     },
     'segments.reorder': async ({ workspaceId, ids }) => {
       const db = ctx.db(workspaceId);
       userErrors(() => service.reorder(db, ids, ctx.nowSec()));
-      changed(workspaceId, db);
+      await changed(workspaceId, db);
       return withStats(db).segments;
     },
     'segments.preview': async ({ workspaceId, rule }) => {
@@ -107,9 +112,8 @@ export function segmentHandlers(
       const catalog = catalogFor(db);
       const started = performance.now();
       const now = ctx.nowSec();
-      const summary = userErrors(() => countMatching(db, rule, catalog, now));
-      const sample = sampleMatching(db, rule, catalog, now, 10).map((r) => ({ customerId: r.id, email: r.email, name: r.name, mrr: r.mrr, plan: r.plan }));
-      return { ...summary, sample, tookMs: performance.now() - started };
+      const { sample, ...summary } = userErrors(() => previewMatching(db, rule, catalog, now, 10));
+      return { ...summary, sample: sample.map((r) => ({ customerId: r.id, email: r.email, name: r.name, mrr: r.mrr, plan: r.plan })), tookMs: performance.now() - started };
     },
     'segments.evaluate': async ({ workspaceId, rule, limit }) => {
       const db = ctx.db(workspaceId);
@@ -127,7 +131,7 @@ export function segmentHandlers(
     'segments.import': async ({ workspaceId, json }) => {
       const db = ctx.db(workspaceId);
       const imported = userErrors(() => service.importSegments(db, json, ctx.nowSec()));
-      changed(workspaceId, db);
+      await changed(workspaceId, db);
       return { imported: imported.length };
     },
   };

@@ -33,14 +33,14 @@ import { validateRule, type RuleError } from './rule';
 export const BITS_PER_WORD = 63;
 const VERSION_KEY = 'membership.version';
 
-interface BitRow {
+export interface BitRow {
   segment_id: string;
   word: number;
   bit: number;
   rule: string;
 }
 
-interface LiveSegment {
+export interface LiveSegment {
   id: string;
   name: string;
   rule: string;
@@ -68,7 +68,8 @@ export interface RecomputeOptions {
   mode?: 'full' | 'auto';
 }
 
-function liveSegments(db: Sqlite): LiveSegment[] {
+/** @internal */
+export function liveSegments(db: Sqlite): LiveSegment[] {
   return db.prepare(`SELECT id, name, rule, priority FROM segments WHERE archived = 0 ORDER BY priority, created_at_ms, id`).all() as LiveSegment[];
 }
 
@@ -79,7 +80,8 @@ function wordColumns(db: Sqlite): number {
   return n;
 }
 
-function ensureWords(db: Sqlite, words: number): number {
+/** @internal */
+export function ensureWords(db: Sqlite, words: number): number {
   let have = wordColumns(db);
   for (; have < words; have++) db.exec(`ALTER TABLE membership ADD COLUMN w${have} INTEGER NOT NULL DEFAULT 0`);
   return have;
@@ -88,7 +90,8 @@ function ensureWords(db: Sqlite, words: number): number {
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const mask = (bit: number) => `${2 ** bit}`;
 
-function bumpVersion(db: Sqlite): void {
+/** @internal */
+export function bumpVersion(db: Sqlite): void {
   db.prepare(
     `INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`,
   ).run(VERSION_KEY);
@@ -133,7 +136,8 @@ export function refreshMembershipViews(db: Sqlite): void {
 }
 
 /** The compiled word expressions (one per word) for the given bit assignment. */
-function wordExpressions(bits: { rule: unknown; word: number; bit: number }[], words: number, catalog: Catalog, now: number): RawBuilder<unknown>[] {
+/** @internal */
+export function wordExpressions(bits: { rule: unknown; word: number; bit: number }[], words: number, catalog: Catalog, now: number): RawBuilder<unknown>[] {
   const terms: RawBuilder<unknown>[][] = Array.from({ length: words }, () => []);
   for (const b of bits) {
     const { where } = compileRule(b.rule, catalog, { now });
@@ -142,12 +146,56 @@ function wordExpressions(bits: { rule: unknown; word: number; bit: number }[], w
   return terms.map((t) => (t.length ? sql.join(t, sql` | `) : sql`0`));
 }
 
-function insertRows(db: Sqlite, exprs: RawBuilder<unknown>[], onlyDirty: boolean): number {
-  const cols = exprs.map((_, i) => sql.raw(`w${i}`));
-  const q = sql`INSERT INTO membership (customer_id, mrr, open_past_due_count, amount_at_risk, ${sql.join(cols)})
-    SELECT f.customer_id, f.mrr, f.open_past_due_count, f.amount_at_risk, ${sql.join(exprs)}
-    FROM customer_facts AS f ${onlyDirty ? sql`WHERE f.customer_id IN (SELECT customer_id FROM membership_dirty)` : sql``}`.compile(qb);
+/** @internal */
+export function insertRows(db: Sqlite, exprs: RawBuilder<unknown>[], onlyDirty: boolean): number {
+  const q = insertStatement(exprs, 'membership', onlyDirty ? sql`WHERE f.customer_id IN (SELECT customer_id FROM membership_dirty)` : sql``);
   return db.prepare(q.sql).run(...q.parameters).changes;
+}
+
+/** @internal The one-pass INSERT … SELECT into `table` (a fixed identifier), rows filtered by `where`. */
+export function insertStatement(exprs: RawBuilder<unknown>[], table: 'membership' | 'membership_next', where: RawBuilder<unknown>, orReplace = false) {
+  const cols = exprs.map((_, i) => sql.raw(`w${i}`));
+  return sql`INSERT ${sql.raw(orReplace ? 'OR REPLACE ' : '')}INTO ${sql.raw(table)} (customer_id, mrr, open_past_due_count, amount_at_risk, ${sql.join(cols)})
+    SELECT f.customer_id, f.mrr, f.open_past_due_count, f.amount_at_risk, ${sql.join(exprs)}
+    FROM customer_facts AS f ${where}`.compile(qb);
+}
+
+export interface Plan {
+  live: LiveSegment[];
+  valid: (LiveSegment & { parsed: unknown })[];
+  skipped: RecomputeResult['skipped'];
+  stored: Map<string, BitRow>;
+  /** No live segment's rule (or its validity) changed since the bits were computed. */
+  rulesUnchanged: boolean;
+}
+
+/** @internal Validates the live segments and compares them with the stored bit assignment. */
+export function plan(db: Sqlite, catalog: Catalog): Plan {
+  const live = liveSegments(db);
+  const skipped: RecomputeResult['skipped'] = [];
+  const valid: Plan['valid'] = [];
+  for (const s of live) {
+    const v = validateRule(JSON.parse(s.rule), catalog);
+    if (v.ok) valid.push({ ...s, parsed: v.rule });
+    else skipped.push({ id: s.id, name: s.name, errors: v.errors });
+  }
+  const stored = new Map((db.prepare(`SELECT segment_id, word, bit, rule FROM membership_bits`).all() as BitRow[]).map((b) => [b.segment_id, b]));
+  const rulesUnchanged =
+    valid.every((s) => stored.get(s.id)?.rule === s.rule && stored.get(s.id)!.word >= 0) && skipped.every((s) => stored.get(s.id)?.word === -1);
+  return { live, valid, skipped, stored, rulesUnchanged };
+}
+
+/** @internal Bits in priority order: bit i of the flattened words = i-th valid live segment. */
+export function assignBits(valid: Plan['valid']): { id: string; rule: unknown; text: string; word: number; bit: number }[] {
+  return valid.map((s, i) => ({ id: s.id, rule: s.parsed, text: s.rule, word: Math.floor(i / BITS_PER_WORD), bit: i % BITS_PER_WORD }));
+}
+
+/** @internal */
+export function storeBits(db: Sqlite, bits: ReturnType<typeof assignBits>, skipped: Plan['skipped'], live: LiveSegment[]): void {
+  db.prepare(`DELETE FROM membership_bits`).run();
+  const addBit = db.prepare(`INSERT INTO membership_bits (segment_id, word, bit, rule) VALUES (?, ?, ?, ?)`);
+  for (const b of bits) addBit.run(b.id, b.word, b.bit, b.text);
+  for (const s of skipped) addBit.run(s.id, -1, -1, live.find((l) => l.id === s.id)!.rule);
 }
 
 /**
@@ -158,19 +206,8 @@ function insertRows(db: Sqlite, exprs: RawBuilder<unknown>[], onlyDirty: boolean
 export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number, opts: RecomputeOptions = {}): RecomputeResult {
   if (!Number.isFinite(now) || now > 1e11) throw new Error(`now must be unix seconds, got ${now}`);
   return db.transaction(() => {
-    const live = liveSegments(db);
-    const skipped: RecomputeResult['skipped'] = [];
-    const valid: (LiveSegment & { parsed: unknown })[] = [];
-    for (const s of live) {
-      const v = validateRule(JSON.parse(s.rule), catalog);
-      if (v.ok) valid.push({ ...s, parsed: v.rule });
-      else skipped.push({ id: s.id, name: s.name, errors: v.errors });
-    }
-    const stored = new Map((db.prepare(`SELECT segment_id, word, bit, rule FROM membership_bits`).all() as BitRow[]).map((b) => [b.segment_id, b]));
-    const incremental =
-      opts.mode === 'auto' &&
-      valid.every((s) => stored.get(s.id)?.rule === s.rule && stored.get(s.id)!.word >= 0) &&
-      skipped.every((s) => stored.get(s.id)?.word === -1);
+    const { live, valid, skipped, stored, rulesUnchanged } = plan(db, catalog);
+    const incremental = opts.mode === 'auto' && rulesUnchanged;
 
     let rewritten: number;
     let mode: RecomputeResult['mode'];
@@ -215,12 +252,8 @@ export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number, o
     return lazyResult(db, { skipped, mode, rewritten });
 
     function full(): { rewritten: number } {
-      // Bits in priority order: bit i of the flattened words = i-th valid live segment.
-      db.prepare(`DELETE FROM membership_bits`).run();
-      const addBit = db.prepare(`INSERT INTO membership_bits (segment_id, word, bit, rule) VALUES (?, ?, ?, ?)`);
-      const bits = valid.map((s, i) => ({ id: s.id, rule: s.parsed, text: s.rule, word: Math.floor(i / BITS_PER_WORD), bit: i % BITS_PER_WORD }));
-      for (const b of bits) addBit.run(b.id, b.word, b.bit, b.text);
-      for (const s of skipped) addBit.run(s.id, -1, -1, live.find((l) => l.id === s.id)!.rule);
+      const bits = assignBits(valid);
+      storeBits(db, bits, skipped, live);
       const words = Math.max(1, Math.ceil(bits.length / BITS_PER_WORD));
       const have = ensureWords(db, words);
       db.prepare(`DELETE FROM membership`).run();
@@ -232,7 +265,8 @@ export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number, o
   })();
 }
 
-function lazyResult(db: Sqlite, base: Pick<RecomputeResult, 'skipped' | 'mode' | 'rewritten'>): RecomputeResult {
+/** @internal */
+export function lazyResult(db: Sqlite, base: Pick<RecomputeResult, 'skipped' | 'mode' | 'rewritten'>): RecomputeResult {
   // Member counts need a pass over the membership table; they are computed
   // (and cached for stats) only when read.
   let st: MembershipStats | undefined;

@@ -2,7 +2,8 @@ import type { SyncProgress } from '../../../shared/contract';
 import { badRequest } from '../errors';
 import { catalogFor } from '../facts/catalog';
 import { recomputeFacts } from '../facts/compute';
-import { ensureDefaults, recomputeMembership } from '../segments/service';
+import { recomputeMembershipInBackground } from '../segments/membership-async';
+import { ensureDefaults } from '../segments/service';
 import { createSync } from './sync';
 import type { HandlerContext, HandlerGroup } from '../context';
 import { keySecretId } from '../workspaces/handlers';
@@ -97,7 +98,10 @@ export class SyncManager {
       const ws = registry.get(workspaceId);
       recomputeFacts(db, { now, reportingCurrency: ws.currency, customerIds: 'dirty' });
       ensureDefaults(db, now);
-      recomputeMembership(db, catalogFor(db), now, { mode: 'auto' }); // only customers whose facts changed
+      await recomputeMembershipInBackground(db, catalogFor(db), now, {
+        mode: 'auto', // only customers whose facts changed, unless a rule did
+        onProgress: (p) => this.ctx.events.emit('segments.recompute', { workspaceId, ...p }),
+      });
       registry.update(workspaceId, { last_sync_at: ports.clock.now() });
       this.ctx.events.emit('workspaces.changed', { ids: [workspaceId] });
       const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
