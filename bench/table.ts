@@ -15,10 +15,12 @@ export interface BenchRow {
   ratio: number;
   target: number;
   note?: string;
+  /** Unit of `ms` and `floorMs` when it is not milliseconds (e.g. MB). */
+  unit?: string;
 }
 
 const SCALES = ['2k', '10k', '100k', '1M'];
-const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)}s` : ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)} ms`);
 
 export function renderTable(rows: BenchRow[]): string {
   const scales = [...new Set(rows.map((r) => r.scale))].sort((a, b) => {
@@ -28,7 +30,8 @@ export function renderTable(rows: BenchRow[]): string {
   });
   const figures: { section: string; figure: string; floor: string; target: number }[] = [];
   for (const r of rows) if (!figures.some((f) => f.section === r.section && f.figure === r.figure)) figures.push(r);
-  const cell = (r: BenchRow | undefined) => (r ? `${fmtMs(r.ms)} ms ${r.ratio.toFixed(2)}×${r.ratio > r.target ? '!' : ''}` : '');
+  const cell = (r: BenchRow | undefined) =>
+    r ? `${r.unit ? `${r.ms.toFixed(0)} ${r.unit}` : fmtMs(r.ms)} ${r.ratio.toFixed(2)}×${r.ratio > r.target ? '!' : ''}` : '';
   const head = ['figure', 'floor', ...scales, 'target'];
   const body = figures.map((f) => {
     const mine = rows.filter((r) => r.section === f.section && r.figure === f.figure);

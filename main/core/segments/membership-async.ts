@@ -4,6 +4,7 @@ import type { Catalog } from '../facts/catalog';
 import {
   assignBits,
   BITS_PER_WORD,
+  DIRTY_ONLY,
   bumpVersion,
   insertStatement,
   lazyResult,
@@ -95,7 +96,7 @@ async function sliced(db: Sqlite, catalog: Catalog, now: number, opts: Backgroun
       DROP TABLE membership; ALTER TABLE membership_next RENAME TO membership;`);
     storeBits(db, bits, skipped, live);
     db.prepare(`DELETE FROM membership WHERE customer_id IN (SELECT customer_id FROM membership_dirty)`).run();
-    const q = insertStatement(exprs, 'membership', sql`WHERE f.customer_id IN (SELECT customer_id FROM membership_dirty)`);
+    const q = insertStatement(exprs, 'membership', DIRTY_ONLY);
     db.prepare(q.sql).run(...q.parameters);
     db.prepare(`DELETE FROM membership_dirty`).run();
     bumpVersion(db);

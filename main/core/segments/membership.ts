@@ -126,12 +126,19 @@ export function refreshMembershipViews(db: Sqlite): void {
     : 'NULL';
   const wordOf = words === 1 ? 'm.w0' : `(CASE b.word ${Array.from({ length: words }, (_, i) => `WHEN ${i} THEN m.w${i}`).join(' ')} END)`;
   const ids = mapped.length ? mapped.map((m) => quote(m.id)).join(', ') : 'NULL';
-  db.transaction(() => {
-    db.exec(`DROP VIEW IF EXISTS segment_winner; DROP VIEW IF EXISTS segment_members;
-      CREATE VIEW segment_winner AS SELECT customer_id, ${winner} AS segment_id FROM membership;
-      CREATE VIEW segment_members AS SELECT b.segment_id AS segment_id, m.customer_id AS customer_id
+  const winnerSql = `CREATE VIEW segment_winner AS SELECT customer_id, ${winner} AS segment_id FROM membership`;
+  const membersSql = `CREATE VIEW segment_members AS SELECT b.segment_id AS segment_id, m.customer_id AS customer_id
         FROM membership_bits b JOIN membership m ON (${wordOf} >> b.bit) & 1
-        WHERE b.word >= 0 AND b.segment_id IN (${ids});`);
+        WHERE b.word >= 0 AND b.segment_id IN (${ids})`;
+  // Unchanged views are left alone: DDL invalidates every prepared statement.
+  const current = new Map(
+    (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'view' AND name IN ('segment_winner', 'segment_members')`).all() as { name: string; sql: string }[]).map(
+      (r) => [r.name, r.sql],
+    ),
+  );
+  if (current.get('segment_winner') === winnerSql && current.get('segment_members') === membersSql) return;
+  db.transaction(() => {
+    db.exec(`DROP VIEW IF EXISTS segment_winner; DROP VIEW IF EXISTS segment_members; ${winnerSql}; ${membersSql};`);
   })();
 }
 
@@ -148,16 +155,26 @@ export function wordExpressions(bits: { rule: unknown; word: number; bit: number
 
 /** @internal */
 export function insertRows(db: Sqlite, exprs: RawBuilder<unknown>[], onlyDirty: boolean): number {
-  const q = insertStatement(exprs, 'membership', onlyDirty ? sql`WHERE f.customer_id IN (SELECT customer_id FROM membership_dirty)` : sql``);
+  const q = insertStatement(exprs, 'membership', onlyDirty ? DIRTY_ONLY : sql``);
   return db.prepare(q.sql).run(...q.parameters).changes;
 }
 
-/** @internal The one-pass INSERT … SELECT into `table` (a fixed identifier), rows filtered by `where`. */
-export function insertStatement(exprs: RawBuilder<unknown>[], table: 'membership' | 'membership_next', where: RawBuilder<unknown>, orReplace = false) {
+/**
+ * @internal The dirty customers' facts: CROSS JOIN makes SQLite walk the (small)
+ * dirty set and look each customer up, instead of scanning all facts.
+ */
+export const DIRTY_ONLY = sql`CROSS JOIN customer_facts AS f ON f.customer_id = d.customer_id`;
+
+/**
+ * @internal The one-pass INSERT … SELECT into `table` (a fixed identifier): all
+ * facts (`rest` a WHERE clause or empty), or with DIRTY_ONLY the dirty customers.
+ */
+export function insertStatement(exprs: RawBuilder<unknown>[], table: 'membership' | 'membership_next', rest: RawBuilder<unknown>, orReplace = false) {
   const cols = exprs.map((_, i) => sql.raw(`w${i}`));
+  const from = rest === DIRTY_ONLY ? sql`FROM membership_dirty AS d ${DIRTY_ONLY}` : sql`FROM customer_facts AS f ${rest}`;
   return sql`INSERT ${sql.raw(orReplace ? 'OR REPLACE ' : '')}INTO ${sql.raw(table)} (customer_id, mrr, open_past_due_count, amount_at_risk, ${sql.join(cols)})
     SELECT f.customer_id, f.mrr, f.open_past_due_count, f.amount_at_risk, ${sql.join(exprs)}
-    FROM customer_facts AS f ${where}`.compile(qb);
+    ${from}`.compile(qb);
 }
 
 export interface Plan {
@@ -229,9 +246,9 @@ export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number, o
         const cached = groupCache.get(db);
         const have = wordColumns(db);
         const patch = cached && cached.version === membershipVersion(db) && cached.words === have;
-        const dirtyOnly = `WHERE customer_id IN (SELECT customer_id FROM membership_dirty)`;
+        const dirtyOnly = `AS m WHERE m.customer_id IN (SELECT customer_id FROM membership_dirty)`;
         const before = patch ? groupRows(db, have, dirtyOnly) : [];
-        const removed = db.prepare(`DELETE FROM membership ${dirtyOnly}`).run().changes;
+        const removed = db.prepare(`DELETE FROM membership WHERE customer_id IN (SELECT customer_id FROM membership_dirty)`).run().changes;
         rewritten = insertRows(db, wordExpressions(bits, words, catalog, now), true);
         if (removed > 0 || rewritten > 0) {
           bumpVersion(db);
@@ -298,6 +315,8 @@ export interface MembershipStats {
 
 interface MaskGroup {
   words: bigint[];
+  /** Set bit positions (word * 63 + bit), decoded once. */
+  set?: number[];
   n: number;
   mrr: number;
   open: number;
@@ -349,14 +368,23 @@ function mergeGroups(groups: MaskGroup[], removed: MaskGroup[], added: MaskGroup
   return [...out.values()].filter((g) => g.n !== 0);
 }
 
+function setBits(words: bigint[]): number[] {
+  const out: number[] = [];
+  words.forEach((w, k) => {
+    for (let bit = 0; w !== 0n; bit++, w >>= 1n) if (w & 1n) out.push(k * BITS_PER_WORD + bit);
+  });
+  return out;
+}
+
 /** Per-segment figures, wins (current priority order) and overlap, from the stored bitmasks. */
 export function membershipStats(db: Sqlite): MembershipStats {
   const live = liveSegments(db);
   const bits = new Map((db.prepare(`SELECT segment_id, word, bit, rule FROM membership_bits WHERE word >= 0`).all() as BitRow[]).map((b) => [b.segment_id, b]));
-  // Index in `live` → (word, mask) when current.
-  const slots = live.map((s) => {
+  // Bit position → index in `live` (priority order), for current assignments only.
+  const slotOf = new Map<number, number>();
+  live.forEach((s, i) => {
     const b = bits.get(s.id);
-    return b && b.rule === s.rule ? { word: b.word, mask: 1n << BigInt(b.bit) } : null;
+    if (b && b.rule === s.rule) slotOf.set(b.word * BITS_PER_WORD + b.bit, i);
   });
   const segs = live.map((s) => ({ id: s.id, name: s.name, members: 0, mrr: 0, openInvoices: 0, amountAtRisk: 0, wins: 0 }));
   const overlap = live.map(() => live.map(() => 0));
@@ -364,10 +392,13 @@ export function membershipStats(db: Sqlite): MembershipStats {
   let total = 0;
   for (const g of maskGroups(db)) {
     total += g.n;
+    g.set ??= setBits(g.words);
     const hits: number[] = [];
-    slots.forEach((slot, i) => {
-      if (slot && ((g.words[slot.word] ?? 0n) & slot.mask) !== 0n) hits.push(i);
-    });
+    for (const pos of g.set) {
+      const i = slotOf.get(pos);
+      if (i !== undefined) hits.push(i);
+    }
+    hits.sort((a, b) => a - b);
     if (hits.length === 0) defaultWins += g.n;
     else segs[hits[0]!]!.wins += g.n;
     for (const i of hits) {

@@ -428,7 +428,10 @@ export function stats(db: Sqlite): StatsResult {
     }),
     overlap: idx.map((i) => idx.map((j) => (i === undefined || j === undefined ? 0 : st.overlap[i]![j]!))),
     defaultWins: st.defaultWins,
-    total: db.prepare(`SELECT count(*) FROM customer_facts`).pluck().get() as number,
+    // Every customer has a membership row unless facts changed since the last recompute.
+    total: db.prepare(`SELECT 1 FROM membership_dirty LIMIT 1`).get()
+      ? (db.prepare(`SELECT count(*) FROM customer_facts`).pluck().get() as number)
+      : st.total,
   };
 }
 
