@@ -4,6 +4,7 @@ import { badRequest, notFound } from '../errors';
 import { catalogFor } from '../facts/catalog';
 import { countMatching, matchingIds } from './compile';
 import { recomputeMembershipInBackground } from './membership-async';
+import { cachedCatalog } from './catalog-cache';
 import { previewMatching } from './preview';
 import { RuleValidationError } from './rule';
 import * as service from './service';
@@ -109,7 +110,7 @@ export function segmentHandlers(
     },
     'segments.preview': async ({ workspaceId, rule }) => {
       const db = ctx.db(workspaceId);
-      const catalog = catalogFor(db);
+      const catalog = cachedCatalog(db);
       const started = performance.now();
       const now = ctx.nowSec();
       const { sample, ...summary } = userErrors(() => previewMatching(db, rule, catalog, now, 10));
@@ -117,7 +118,7 @@ export function segmentHandlers(
     },
     'segments.evaluate': async ({ workspaceId, rule, limit }) => {
       const db = ctx.db(workspaceId);
-      const catalog = catalogFor(db);
+      const catalog = cachedCatalog(db);
       const now = ctx.nowSec();
       const summary = userErrors(() => countMatching(db, rule, catalog, now));
       return { ...summary, ids: matchingIds(db, rule, catalog, now, limit) };
