@@ -7,7 +7,8 @@
  *
  * Sections: segments (bench/segments-bench.ts), sync (bench/sync-floor.ts),
  * CLI start-up (bench/cli-startup.ts, when present).
- * BENCH_SIZES=10000,100000 and BENCH_SYNC=2000,10000 override the scales.
+ * BENCH_SIZES=10000,100000 and BENCH_SYNC=2000,10000 override the scales (empty: skip).
+ * results.json is rewritten after each section (partial: true until the end).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,7 @@ import { renderTable, type BenchRow } from './table';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
-const list = (env: string | undefined, dflt: number[]) => (env ? env.split(',').map(Number) : dflt);
+const list = (env: string | undefined, dflt: number[]) => (env !== undefined ? env.split(',').filter(Boolean).map(Number) : dflt);
 const sizes = list(process.env.BENCH_SIZES, quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]);
 const syncSizes = list(process.env.BENCH_SYNC, quick ? [2_000] : [10_000, 100_000]);
 
@@ -27,17 +28,25 @@ const rows: BenchRow[] = [];
 const profile: string[] = [];
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
+const save = async (partial: boolean) =>
+  fs.writeFileSync(
+    path.join(HERE, 'results.json'),
+    `${JSON.stringify({ quick, partial, date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, rows, profile }, null, 2)}\n`,
+  );
+
 for (const n of sizes) {
   log(`segments at ${n.toLocaleString('en')} customers…`);
   const r = await segmentRows(n, { quick });
   rows.push(...r.rows);
   profile.push(...r.profile);
+  await save(true);
 }
 for (const n of syncSizes) {
   log(`full sync of ${n.toLocaleString('en')} customers at the live rate limit…`);
   const r = await syncRows(n);
   rows.push(...r.rows);
   profile.push(...r.profile);
+  await save(true);
 }
 
 // CLI start-up: written by another change (bench/cli-startup.ts); wired in when the file exists.
@@ -56,7 +65,4 @@ console.log(table);
 console.log(`\nwhere the time goes:\n${profile.map((p) => `  ${p}`).join('\n')}`);
 const missed = rows.filter((r) => r.ratio > r.target).length;
 console.log(`\n${rows.length} figures, ${missed} above target; ${((performance.now() - started) / 1000).toFixed(0)} s`);
-fs.writeFileSync(
-  path.join(HERE, 'results.json'),
-  `${JSON.stringify({ quick, date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, rows, profile }, null, 2)}\n`,
-);
+await save(false);
