@@ -1,118 +1,62 @@
 /**
- * `npm run bench`: segment live-preview speed at 100k and 1M customers,
- * measured against a baseline in the same run (json-logic-js evaluating the
- * same rule, converted by react-querybuilder's formatQuery, over rows already
- * loaded in memory — a generous baseline: it pays no I/O).
+ * `npm run bench` (issue #11): ONE table of ratios, each figure against a floor
+ * measured in the same run, with the 10k → 100k → 1M growth; also written to
+ * bench/results.json. `npm run bench -- --quick` runs small scales in a few
+ * minutes (CI runs it so a broken bench is noticed). Targets are goals: a
+ * ratio above its target is marked `!`, never a failure; only a crash fails.
  *
- * Targets (issue #5): preview ≤ 100 ms at 100k and ≤ 400 ms at 1M customers.
- * BENCH_SIZES=100000,1000000 overrides the sizes.
+ * Sections: segments (bench/segments-bench.ts), sync (bench/sync-floor.ts),
+ * CLI start-up (bench/cli-startup.ts, when present).
+ * BENCH_SIZES=10000,100000 and BENCH_SYNC=2000,10000 override the scales (empty: skip).
+ * results.json is rewritten after each section (partial: true until the end).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import jsonLogic from 'json-logic-js';
-import { formatQuery } from 'react-querybuilder/formatQuery';
-import { migrate, openSqlite } from '../main/core/db/sqlite';
-import { workspaceMigrations } from '../main/core/db/workspace-migrations';
-import { listCustomers } from '../main/core/customers/queries';
-import { catalogFor } from '../main/core/facts/catalog';
-import { countMatching, sampleMatching } from '../main/core/segments/compile';
-import { ensureDefaults, list, recomputeMembership } from '../main/core/segments/service';
-import { writeSyntheticFacts } from './synthetic-facts';
+import { fileURLToPath } from 'node:url';
+import { cliStartupRows } from './cli-startup';
+import { segmentRows } from './segments-bench';
+import { syncRows } from './sync-floor';
+import { renderTable, type BenchRow } from './table';
 
-const NOW = 1_793_491_200;
-const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
-const TARGET_MS: Record<number, number> = { 100_000: 100, 1_000_000: 400 };
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const quick = process.argv.includes('--quick');
+const list = (env: string | undefined, dflt: number[]) => (env !== undefined ? env.split(',').filter(Boolean).map(Number) : dflt);
+const sizes = list(process.env.BENCH_SIZES, quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]);
+const syncSizes = list(process.env.BENCH_SYNC, quick ? [2_000] : [10_000, 100_000]);
 
-const CUSTOM = {
-  combinator: 'and',
-  rules: [
-    { field: 'mrr', operator: '>=', value: 19900 },
-    {
-      combinator: 'or',
-      rules: [
-        { field: 'failures_12m', operator: '>=', value: 1 },
-        { combinator: 'and', not: true, rules: [{ field: 'region', operator: 'in', value: ['na', 'emea'] }] },
-      ],
-    },
-    { field: 'tenure_days', operator: '>', value: 180 },
-  ],
-};
+const started = performance.now();
+const rows: BenchRow[] = [];
+const profile: string[] = [];
+const log = (s: string) => process.stderr.write(`${s}\n`);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function time(fn: () => void, runs = 5): number {
-  fn(); // warm-up
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    ms.push(performance.now() - t);
-  }
-  return median(ms);
-}
-
-const pad = (s: string | number, n: number) => String(s).padStart(n);
-let failures = 0;
+const save = async (partial: boolean) =>
+  fs.writeFileSync(
+    path.join(HERE, 'results.json'),
+    `${JSON.stringify({ quick, partial, date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, rows, profile }, null, 2)}\n`,
+  );
 
 for (const n of sizes) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclaim-bench-'));
-  const db = openSqlite(path.join(dir, 'bench.sqlite'));
-  migrate(db, workspaceMigrations);
-  db.prepare("INSERT INTO meta(key, value) VALUES ('currency', 'usd')").run();
-  let t = performance.now();
-  writeSyntheticFacts(db, n, 7, NOW);
-  db.exec('ANALYZE');
-  console.log(`\n== ${n.toLocaleString()} customers (facts written in ${((performance.now() - t) / 1000).toFixed(1)} s)`);
-  ensureDefaults(db, NOW);
-  const catalog = catalogFor(db);
-  const rules: [string, unknown][] = [...list(db).map((s): [string, unknown] => [s.name, s.rule]), ['Custom nested (AND/OR/NOT)', CUSTOM]];
-
-  t = performance.now();
-  const rows = db.prepare('SELECT mrr, tenure_days, failures_12m, region, amount_at_risk FROM customer_facts').all() as Record<string, unknown>[];
-  const loadMs = performance.now() - t;
-  console.log(`baseline rows loaded into memory in ${loadMs.toFixed(0)} ms (not counted against the baseline)`);
-  console.log(`${'rule'.padEnd(28)} ${pad('members', 9)} ${pad('reclaim ms', 11)} ${pad('json-logic ms', 14)} ${pad('ratio', 7)} ${pad('target', 7)}  verdict`);
-  const target = TARGET_MS[n];
-  for (const [name, rule] of rules) {
-    let count = 0;
-    const ours = time(() => {
-      count = countMatching(db, rule, catalog, NOW).count;
-      sampleMatching(db, rule, catalog, NOW, 20);
-    });
-    const logic = formatQuery(rule as never, 'jsonlogic');
-    let baseCount = 0;
-    const base = time(() => {
-      baseCount = 0;
-      let mrr = 0;
-      for (const r of rows) {
-        if (jsonLogic.apply(logic, r)) {
-          baseCount++;
-          mrr += r.mrr as number;
-        }
-      }
-      void mrr;
-    }, 3);
-    const agree = baseCount === count ? '' : ` (baseline counted ${baseCount}!)`;
-    const ok = target === undefined || ours <= target;
-    if (!ok) failures++;
-    console.log(
-      `${name.padEnd(28)} ${pad(count.toLocaleString(), 9)} ${pad(ours.toFixed(1), 11)} ${pad(base.toFixed(1), 14)} ${pad((ours / base).toFixed(2), 7)} ${pad(target ?? '-', 7)}  ${ok ? 'ok' : 'SLOWER THAN TARGET'}${agree}`,
-    );
-  }
-  const recompute = time(() => recomputeMembership(db, catalog, NOW), 1);
-  console.log(`membership recompute (all segments, winners): ${recompute.toFixed(0)} ms`);
-  // The customers table pages through the facts (virtualized, 200 rows a page).
-  const page = (q: Partial<Parameters<typeof listCustomers>[1]>) => time(() => listCustomers(db, { sort: 'amountAtRisk', dir: 'desc', offset: 0, limit: 200, ...q }), 3);
-  console.log(
-    `customers table, 200-row page: first ${page({}).toFixed(0)} ms · middle (offset ${n / 2}) ${page({ offset: n / 2 }).toFixed(0)} ms · ` +
-      `search "customer4242" ${page({ search: 'customer4242' }).toFixed(0)} ms · one segment ${page({ segmentId: list(db)[0]!.id }).toFixed(0)} ms`,
-  );
-  console.log(`RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  log(`segments at ${n.toLocaleString('en')} customers…`);
+  const r = await segmentRows(n, { quick });
+  rows.push(...r.rows);
+  profile.push(...r.profile);
+  await save(true);
 }
-console.log(failures ? `\n${failures} measurement(s) slower than target` : '\nall previews within target');
+for (const n of syncSizes) {
+  log(`full sync of ${n.toLocaleString('en')} customers at the live rate limit…`);
+  const r = await syncRows(n);
+  rows.push(...r.rows);
+  profile.push(...r.profile);
+  await save(true);
+}
+
+log('CLI start-up…');
+for (const r of await cliStartupRows({ quick })) rows.push({ section: 'CLI start-up', floor: 'node -e 0', ...r });
+
+const table = renderTable(rows);
+console.log(`\nReclaim bench${quick ? ' (--quick)' : ''} — ms and ratio to the floor measured in the same run; ! = above target\n`);
+console.log(table);
+console.log(`\nwhere the time goes:\n${profile.map((p) => `  ${p}`).join('\n')}`);
+const missed = rows.filter((r) => r.ratio > r.target).length;
+console.log(`\n${rows.length} figures, ${missed} above target; ${((performance.now() - started) / 1000).toFixed(0)} s`);
+await save(false);

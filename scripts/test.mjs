@@ -80,6 +80,8 @@ const steps = [
     }
     return ok;
   },
+  // The bench at small scales: it fails only if it crashes (its targets are goals, not tests).
+  () => step('bench --quick (crash check)', process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick']),
   () => step('build console (vite)', process.execPath, ['scripts/build.mjs', '--renderer']),
   () => {
     const out = path.join(tmp, 'pw-console.json');

@@ -718,6 +718,9 @@ export const events = {
   'runs.changed': z.object({ workspaceId: z.string(), runId: z.string().nullable() }),
   'strategies.changed': z.object({ workspaceId: z.string(), segmentId: z.string().nullable() }),
   'outbox.changed': z.object({ workspaceId: z.string() }),
+  // ── Membership recompute progress (#11) ──
+  /** A full membership recompute in slices: `done` of `total` customers (done = total when finished). */
+  'segments.recompute': z.object({ workspaceId: z.string(), done: z.number().int(), total: z.number().int() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

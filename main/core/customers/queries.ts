@@ -57,19 +57,6 @@ const SORT_COLUMNS: Record<SortKey, string> = {
   days_since_first_failure: 'f.days_since_first_failure',
 };
 
-/**
- * Former camelCase sort keys, accepted by this function only (never by the
- * contract) for in-process callers not yet moved to catalog names (bench/run.ts).
- * TODO(integration): drop once bench/run.ts sorts by 'amount_at_risk'.
- */
-const LEGACY_SORTS: Record<string, SortKey> = {
-  amountAtRisk: 'amount_at_risk',
-  tenureDays: 'tenure_days',
-  failures12m: 'failures_12m',
-  daysSinceFirstFailure: 'days_since_first_failure',
-};
-type LegacySortKey = 'amountAtRisk' | 'tenureDays' | 'failures12m' | 'daysSinceFirstFailure';
-
 const NULLABLE_SORTS = new Set(['email', 'name', 'days_since_first_failure']);
 
 const FROM = `FROM customer_facts f
@@ -81,7 +68,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export interface CustomerQuery {
   search?: string | undefined;
   segmentId?: string | undefined;
-  sort: SortKey | LegacySortKey;
+  sort: SortKey;
   dir: 'asc' | 'desc';
 }
 
@@ -104,7 +91,7 @@ function customerQuery(q: CustomerQuery): { clause: string; params: (string | nu
     where.push('EXISTS (SELECT 1 FROM segment_members m WHERE m.segment_id = ? AND m.customer_id = f.customer_id)');
     params.push(q.segmentId);
   }
-  const sort: SortKey = LEGACY_SORTS[q.sort] ?? (q.sort as SortKey);
+  const sort: SortKey = q.sort;
   const column = SORT_COLUMNS[sort];
   if (!column) throw new Error(`not a sort key: ${String(q.sort)}`);
   const dir = q.dir === 'asc' ? 'ASC' : 'DESC';

@@ -323,4 +323,35 @@ export const workspaceMigrations: Migration[] = [
       CREATE INDEX IF NOT EXISTS invoices_open ON invoices(status, amount_remaining);
     `,
   },
+  {
+    version: 10,
+    name: 'segments: one-pass membership (bitmask per customer, views for members and winners)',
+    up: `
+      DROP TABLE segment_members;
+      DROP TABLE segment_winner;
+      -- Bit b of word wN is set when the customer matches the segment mapped to (N, b) in
+      -- membership_bits. More word columns (w1, w2, …) are added when a workspace has more
+      -- than 63 segments. mrr/open_past_due_count/amount_at_risk are copied for the stats.
+      CREATE TABLE membership (
+        customer_id TEXT PRIMARY KEY, mrr INTEGER NOT NULL, open_past_due_count INTEGER NOT NULL,
+        amount_at_risk INTEGER NOT NULL, w0 INTEGER NOT NULL DEFAULT 0
+      ) STRICT, WITHOUT ROWID;
+      -- word = -1: the rule did not validate when membership was computed (no members).
+      CREATE TABLE membership_bits (
+        segment_id TEXT PRIMARY KEY, word INTEGER NOT NULL, bit INTEGER NOT NULL, rule TEXT NOT NULL
+      ) STRICT;
+      -- Customers whose facts changed since their membership row was computed.
+      CREATE TABLE membership_dirty (customer_id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+      CREATE TRIGGER membership_dirty_insert AFTER INSERT ON customer_facts
+        BEGIN INSERT OR IGNORE INTO membership_dirty (customer_id) VALUES (NEW.customer_id); END;
+      CREATE TRIGGER membership_dirty_update AFTER UPDATE ON customer_facts
+        BEGIN INSERT OR IGNORE INTO membership_dirty (customer_id) VALUES (NEW.customer_id), (OLD.customer_id); END;
+      CREATE TRIGGER membership_dirty_delete AFTER DELETE ON customer_facts
+        BEGIN INSERT OR IGNORE INTO membership_dirty (customer_id) VALUES (OLD.customer_id); END;
+      INSERT INTO membership_dirty (customer_id) SELECT customer_id FROM customer_facts;
+      -- Regenerated from the live segments' priority order by refreshMembershipViews.
+      CREATE VIEW segment_winner AS SELECT customer_id, NULL AS segment_id FROM membership;
+      CREATE VIEW segment_members AS SELECT NULL AS segment_id, customer_id FROM membership WHERE 0;
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 import type { Sqlite } from '../db/sqlite';
 import { catalogFor } from '../facts/catalog';
 import { recomputeFacts } from '../facts/compute';
+import { recomputeMembershipInBackground, type BackgroundOptions } from '../segments/membership-async';
 import { recomputeMembership } from '../segments/service';
 import { lockHolder } from './lock';
 
@@ -36,6 +37,16 @@ export function hasPendingWork(db: Sqlite): { facts: number; membership: boolean
 /** Recomputes membership and then clears its marker. */
 export function recomputeMembershipAndClear(db: Sqlite, now: number): void {
   recomputeMembership(db, catalogFor(db), now);
+  clearMembershipPending(db);
+}
+
+/**
+ * The same without freezing the process that hosts the core: the recompute runs in
+ * slices (segments/membership-async.ts), only for what changed unless a rule did,
+ * and the marker is cleared once it has committed.
+ */
+export async function recomputeMembershipAndClearInBackground(db: Sqlite, now: number, opts: Pick<BackgroundOptions, 'onProgress'> = {}): Promise<void> {
+  await recomputeMembershipInBackground(db, catalogFor(db), now, { mode: 'auto', ...opts });
   clearMembershipPending(db);
 }
 

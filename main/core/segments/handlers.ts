@@ -2,8 +2,10 @@ import type { Segment } from '../../../shared/contract';
 import type { Sqlite } from '../db/sqlite';
 import { badRequest, notFound } from '../errors';
 import { catalogFor } from '../facts/catalog';
-import { assertCompiles, countMatching, matchingIds, sampleMatching } from './compile';
-import { recomputeMembershipAndClear, withMembershipPending } from '../reliability/pending';
+import { assertCompiles, countMatching, matchingIds } from './compile';
+import { recomputeMembershipAndClearInBackground, withMembershipPending } from '../reliability/pending';
+import { cachedCatalog } from './catalog-cache';
+import { previewMatching } from './preview';
 import { RuleValidationError, validateRule } from './rule';
 import * as service from './service';
 import type { HandlerContext, HandlerGroup } from '../context';
@@ -84,9 +86,16 @@ export function segmentHandlers(
   | 'segments.export'
   | 'segments.import'
 > {
-  /** Recomputes membership after any change, then reports the changed segment with fresh figures. */
-  const changed = (workspaceId: string, db: Sqlite, id?: string): Segment => {
-    recomputeMembershipAndClear(db, ctx.nowSec());
+  /**
+   * Brings membership up to date after any change (the change itself committed with the
+   * pending-membership marker), then reports the changed segment with fresh figures.
+   * Rules are evaluated only when one changed (a reorder, archive or remove just
+   * regenerates the winner view); a long recompute runs in slices without freezing the process.
+   */
+  const changed = async (workspaceId: string, db: Sqlite, id?: string): Promise<Segment> => {
+    await recomputeMembershipAndClearInBackground(db, ctx.nowSec(), {
+      onProgress: (p) => ctx.events.emit('segments.recompute', { workspaceId, ...p }),
+    });
     ctx.events.emit('segments.changed', { workspaceId });
     if (!id) return undefined as never;
     const seg = withStats(db, true).segments.find((s) => s.id === id);
@@ -119,27 +128,26 @@ export function segmentHandlers(
     'segments.remove': async ({ workspaceId, id }) => {
       const db = ctx.db(workspaceId);
       const r = withMembershipPending(db, () => service.remove(db, id));
-      changed(workspaceId, db);
+      await changed(workspaceId, db);
       return r;
     },
     'segments.reorder': async ({ workspaceId, ids }) => {
       const db = ctx.db(workspaceId);
       userErrors(() => withMembershipPending(db, () => service.reorder(db, ids, ctx.nowSec())));
-      changed(workspaceId, db);
+      await changed(workspaceId, db);
       return withStats(db).segments;
     },
     'segments.preview': async ({ workspaceId, rule }) => {
       const db = ctx.db(workspaceId);
-      const catalog = catalogFor(db);
+      const catalog = cachedCatalog(db);
       const started = performance.now();
       const now = ctx.nowSec();
-      const summary = userErrors(() => countMatching(db, rule, catalog, now), false);
-      const sample = sampleMatching(db, rule, catalog, now, 10).map((r) => ({ customer_id: r.id, email: r.email, name: r.name, mrr: r.mrr, plan: r.plan }));
-      return { ...summary, sample, tookMs: performance.now() - started };
+      const { sample, ...summary } = userErrors(() => previewMatching(db, rule, catalog, now, 10), false);
+      return { ...summary, sample: sample.map((r) => ({ customer_id: r.id, email: r.email, name: r.name, mrr: r.mrr, plan: r.plan })), tookMs: performance.now() - started };
     },
     'segments.evaluate': async ({ workspaceId, rule, limit }) => {
       const db = ctx.db(workspaceId);
-      const catalog = catalogFor(db);
+      const catalog = cachedCatalog(db);
       const now = ctx.nowSec();
       const summary = userErrors(() => countMatching(db, rule, catalog, now), false);
       return { ...summary, ids: matchingIds(db, rule, catalog, now, limit) };
@@ -154,7 +162,7 @@ export function segmentHandlers(
       const db = ctx.db(workspaceId);
       proveRules(db, ctx.nowSec(), rulesInImport(json), true);
       const imported = userErrors(() => withMembershipPending(db, () => service.importSegments(db, json, ctx.nowSec())));
-      changed(workspaceId, db);
+      await changed(workspaceId, db);
       return { imported: imported.length };
     },
   };

@@ -3,17 +3,16 @@ import { z } from 'zod';
 import type { Sqlite } from '../db/sqlite';
 import { badRequest, conflict, notFound } from '../errors';
 import { catalogFor, type Catalog } from '../facts/catalog';
-import { compileRule, execute, qb } from './compile';
 import { evaluateRule, type ExplainNode, type FactsRow } from './explain';
 import { validateRule, type RuleError, type RuleGroup } from './rule';
-import { sql } from 'kysely';
 import { minorExponent } from '../../../shared/money';
+import { membershipStats, refreshMembershipViews } from './membership';
 
 /**
  * Segments of one workspace database. All `now` arguments are unix SECONDS
- * (stored *_ms columns are now * 1000). Membership tables are rebuilt by
- * recomputeMembership; CRUD calls never touch them except to drop the rows of
- * a removed/archived segment.
+ * (stored *_ms columns are now * 1000). Membership (membership.ts) is rebuilt
+ * by recomputeMembership; reorder, archive and remove only regenerate the
+ * winner/member views (no rule evaluation).
  */
 
 export interface SegmentRecord {
@@ -320,13 +319,13 @@ export function archive(db: Sqlite, id: string, now: number, archived = true): S
   return db.transaction(() => {
     if (archived) {
       db.prepare(`UPDATE segments SET archived = 1, updated_at_ms = ? WHERE id = ?`).run(now * 1000, id);
-      db.prepare(`DELETE FROM segment_members WHERE segment_id = ?`).run(id);
-      db.prepare(`UPDATE segment_winner SET segment_id = NULL WHERE segment_id = ?`).run(id);
     } else {
       if (nameTaken(db, s.name, id)) throw conflict(`A segment named "${s.name}" already exists; rename it before restoring this one`);
       db.prepare(`UPDATE segments SET archived = 0, priority = ?, updated_at_ms = ? WHERE id = ?`).run(nextPriority(db), now * 1000, id);
     }
     renumber(db);
+    // Its bits stay assigned (a restore needs no rule evaluation); the views drop or add it.
+    refreshMembershipViews(db);
     return mustGet(db, id);
   })();
 }
@@ -334,10 +333,10 @@ export function archive(db: Sqlite, id: string, now: number, archived = true): S
 export function remove(db: Sqlite, id: string): { removed: true; id: string } {
   mustGet(db, id);
   db.transaction(() => {
-    db.prepare(`DELETE FROM segment_members WHERE segment_id = ?`).run(id);
-    db.prepare(`UPDATE segment_winner SET segment_id = NULL WHERE segment_id = ?`).run(id);
+    db.prepare(`DELETE FROM membership_bits WHERE segment_id = ?`).run(id);
     db.prepare(`DELETE FROM segments WHERE id = ?`).run(id);
     renumber(db);
+    refreshMembershipViews(db);
   })();
   return { removed: true, id };
 }
@@ -354,59 +353,15 @@ export function reorder(db: Sqlite, orderedIds: string[], now?: number): Segment
     }
     const upd = db.prepare(`UPDATE segments SET priority = ?${now !== undefined ? ', updated_at_ms = ?' : ''} WHERE id = ?`);
     orderedIds.forEach((id, i) => (now !== undefined ? upd.run(i + 1, now * 1000, id) : upd.run(i + 1, id)));
+    // Winners follow the new order at once: no rule is evaluated, no membership row written.
+    refreshMembershipViews(db);
     return list(db);
   })();
 }
 
 // ---------- membership ----------
 
-export interface RecomputeResult {
-  customers: number;
-  segments: { id: string; name: string; members: number }[];
-  /** Segments whose stored rule no longer validates (e.g. a custom attribute was removed): no members. */
-  skipped: { id: string; name: string; errors: RuleError[] }[];
-  defaultWins: number;
-}
-
-/**
- * Rebuilds segment_members and segment_winner in one transaction: one
- * INSERT…SELECT per live segment, then winners in priority order (the first,
- * i.e. lowest priority number, matching segment wins; none = Default strategy).
- */
-export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number): RecomputeResult {
-  assertSeconds(now);
-  const segments = list(db);
-  return db.transaction(() => {
-    db.prepare(`DELETE FROM segment_members`).run();
-    db.prepare(`DELETE FROM segment_winner`).run();
-    const result: RecomputeResult = { customers: 0, segments: [], skipped: [], defaultWins: 0 };
-    const winner = db.prepare(
-      `INSERT OR IGNORE INTO segment_winner (customer_id, segment_id) SELECT customer_id, segment_id FROM segment_members WHERE segment_id = ?`,
-    );
-    for (const s of segments) {
-      const v = validateRule(s.rule, catalog);
-      if (!v.ok) {
-        result.skipped.push({ id: s.id, name: s.name, errors: v.errors });
-        continue;
-      }
-      const { where } = compileRule(v.rule, catalog, { now });
-      const members = execute(
-        db,
-        qb
-          .insertInto('segment_members')
-          .columns(['segment_id', 'customer_id'])
-          .expression(qb.selectFrom('customer_facts as f').select([sql.val(s.id).as('segment_id'), 'f.customer_id']).where(where)),
-      );
-      winner.run(s.id);
-      result.segments.push({ id: s.id, name: s.name, members });
-    }
-    result.defaultWins = db
-      .prepare(`INSERT OR IGNORE INTO segment_winner (customer_id, segment_id) SELECT customer_id, NULL FROM customer_facts`)
-      .run().changes;
-    result.customers = (db.prepare(`SELECT count(*) FROM customer_facts`).pluck().get() as number) ?? 0;
-    return result;
-  })();
-}
+export { recomputeMembership, refreshMembershipViews, type RecomputeOptions, type RecomputeResult } from './membership';
 
 export interface MembershipExplanation {
   customer_id: string;
@@ -478,50 +433,31 @@ export interface StatsResult {
   total: number;
 }
 
-/** Per-segment figures from the stored membership (as of the last recompute). */
+/**
+ * Per-segment figures from the stored membership (as of the last recompute),
+ * wins in the current priority order, and the overlap matrix: one grouped pass
+ * over the bitmasks, cached until membership changes.
+ */
 export function stats(db: Sqlite): StatsResult {
   const segs = list(db);
-  const agg = new Map(
-    (
-      db
-        .prepare(
-          `SELECT m.segment_id AS id, count(*) AS members, coalesce(sum(f.mrr), 0) AS mrr,
-                  coalesce(sum(f.open_past_due_count), 0) AS openInvoices, coalesce(sum(f.amount_at_risk), 0) AS amountAtRisk
-           FROM segment_members m JOIN customer_facts f ON f.customer_id = m.customer_id GROUP BY m.segment_id`,
-        )
-        .all() as { id: string; members: number; mrr: number; openInvoices: number; amountAtRisk: number }[]
-    ).map((r) => [r.id, r]),
-  );
-  const wins = new Map<string | null, number>(
-    (db.prepare(`SELECT segment_id AS id, count(*) AS n FROM segment_winner GROUP BY segment_id`).all() as { id: string | null; n: number }[]).map(
-      (r) => [r.id, r.n],
-    ),
-  );
-  const index = new Map(segs.map((s, i) => [s.id, i]));
-  const overlap = segs.map(() => segs.map(() => 0));
-  const pairs = db
-    .prepare(
-      `SELECT a.segment_id AS a, b.segment_id AS b, count(*) AS n FROM segment_members a
-       JOIN segment_members b ON b.customer_id = a.customer_id GROUP BY a.segment_id, b.segment_id`,
-    )
-    .all() as { a: string; b: string; n: number }[];
-  for (const p of pairs) {
-    const i = index.get(p.a);
-    const j = index.get(p.b);
-    if (i !== undefined && j !== undefined) overlap[i]![j] = p.n;
-  }
+  const st = membershipStats(db);
+  const byId = new Map(st.segments.map((s, i) => [s.id, i]));
+  const idx = segs.map((s) => byId.get(s.id));
   return {
-    segments: segs.map((s) => {
-      const a = agg.get(s.id);
+    segments: segs.map((s, k) => {
+      const a = idx[k] === undefined ? undefined : st.segments[idx[k]];
       return {
         id: s.id, name: s.name, color: s.color, priority: s.priority,
         members: a?.members ?? 0, mrr: a?.mrr ?? 0, openInvoices: a?.openInvoices ?? 0, amountAtRisk: a?.amountAtRisk ?? 0,
-        wins: wins.get(s.id) ?? 0,
+        wins: a?.wins ?? 0,
       };
     }),
-    overlap,
-    defaultWins: wins.get(null) ?? 0,
-    total: db.prepare(`SELECT count(*) FROM customer_facts`).pluck().get() as number,
+    overlap: idx.map((i) => idx.map((j) => (i === undefined || j === undefined ? 0 : st.overlap[i]![j]!))),
+    defaultWins: st.defaultWins,
+    // Every customer has a membership row unless facts changed since the last recompute.
+    total: db.prepare(`SELECT 1 FROM membership_dirty LIMIT 1`).get()
+      ? (db.prepare(`SELECT count(*) FROM customer_facts`).pluck().get() as number)
+      : st.total,
   };
 }
 

@@ -3,7 +3,7 @@ import { badRequest, UserError } from '../errors';
 import { recomputeFacts } from '../facts/compute';
 import { ensureDefaults } from '../segments/service';
 import { describeHolder, tryLock } from '../reliability/lock';
-import { markMembershipPending, recomputeMembershipAndClear } from '../reliability/pending';
+import { markMembershipPending, recomputeMembershipAndClearInBackground } from '../reliability/pending';
 import { createSync } from './sync';
 import { storageProblem } from '../dispatch';
 import type { HandlerContext, HandlerGroup } from '../context';
@@ -110,7 +110,9 @@ export class SyncManager {
       markMembershipPending(db);
       recomputeFacts(db, { now, reportingCurrency: ws.currency, customerIds: 'dirty' });
       ensureDefaults(db, now);
-      recomputeMembershipAndClear(db, now);
+      await recomputeMembershipAndClearInBackground(db, now, {
+        onProgress: (p) => this.ctx.events.emit('segments.recompute', { workspaceId, ...p }),
+      });
       registry.update(workspaceId, { last_sync_at: ports.clock.now() });
       this.ctx.events.emit('workspaces.changed', { ids: [workspaceId] });
       const total = Object.values(result.counts).reduce((a, b) => a + b, 0);

@@ -6,6 +6,7 @@ import { QueryBuilder, type Field, type RuleGroupType } from 'react-querybuilder
 import 'react-querybuilder/dist/query-builder.css';
 import './rule-builder.css';
 import type { FactField, Output, Segment } from '../../../shared/contract';
+import { RecomputeProgress } from '../components/RecomputeProgress';
 import { makeValueEditor } from '../components/RuleValueEditor';
 import { formatMoney } from '../lib/format';
 import { useDebounced } from '../lib/useDebounced';
@@ -179,6 +180,7 @@ export function SegmentsPage() {
   const segments = list?.segments ?? [];
   return (
     <div style={{ display: 'grid', gridTemplateColumns: '380px 1fr', gap: 16, alignItems: 'start' }}>
+      <RecomputeProgress />
       <Card
         size="small"
         title="Priority order"

@@ -1,0 +1,107 @@
+import { sql } from 'kysely';
+import type { Sqlite } from '../db/sqlite';
+import type { Catalog } from '../facts/catalog';
+import {
+  assignBits,
+  BITS_PER_WORD,
+  DIRTY_ONLY,
+  bumpVersion,
+  insertStatement,
+  lazyResult,
+  plan,
+  recomputeMembership,
+  refreshMembershipViews,
+  storeBits,
+  wordExpressions,
+  type RecomputeOptions,
+  type RecomputeResult,
+} from './membership';
+
+/**
+ * Membership recompute that does not freeze the process hosting the core
+ * (Electron's main process, the console's Node server): a full recompute at
+ * 1M customers takes seconds, so it is written in slices of customer_facts'
+ * rowids into a shadow table, each slice its own short statement sized to
+ * about `sliceMs`, yielding to the event loop between slices (IPC and HTTP
+ * requests are served meanwhile, and readers keep seeing the old membership).
+ * The last step swaps the shadow table in and catches up, in one transaction,
+ * with customers whose facts changed during the slices (the dirty set).
+ * An incremental recompute (rules unchanged) is milliseconds and runs at once.
+ * Recomputes of one database run one after another.
+ */
+
+export interface BackgroundOptions extends RecomputeOptions {
+  onProgress?: (p: { done: number; total: number }) => void;
+  /** Target duration of one slice (default 40 ms). */
+  sliceMs?: number;
+  /** How to yield between slices (default: setImmediate). */
+  yieldFn?: () => Promise<void>;
+  /** Below this many customers a full recompute runs in one statement (default 20,000). */
+  sliceAbove?: number;
+  /** First slice size in rows (default 2,000). */
+  firstSlice?: number;
+}
+
+const queues = new WeakMap<Sqlite, Promise<unknown>>();
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function recomputeMembershipInBackground(db: Sqlite, catalog: Catalog, now: number, opts: BackgroundOptions = {}): Promise<RecomputeResult> {
+  const previous = queues.get(db) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => sliced(db, catalog, now, opts));
+  queues.set(db, run);
+  return run;
+}
+
+async function sliced(db: Sqlite, catalog: Catalog, now: number, opts: BackgroundOptions): Promise<RecomputeResult> {
+  const first = plan(db, catalog);
+  if (opts.mode === 'auto' && first.rulesUnchanged) return recomputeMembership(db, catalog, now, { mode: 'auto' });
+  const total = db.prepare(`SELECT count(*) FROM customer_facts`).pluck().get() as number;
+  if (total < (opts.sliceAbove ?? 20_000)) return recomputeMembership(db, catalog, now, { mode: 'full' });
+
+  const { live, valid, skipped } = first;
+  const bits = assignBits(valid);
+  const words = Math.max(1, Math.ceil(bits.length / BITS_PER_WORD));
+  const exprs = wordExpressions(bits, words, catalog, now);
+  const cols = Array.from({ length: words }, (_, i) => `, w${i} INTEGER NOT NULL DEFAULT 0`).join('');
+  db.exec(`DROP TABLE IF EXISTS membership_next;
+    CREATE TABLE membership_next (customer_id TEXT PRIMARY KEY, mrr INTEGER NOT NULL, open_past_due_count INTEGER NOT NULL,
+      amount_at_risk INTEGER NOT NULL${cols}) STRICT, WITHOUT ROWID;`);
+  // From here on, facts that change are marked dirty and caught up at the swap.
+  db.prepare(`DELETE FROM membership_dirty`).run();
+  const maxRowid = (db.prepare(`SELECT max(rowid) FROM customer_facts`).pluck().get() as number | null) ?? 0;
+  const slice = (lo: number, hi: number) => {
+    // OR REPLACE: a customer whose row was replaced mid-way may be met twice.
+    const q = insertStatement(exprs, 'membership_next', sql`WHERE f.rowid > ${lo} AND f.rowid <= ${hi}`, true);
+    return db.prepare(q.sql).run(...q.parameters).changes;
+  };
+  const sliceMs = opts.sliceMs ?? 40;
+  const yieldFn = opts.yieldFn ?? nextTick;
+  let step = opts.firstSlice ?? 2_000;
+  let done = 0;
+  for (let lo = 0; lo < maxRowid; ) {
+    const hi = Math.min(maxRowid, lo + step);
+    const t = performance.now();
+    done += slice(lo, hi);
+    const took = performance.now() - t;
+    lo = hi;
+    // Size the next slice to about sliceMs.
+    step = Math.max(opts.firstSlice ?? 500, Math.min(200_000, Math.round(step * Math.min(4, Math.max(0.25, sliceMs / Math.max(1, took))))));
+    opts.onProgress?.({ done: Math.min(done, total), total });
+    await yieldFn();
+  }
+
+  return db.transaction(() => {
+    // The rules may have changed while slicing: then this result is stale, and the caller's next recompute redoes it.
+    db.exec(`DROP VIEW IF EXISTS segment_winner; DROP VIEW IF EXISTS segment_members;
+      DROP TABLE membership; ALTER TABLE membership_next RENAME TO membership;`);
+    storeBits(db, bits, skipped, live);
+    db.prepare(`DELETE FROM membership WHERE customer_id IN (SELECT customer_id FROM membership_dirty)`).run();
+    const q = insertStatement(exprs, 'membership', DIRTY_ONLY);
+    db.prepare(q.sql).run(...q.parameters);
+    db.prepare(`DELETE FROM membership_dirty`).run();
+    bumpVersion(db);
+    refreshMembershipViews(db);
+    opts.onProgress?.({ done: total, total });
+    return lazyResult(db, { skipped, mode: 'full', rewritten: done });
+  })();
+}

@@ -1,0 +1,414 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Sqlite } from '../db/sqlite';
+import type { Catalog } from '../facts/catalog';
+import { compileRule, qb } from './compile';
+import { validateRule, type RuleError } from './rule';
+
+/**
+ * Segment membership in one pass (issue #11).
+ *
+ * Storage (migration "one-pass membership"):
+ * - `membership(customer_id, mrr, open_past_due_count, amount_at_risk, w0, w1, …)`:
+ *   one row per customer; bit `b` of word `wN` is set when the customer matches
+ *   the segment mapped to (N, b). 63 bits per word (the sign bit is never used);
+ *   word columns are added on demand, so there is no limit on the number of
+ *   segments and a workspace with ≤ 63 segments has one word. The three
+ *   figures are copies of the facts as of the last recompute (for stats).
+ * - `membership_bits(segment_id, word, bit, rule)`: which bit holds which
+ *   segment, and the rule text it was computed with (word = -1: the rule did
+ *   not validate, so the segment has no members).
+ * - `membership_dirty`: customers whose facts changed since their row was
+ *   computed, filled by triggers on customer_facts (any writer: sync, CSV
+ *   import, recomputeFacts).
+ * - Views `segment_members(segment_id, customer_id)` and
+ *   `segment_winner(customer_id, segment_id)` keep their old meaning. They are
+ *   generated from the live segments in priority order, so a reorder only
+ *   regenerates the winner view: no rule is evaluated and no row is written.
+ *
+ * A full recompute is one `INSERT … SELECT` over customer_facts evaluating
+ * every segment's compiled rule as a bit of one integer per word. An
+ * incremental one runs the same statement for the dirty customers only.
+ */
+
+export const BITS_PER_WORD = 63;
+const VERSION_KEY = 'membership.version';
+
+export interface BitRow {
+  segment_id: string;
+  word: number;
+  bit: number;
+  rule: string;
+}
+
+export interface LiveSegment {
+  id: string;
+  name: string;
+  rule: string;
+  priority: number;
+}
+
+export interface RecomputeResult {
+  customers: number;
+  segments: { id: string; name: string; members: number }[];
+  /** Segments whose stored rule no longer validates (e.g. a custom attribute was removed): no members. */
+  skipped: { id: string; name: string; errors: RuleError[] }[];
+  defaultWins: number;
+  /** What was done: every customer, the changed customers only, or nothing (winners only). */
+  mode: 'full' | 'changed';
+  /** Customers whose membership rows were rewritten. */
+  rewritten: number;
+}
+
+export interface RecomputeOptions {
+  /**
+   * 'full' (default): evaluate every segment for every customer.
+   * 'auto': if no live segment's rule (or its validity) changed since the last
+   * full recompute, evaluate only the customers whose facts changed; otherwise full.
+   */
+  mode?: 'full' | 'auto';
+}
+
+/** @internal */
+export function liveSegments(db: Sqlite): LiveSegment[] {
+  return db.prepare(`SELECT id, name, rule, priority FROM segments WHERE archived = 0 ORDER BY priority, created_at_ms, id`).all() as LiveSegment[];
+}
+
+function wordColumns(db: Sqlite): number {
+  const cols = db.prepare(`SELECT name FROM pragma_table_info('membership')`).pluck().all() as string[];
+  let n = 0;
+  while (cols.includes(`w${n}`)) n++;
+  return n;
+}
+
+/** @internal */
+export function ensureWords(db: Sqlite, words: number): number {
+  let have = wordColumns(db);
+  for (; have < words; have++) db.exec(`ALTER TABLE membership ADD COLUMN w${have} INTEGER NOT NULL DEFAULT 0`);
+  return have;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const mask = (bit: number) => `${2 ** bit}`;
+
+/** @internal */
+export function bumpVersion(db: Sqlite): void {
+  db.prepare(
+    `INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`,
+  ).run(VERSION_KEY);
+}
+
+/** Changes whenever membership rows or bit assignments change (stats cache key). */
+export function membershipVersion(db: Sqlite): string {
+  return (db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(VERSION_KEY) as string | undefined) ?? '0';
+}
+
+/** Live segments whose stored bits are current (same rule text, valid), in priority order. */
+function mappedLive(db: Sqlite): { id: string; word: number; bit: number }[] {
+  const bits = new Map((db.prepare(`SELECT segment_id, word, bit, rule FROM membership_bits`).all() as BitRow[]).map((b) => [b.segment_id, b]));
+  const out: { id: string; word: number; bit: number }[] = [];
+  for (const s of liveSegments(db)) {
+    const b = bits.get(s.id);
+    if (b && b.word >= 0 && b.rule === s.rule) out.push({ id: s.id, word: b.word, bit: b.bit });
+  }
+  return out;
+}
+
+/**
+ * Regenerates the segment_winner and segment_members views from the live
+ * segments' priority order. Cheap (DDL only); called after every recompute and
+ * by reorder / archive / remove.
+ */
+export function refreshMembershipViews(db: Sqlite): void {
+  const mapped = mappedLive(db);
+  const words = Math.max(1, wordColumns(db));
+  const winner = mapped.length
+    ? `CASE ${mapped.map((m) => `WHEN w${m.word} & ${mask(m.bit)} THEN ${quote(m.id)}`).join(' ')} END`
+    : 'NULL';
+  const wordOf = words === 1 ? 'm.w0' : `(CASE b.word ${Array.from({ length: words }, (_, i) => `WHEN ${i} THEN m.w${i}`).join(' ')} END)`;
+  const ids = mapped.length ? mapped.map((m) => quote(m.id)).join(', ') : 'NULL';
+  const winnerSql = `CREATE VIEW segment_winner AS SELECT customer_id, ${winner} AS segment_id FROM membership`;
+  const membersSql = `CREATE VIEW segment_members AS SELECT b.segment_id AS segment_id, m.customer_id AS customer_id
+        FROM membership_bits b JOIN membership m ON (${wordOf} >> b.bit) & 1
+        WHERE b.word >= 0 AND b.segment_id IN (${ids})`;
+  // Unchanged views are left alone: DDL invalidates every prepared statement.
+  const current = new Map(
+    (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'view' AND name IN ('segment_winner', 'segment_members')`).all() as { name: string; sql: string }[]).map(
+      (r) => [r.name, r.sql],
+    ),
+  );
+  if (current.get('segment_winner') === winnerSql && current.get('segment_members') === membersSql) return;
+  db.transaction(() => {
+    db.exec(`DROP VIEW IF EXISTS segment_winner; DROP VIEW IF EXISTS segment_members; ${winnerSql}; ${membersSql};`);
+  })();
+}
+
+/** The compiled word expressions (one per word) for the given bit assignment. */
+/** @internal */
+export function wordExpressions(bits: { rule: unknown; word: number; bit: number }[], words: number, catalog: Catalog, now: number): RawBuilder<unknown>[] {
+  const terms: RawBuilder<unknown>[][] = Array.from({ length: words }, () => []);
+  for (const b of bits) {
+    const { where } = compileRule(b.rule, catalog, { now });
+    terms[b.word]!.push(sql`((${where}) << ${sql.lit(b.bit)})`);
+  }
+  return terms.map((t) => (t.length ? sql.join(t, sql` | `) : sql`0`));
+}
+
+/** @internal */
+export function insertRows(db: Sqlite, exprs: RawBuilder<unknown>[], onlyDirty: boolean): number {
+  const q = insertStatement(exprs, 'membership', onlyDirty ? DIRTY_ONLY : sql``);
+  return db.prepare(q.sql).run(...q.parameters).changes;
+}
+
+/**
+ * @internal The dirty customers' facts: CROSS JOIN makes SQLite walk the (small)
+ * dirty set and look each customer up, instead of scanning all facts.
+ */
+export const DIRTY_ONLY = sql`CROSS JOIN customer_facts AS f ON f.customer_id = d.customer_id`;
+
+/**
+ * @internal The one-pass INSERT … SELECT into `table` (a fixed identifier): all
+ * facts (`rest` a WHERE clause or empty), or with DIRTY_ONLY the dirty customers.
+ */
+export function insertStatement(exprs: RawBuilder<unknown>[], table: 'membership' | 'membership_next', rest: RawBuilder<unknown>, orReplace = false) {
+  const cols = exprs.map((_, i) => sql.raw(`w${i}`));
+  const from = rest === DIRTY_ONLY ? sql`FROM membership_dirty AS d ${DIRTY_ONLY}` : sql`FROM customer_facts AS f ${rest}`;
+  return sql`INSERT ${sql.raw(orReplace ? 'OR REPLACE ' : '')}INTO ${sql.raw(table)} (customer_id, mrr, open_past_due_count, amount_at_risk, ${sql.join(cols)})
+    SELECT f.customer_id, f.mrr, f.open_past_due_count, f.amount_at_risk, ${sql.join(exprs)}
+    ${from}`.compile(qb);
+}
+
+export interface Plan {
+  live: LiveSegment[];
+  valid: (LiveSegment & { parsed: unknown })[];
+  skipped: RecomputeResult['skipped'];
+  stored: Map<string, BitRow>;
+  /** No live segment's rule (or its validity) changed since the bits were computed. */
+  rulesUnchanged: boolean;
+}
+
+/** @internal Validates the live segments and compares them with the stored bit assignment. */
+export function plan(db: Sqlite, catalog: Catalog): Plan {
+  const live = liveSegments(db);
+  const skipped: RecomputeResult['skipped'] = [];
+  const valid: Plan['valid'] = [];
+  for (const s of live) {
+    const v = validateRule(JSON.parse(s.rule), catalog);
+    if (v.ok) valid.push({ ...s, parsed: v.rule });
+    else skipped.push({ id: s.id, name: s.name, errors: v.errors });
+  }
+  const stored = new Map((db.prepare(`SELECT segment_id, word, bit, rule FROM membership_bits`).all() as BitRow[]).map((b) => [b.segment_id, b]));
+  const rulesUnchanged =
+    valid.every((s) => stored.get(s.id)?.rule === s.rule && stored.get(s.id)!.word >= 0) && skipped.every((s) => stored.get(s.id)?.word === -1);
+  return { live, valid, skipped, stored, rulesUnchanged };
+}
+
+/** @internal Bits in priority order: bit i of the flattened words = i-th valid live segment. */
+export function assignBits(valid: Plan['valid']): { id: string; rule: unknown; text: string; word: number; bit: number }[] {
+  return valid.map((s, i) => ({ id: s.id, rule: s.parsed, text: s.rule, word: Math.floor(i / BITS_PER_WORD), bit: i % BITS_PER_WORD }));
+}
+
+/** @internal */
+export function storeBits(db: Sqlite, bits: ReturnType<typeof assignBits>, skipped: Plan['skipped'], live: LiveSegment[]): void {
+  db.prepare(`DELETE FROM membership_bits`).run();
+  const addBit = db.prepare(`INSERT INTO membership_bits (segment_id, word, bit, rule) VALUES (?, ?, ?, ?)`);
+  for (const b of bits) addBit.run(b.id, b.word, b.bit, b.text);
+  for (const s of skipped) addBit.run(s.id, -1, -1, live.find((l) => l.id === s.id)!.rule);
+}
+
+/**
+ * Rebuilds membership (all customers, or with mode 'auto' only the changed
+ * ones when the segments' rules are unchanged), then the views. One
+ * transaction; readers on other connections see the old or the new state.
+ */
+export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number, opts: RecomputeOptions = {}): RecomputeResult {
+  if (!Number.isFinite(now) || now > 1e11) throw new Error(`now must be unix seconds, got ${now}`);
+  return db.transaction(() => {
+    const { live, valid, skipped, stored, rulesUnchanged } = plan(db, catalog);
+    const incremental = opts.mode === 'auto' && rulesUnchanged;
+
+    let rewritten: number;
+    let mode: RecomputeResult['mode'];
+    if (incremental) {
+      // Keep every stored valid assignment (archived segments too, so a restore needs no recompute).
+      const bits: { rule: unknown; word: number; bit: number }[] = [];
+      let ok = true;
+      for (const b of stored.values()) {
+        if (b.word < 0) continue;
+        const v = validateRule(JSON.parse(b.rule), catalog);
+        if (!v.ok) ok = false;
+        else bits.push({ rule: v.rule, word: b.word, bit: b.bit });
+      }
+      if (ok) {
+        const words = Math.max(1, ...bits.map((b) => b.word + 1));
+        ensureWords(db, words);
+        // Patch the cached stats groups with the changed customers' old and new masks
+        // (a regroup of 1M rows costs seconds; the delta of 1,000 costs milliseconds).
+        const cached = groupCache.get(db);
+        const have = wordColumns(db);
+        const patch = cached && cached.version === membershipVersion(db) && cached.words === have;
+        const dirtyOnly = `AS m WHERE m.customer_id IN (SELECT customer_id FROM membership_dirty)`;
+        const before = patch ? groupRows(db, have, dirtyOnly) : [];
+        const removed = db.prepare(`DELETE FROM membership WHERE customer_id IN (SELECT customer_id FROM membership_dirty)`).run().changes;
+        rewritten = insertRows(db, wordExpressions(bits, words, catalog, now), true);
+        if (removed > 0 || rewritten > 0) {
+          bumpVersion(db);
+          if (patch) groupCache.set(db, { version: membershipVersion(db), words: have, groups: mergeGroups(cached.groups, before, groupRows(db, have, dirtyOnly)) });
+        }
+        mode = 'changed';
+      } else {
+        ({ rewritten } = full());
+        mode = 'full';
+      }
+    } else {
+      ({ rewritten } = full());
+      mode = 'full';
+    }
+    db.prepare(`DELETE FROM membership_dirty`).run();
+    if (mode === 'full') bumpVersion(db);
+    refreshMembershipViews(db);
+    return lazyResult(db, { skipped, mode, rewritten });
+
+    function full(): { rewritten: number } {
+      const bits = assignBits(valid);
+      storeBits(db, bits, skipped, live);
+      const words = Math.max(1, Math.ceil(bits.length / BITS_PER_WORD));
+      const have = ensureWords(db, words);
+      db.prepare(`DELETE FROM membership`).run();
+      // Unused extra words stay 0.
+      const exprs = wordExpressions(bits, words, catalog, now);
+      for (let i = words; i < have; i++) exprs.push(sql`0`);
+      return { rewritten: insertRows(db, exprs, false) };
+    }
+  })();
+}
+
+/** @internal */
+export function lazyResult(db: Sqlite, base: Pick<RecomputeResult, 'skipped' | 'mode' | 'rewritten'>): RecomputeResult {
+  // Member counts need a pass over the membership table; they are computed
+  // (and cached for stats) only when read.
+  let st: MembershipStats | undefined;
+  const figures = () => (st ??= membershipStats(db));
+  return {
+    ...base,
+    get customers() {
+      return figures().total;
+    },
+    get segments() {
+      const s = figures();
+      return s.segments.map((x) => ({ id: x.id, name: x.name, members: x.members }));
+    },
+    get defaultWins() {
+      return figures().defaultWins;
+    },
+  };
+}
+
+// ---------- stats from the bitmasks ----------
+
+export interface MembershipStats {
+  segments: { id: string; name: string; members: number; mrr: number; openInvoices: number; amountAtRisk: number; wins: number }[];
+  /** overlap[i][j] = customers in both segments[i] and segments[j] (diagonal = members), segments in priority order. */
+  overlap: number[][];
+  defaultWins: number;
+  total: number;
+}
+
+interface MaskGroup {
+  words: bigint[];
+  /** Set bit positions (word * 63 + bit), decoded once. */
+  set?: number[];
+  n: number;
+  mrr: number;
+  open: number;
+  risk: number;
+}
+
+const groupCache = new WeakMap<Sqlite, { version: string; words: number; groups: MaskGroup[] }>();
+
+/** Customers grouped by their bitmask (few distinct masks), cached until membership changes. */
+function maskGroups(db: Sqlite): MaskGroup[] {
+  const version = membershipVersion(db);
+  const words = Math.max(1, wordColumns(db));
+  const hit = groupCache.get(db);
+  if (hit && hit.version === version && hit.words === words) return hit.groups;
+  const groups = groupRows(db, words, '');
+  groupCache.set(db, { version, words, groups });
+  return groups;
+}
+
+function groupRows(db: Sqlite, words: number, where: string): MaskGroup[] {
+  const cols = Array.from({ length: words }, (_, i) => `w${i}`).join(', ');
+  const rows = db
+    .prepare(
+      `SELECT ${cols}, count(*) AS n, sum(mrr) AS mrr, sum(open_past_due_count) AS open, sum(amount_at_risk) AS risk FROM membership ${where} GROUP BY ${cols}`,
+    )
+    .safeIntegers(true) // 63-bit words do not fit a JS number
+    .all() as Record<string, bigint>[];
+  return rows.map((r) => ({
+    words: Array.from({ length: words }, (_, i) => r[`w${i}`]!),
+    n: Number(r.n), mrr: Number(r.mrr), open: Number(r.open), risk: Number(r.risk),
+  }));
+}
+
+/** groups − removed + added, by mask; empty groups dropped. */
+function mergeGroups(groups: MaskGroup[], removed: MaskGroup[], added: MaskGroup[]): MaskGroup[] {
+  const key = (g: MaskGroup) => g.words.join(',');
+  const out = new Map(groups.map((g) => [key(g), { ...g }]));
+  const apply = (g: MaskGroup, sign: number) => {
+    const k = key(g);
+    const cur = out.get(k) ?? { words: g.words, n: 0, mrr: 0, open: 0, risk: 0 };
+    cur.n += sign * g.n;
+    cur.mrr += sign * g.mrr;
+    cur.open += sign * g.open;
+    cur.risk += sign * g.risk;
+    out.set(k, cur);
+  };
+  for (const g of removed) apply(g, -1);
+  for (const g of added) apply(g, 1);
+  return [...out.values()].filter((g) => g.n !== 0);
+}
+
+function setBits(words: bigint[]): number[] {
+  const out: number[] = [];
+  words.forEach((w, k) => {
+    for (let bit = 0; w !== 0n; bit++, w >>= 1n) if (w & 1n) out.push(k * BITS_PER_WORD + bit);
+  });
+  return out;
+}
+
+/** Per-segment figures, wins (current priority order) and overlap, from the stored bitmasks. */
+export function membershipStats(db: Sqlite): MembershipStats {
+  const live = liveSegments(db);
+  const bits = new Map((db.prepare(`SELECT segment_id, word, bit, rule FROM membership_bits WHERE word >= 0`).all() as BitRow[]).map((b) => [b.segment_id, b]));
+  // Bit position → index in `live` (priority order), for current assignments only.
+  const slotOf = new Map<number, number>();
+  live.forEach((s, i) => {
+    const b = bits.get(s.id);
+    if (b && b.rule === s.rule) slotOf.set(b.word * BITS_PER_WORD + b.bit, i);
+  });
+  const segs = live.map((s) => ({ id: s.id, name: s.name, members: 0, mrr: 0, openInvoices: 0, amountAtRisk: 0, wins: 0 }));
+  const overlap = live.map(() => live.map(() => 0));
+  let defaultWins = 0;
+  let total = 0;
+  for (const g of maskGroups(db)) {
+    total += g.n;
+    g.set ??= setBits(g.words);
+    const hits: number[] = [];
+    for (const pos of g.set) {
+      const i = slotOf.get(pos);
+      if (i !== undefined) hits.push(i);
+    }
+    hits.sort((a, b) => a - b);
+    if (hits.length === 0) defaultWins += g.n;
+    else segs[hits[0]!]!.wins += g.n;
+    for (const i of hits) {
+      const s = segs[i]!;
+      s.members += g.n;
+      s.mrr += g.mrr;
+      s.openInvoices += g.open;
+      s.amountAtRisk += g.risk;
+      for (const j of hits) overlap[i]![j]! += g.n;
+    }
+  }
+  return { segments: segs, overlap, defaultWins, total };
+}
