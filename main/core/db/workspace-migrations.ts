@@ -289,4 +289,12 @@ export const workspaceMigrations: Migration[] = [
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 7,
+    name: 'recovery: failed charges by invoice (#12)',
+    up: `
+      CREATE INDEX IF NOT EXISTS charges_invoice ON charges(invoice_id, status, created);
+      CREATE INDEX IF NOT EXISTS invoices_open ON invoices(status, amount_remaining);
+    `,
+  },
 ];
