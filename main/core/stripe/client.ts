@@ -105,7 +105,7 @@ const RETRYABLE_STATUS = (status: number) => status === 429 || status >= 500;
 export function createStripeClient(o: StripeClientOptions): StripeClient {
   const limiter = o.limiter ?? new RateLimiter(o.ratePerSecond ?? defaultRate(o.key));
   const stats: StripeClient['stats'] = { requests: 0, retries: 0, rateLimited: 0, lastRateLimitReason: null };
-  const max = o.maxAttempts ?? 6;
+  const max = o.maxAttempts ?? 8;
   const base = o.backoffMs ?? 250;
   const base429 = o.rateLimitBackoffMs ?? 2000;
   const timeoutMs = o.timeoutMs ?? 30_000;

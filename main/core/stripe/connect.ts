@@ -44,9 +44,8 @@ export async function checkKey(o: { key: string; apiBase: string; fetch: typeof 
   const missing: RequiredPermission[] = [];
   for (const p of REQUIRED_PERMISSIONS) {
     try {
-      const [path, query] = p.probe.path.split('?') as [string, string | undefined];
-      const params = Object.fromEntries(new URLSearchParams(query ?? ''));
-      await stripe.rawRequest(p.probe.method, path, p.probe.method === 'GET' ? params : {}, p.probe.method === 'POST' ? { idempotencyKey: `reclaim-probe-${p.permission}-${Date.now()}` } : {});
+      if (p.probe.method === 'GET') await stripe.rawRequest('GET', p.probe.path);
+      else await stripe.rawRequest('POST', p.probe.path, {}, { idempotencyKey: `reclaim-probe-${p.permission}-${Date.now()}` });
     } catch (e) {
       if (e instanceof Stripe.errors.StripePermissionError) {
         accountId ??= ACCOUNT_IN_403.exec(e.message)?.[1] ?? null;
