@@ -197,7 +197,8 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   let version = 0;
   const views = new Map<string, { version: number; items: Obj[]; pos: Map<string, number> }>();
   function view(name: string, q: Map<string, string[]>, filter: (items: Obj[]) => Obj[]) {
-    const shape = name + JSON.stringify([...q].filter(([k]) => !['limit', 'starting_after', 'ending_before', 'expand[]'].includes(k)));
+    // Paging and time bounds are applied on the cached view (binary search on `created`), so they are not part of its key.
+    const shape = name + JSON.stringify([...q].filter(([k]) => !['limit', 'starting_after', 'ending_before', 'expand[]'].includes(k) && !k.startsWith('created[')));
     let v = views.get(shape);
     if (!v || v.version !== version) {
       const items = filter(data[RESOURCES[name]!.list]);
@@ -213,21 +214,41 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
     const limitRaw = one('limit');
     const limit = limitRaw === undefined ? 10 : Number(limitRaw);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid(400, 'Invalid integer: limit must be between 1 and 100', { param: 'limit', code: 'parameter_invalid_integer' });
-    let start = 0;
+    // Items are newest first: created[lte|lt] cut the head, created[gte|gt] the tail.
+    const firstWhere = (pred: (o: Obj) => boolean) => {
+      let lo = 0;
+      let hi = items.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (pred(items[mid]!)) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    };
+    const num = (k: string) => (one(k) === undefined ? undefined : Number(one(k)));
+    const [lte, lt, gte, gt] = [num('created[lte]'), num('created[lt]'), num('created[gte]'), num('created[gt]')];
+    let lo = 0;
+    let end = items.length;
+    if (lte !== undefined) lo = Math.max(lo, firstWhere((o) => o.created <= lte));
+    if (lt !== undefined) lo = Math.max(lo, firstWhere((o) => o.created < lt));
+    if (gte !== undefined) end = Math.min(end, firstWhere((o) => o.created < gte));
+    if (gt !== undefined) end = Math.min(end, firstWhere((o) => o.created <= gt));
+    let start = lo;
     const after = one('starting_after');
     const before = one('ending_before');
     if (after) {
       const i = pos.get(after);
       if (i === undefined) throw invalid(400, `No such ${name.replace(/s$/, '')}: '${after}'`, { param: 'starting_after', code: 'resource_missing' });
-      start = i + 1;
+      start = Math.max(lo, i + 1);
     }
-    let page = items.slice(start, start + limit);
-    let hasMore = start + limit < items.length;
+    let page = items.slice(start, Math.min(end, start + limit));
+    let hasMore = start + limit < end;
     if (before && !after) {
       const i = pos.get(before);
       if (i === undefined) throw invalid(400, `No such ${name.replace(/s$/, '')}: '${before}'`, { param: 'ending_before', code: 'resource_missing' });
-      page = items.slice(Math.max(0, i - limit), i);
-      hasMore = i - limit > 0;
+      const from = Math.max(lo, i - limit);
+      page = items.slice(from, Math.min(i, end));
+      hasMore = from > lo;
     }
     const expand = (q.get('expand[]') ?? []).filter((e) => e.startsWith('data.')).map((e) => e.slice(5));
     return { object: 'list', data: page.map((o) => render(o, expand, version)), has_more: hasMore, url: path };
@@ -272,15 +293,6 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
       items = items.filter((o) => o.created >= clock - 30 * DAY);
       const types = [...(q.get('types[]') ?? []), ...(q.get('type') ?? [])];
       if (types.length) items = items.filter((o) => types.includes(o.type as string));
-    }
-    for (const [op, test] of [
-      ['gt', (a: number, b: number) => a > b],
-      ['gte', (a: number, b: number) => a >= b],
-      ['lt', (a: number, b: number) => a < b],
-      ['lte', (a: number, b: number) => a <= b],
-    ] as const) {
-      const v = one(`created[${op}]`);
-      if (v !== undefined) items = items.filter((o) => test(o.created, Number(v)));
     }
     return items;
   }
