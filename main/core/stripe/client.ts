@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import Stripe from 'stripe';
 import type { Logger } from '../ports';
 
@@ -115,6 +116,10 @@ export function createStripeClient(o: StripeClientOptions): StripeClient {
     const signals = [o.signal, outer].filter((s): s is AbortSignal => Boolean(s));
     const cancel = signals.length ? AbortSignal.any(signals) : undefined;
     const path = new URL(typeof input === 'string' || input instanceof URL ? input : input.url).pathname;
+    // A POST is retried only with an idempotency key, so a retry can never act twice
+    // (https://docs.stripe.com/api/idempotent_requests); callers should pass their own.
+    const headers = new Headers(init?.headers);
+    if ((init?.method ?? 'GET').toUpperCase() === 'POST' && !headers.has('idempotency-key')) headers.set('Idempotency-Key', `reclaim-${crypto.randomUUID()}`);
     for (let attempt = 1; ; attempt++) {
       await limiter.take(cancel);
       stats.requests++;
@@ -122,7 +127,7 @@ export function createStripeClient(o: StripeClientOptions): StripeClient {
       let wait: number;
       let reason: string;
       try {
-        const res = await o.fetch(input, { ...init, signal: attemptSignal });
+        const res = await o.fetch(input, { ...init, headers, signal: attemptSignal });
         // Read the whole body here so a truncated response is retried, not parsed.
         const text = await res.text();
         const final = res.ok || !RETRYABLE_STATUS(res.status) || res.headers.get('stripe-should-retry') === 'false' || attempt >= max;
@@ -180,3 +185,18 @@ export function isStripeError(e: unknown): e is Stripe.errors.StripeError {
 }
 
 export { Stripe };
+
+/**
+ * One limiter per workspace, shared by its sync and by every write made for it
+ * (recovery runs), so together they stay under the rate the workspace is allowed.
+ */
+const limiters = new Map<string, RateLimiter>();
+export function workspaceLimiter(workspaceId: string, key: string, ratePerSecond?: number): RateLimiter {
+  const rate = ratePerSecond ?? defaultRate(key);
+  let l = limiters.get(workspaceId);
+  if (!l || l.perSecond !== rate) {
+    l = new RateLimiter(rate);
+    limiters.set(workspaceId, l);
+  }
+  return l;
+}

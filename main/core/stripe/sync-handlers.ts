@@ -3,6 +3,7 @@ import { badRequest } from '../errors';
 import { catalogFor } from '../facts/catalog';
 import { recomputeFacts } from '../facts/compute';
 import { ensureDefaults, recomputeMembership } from '../segments/service';
+import { workspaceLimiter } from './client';
 import { createSync } from './sync';
 import type { HandlerContext, HandlerGroup } from '../context';
 import { keySecretId } from '../workspaces/handlers';
@@ -72,7 +73,7 @@ export class SyncManager {
     const base = { workspaceId, resource: null, synced: 0, total: null, ratePerSec: 0, etaSec: null, message: null };
     this.emit({ ...base, phase: 'starting' });
     try {
-      const sync = createSync({ db, apiBase, key, fetch: ports.fetch, clock: ports.clock, logger: ports.logger, ...(ratePerSecond ? { ratePerSecond } : {}) });
+      const sync = createSync({ db, apiBase, key, fetch: ports.fetch, clock: ports.clock, logger: ports.logger, limiter: workspaceLimiter(workspaceId, key, ratePerSecond) });
       const result = await sync.run({
         signal,
         onProgress: (p) =>

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { Sqlite } from '../db/sqlite';
 import type { Clock, Logger } from '../ports';
-import { createStripeClient, isStripeError, PINNED_API_VERSION } from './client';
+import { createStripeClient, isStripeError, PINNED_API_VERSION, type RateLimiter } from './client';
 import { BACKFILLED, createWriters, type Resource, type Writable } from './map';
 import { EVENT_STREAMS, planEvents, type StreamName } from './events';
 
@@ -53,6 +53,8 @@ export interface SyncOptions {
   clock: Clock;
   logger: Logger;
   ratePerSecond?: number;
+  /** Shared with the workspace's other Stripe requests (see workspaceLimiter). */
+  limiter?: RateLimiter;
   pageSize?: number;
   concurrency?: number;
   backoffMs?: number;
@@ -116,6 +118,7 @@ export function createSync(o: SyncOptions) {
       fetch: o.fetch,
       logger: o.logger,
       ...(signal ? { signal } : {}),
+      ...(o.limiter ? { limiter: o.limiter } : {}),
       ...(o.ratePerSecond !== undefined ? { ratePerSecond: o.ratePerSecond } : {}),
       ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
       ...(o.rateLimitBackoffMs !== undefined ? { rateLimitBackoffMs: o.rateLimitBackoffMs } : {}),
