@@ -154,7 +154,10 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
 
   const emit = (type: string, obj: Record<string, unknown>) => {
     const e = makeEvent(advanceRng, type, obj, clock, accountVersion);
-    data.events.unshift(e);
+    // Listed after the events already in its second (see `order`): the newest of a second is not listed first.
+    let at = 0;
+    while (at < data.events.length && data.events[at]!.created >= clock) at++;
+    data.events.splice(at, 0, e);
     byId.set(e.id, e);
     version++;
   };

@@ -146,6 +146,13 @@ describe('a real Stripe account, against the local server', () => {
     const live = s.snapshot().customers.map((c) => c.id).sort();
     expect(db.prepare('SELECT id FROM customers WHERE deleted = 0 ORDER BY id').pluck().all()).toEqual(live);
     expect(db.prepare('SELECT deleted FROM customers WHERE id = ?').pluck().get(cursor.after)).toBe(1);
+
+    // Deleted between incremental runs, in a stream that had no event when the backfill started.
+    const price = s.snapshot().prices.find((p) => !s.snapshot().subscriptions.some((x) => JSON.stringify(x.items).includes(p.id)))!;
+    s.tick(60);
+    s.remove(price.id);
+    expect((await sync(db, s, key)).status).toBe('completed');
+    expect(db.prepare('SELECT active FROM prices WHERE id = ?').pluck().get(price.id)).toBe(0);
   });
 
   // 5
@@ -190,6 +197,11 @@ describe('a real Stripe account, against the local server', () => {
     await sync(db, s, key);
     const statuses = subs.map((x) => db.prepare('SELECT status FROM subscriptions WHERE id = ?').pluck().get(x.id));
     expect(statuses).toEqual(subs.map(() => 'active'));
+
+    // An event in the same second as the last one read, listed after it (where ending_before never looks).
+    s.updateSubscription(subs[0]!.id, { status: 'unpaid' });
+    await sync(db, s, key);
+    expect(db.prepare('SELECT status FROM subscriptions WHERE id = ?').pluck().get(subs[0]!.id)).toBe('unpaid');
   });
 
   // 11

@@ -70,6 +70,11 @@ interface StateRow {
   cursor_created: number | null;
   synced: number;
 }
+/** Where an event stream stands: the event listed first at the last page, and the ids seen in its second. */
+interface EventCursor {
+  anchor: string | null;
+  ids: string[];
+}
 interface Position {
   /** Last object id of the previous page (starting_after), when it still exists. */
   after: string | null;
@@ -163,9 +168,12 @@ export function createSync(o: SyncOptions) {
       }
       for (const name of Object.keys(EVENT_STREAMS) as StreamName[]) {
         if (state(`events:${name}`)) continue;
-        const newest = await stripe.events.list({ limit: 1, types: [...EVENT_STREAMS[name]] });
+        const types = [...EVENT_STREAMS[name]];
+        const newest = await stripe.events.list({ limit: 1, types });
         const first = newest.data[0];
-        save({ resource: `events:${name}`, phase: 'pending', cursor: first?.id ?? null, cursor_created: first?.created ?? nowSec, synced: 0 });
+        // Every event of the anchor's second is already reflected by the backfill that follows.
+        const ids = first ? (await stripe.events.list({ limit: 100, types, created: { gte: first.created, lte: first.created } })).data.map((e) => e.id) : [];
+        save({ resource: `events:${name}`, phase: 'pending', cursor: JSON.stringify({ anchor: first?.id ?? null, ids } satisfies EventCursor), cursor_created: first?.created ?? nowSec, synced: 0 });
       }
 
       // Backfill, a few resources at a time under the shared rate limiter.
@@ -232,51 +240,70 @@ export function createSync(o: SyncOptions) {
 
       async function streamEvents(name: StreamName) {
         const key = `events:${name}`;
-        let st = state(key)!;
         const types = [...EVENT_STREAMS[name]];
         const list = (p: Stripe.EventListParams) => stripe.events.list({ limit: pageSize, types, ...p });
-        let anchor = st.cursor;
-        if (anchor) {
-          // An anchor that is gone (beyond retention) falls back to its time.
+        const cursorOf = (st: StateRow): EventCursor => (st.cursor ? (JSON.parse(st.cursor) as EventCursor) : { anchor: null, ids: [] });
+        let st = state(key)!;
+        let cur = cursorOf(st);
+        if (!cur.anchor) {
+          // No anchor (no event of these types when the backfill started): find the
+          // oldest page since the recorded time, keeping only one page in memory.
+          let page = await list({ created: { gte: st.cursor_created ?? 0 } });
+          while (page.has_more && page.data.length) page = await list({ created: { gte: st.cursor_created ?? 0 }, starting_after: page.data[page.data.length - 1]!.id });
+          const seen = new Set(cur.ids);
+          const fresh = page.data.filter((e) => !seen.has(e.id));
+          if (!fresh.length) {
+            if (st.phase !== 'ready') save({ ...st, phase: 'ready' });
+            if (!page.data.length) return;
+          } else await applyPage(fresh, page.data[0]!.id);
+          if (!fresh.length) save({ ...state(key)!, cursor: JSON.stringify({ anchor: page.data[0]!.id, ids: cur.ids } satisfies EventCursor) });
+        } else {
+          // Stripe defines no order inside one second: an event of the anchor's second may be
+          // listed after the anchor, where ending_before never reaches. Re-read that second.
+          const c = st.cursor_created ?? 0;
+          const seen = new Set(cur.ids);
+          let page = await list({ created: { gte: c, lte: c }, limit: 100 });
+          const second = [...page.data];
+          while (page.has_more && page.data.length) {
+            page = await list({ created: { gte: c, lte: c }, limit: 100, starting_after: page.data[page.data.length - 1]!.id });
+            second.push(...page.data);
+          }
+          const unseen = second.filter((e) => !seen.has(e.id));
+          if (unseen.length) await applyPage(unseen, second[0]!.id);
+        }
+        for (;;) {
+          st = state(key)!;
+          cur = cursorOf(st);
+          if (!cur.anchor) return;
+          let page: Stripe.ApiList<Stripe.Event>;
           try {
-            await applyPageLoop();
-            return;
+            page = await list({ ending_before: cur.anchor });
           } catch (e) {
+            // An anchor that is gone (beyond retention) falls back to its second, re-read above on the next run.
             if (!isMissing(e)) throw e;
-            anchor = null;
+            save({ ...st, cursor: JSON.stringify({ anchor: null, ids: cur.ids } satisfies EventCursor) });
+            return;
           }
-        }
-        // No anchor (no event of these types when the backfill started): find the
-        // oldest page since the recorded time, keeping only one page in memory.
-        let page = await list({ created: { gte: st.cursor_created ?? 0 } });
-        while (page.has_more && page.data.length) page = await list({ created: { gte: st.cursor_created ?? 0 }, starting_after: page.data[page.data.length - 1]!.id });
-        if (!page.data.length) {
-          save({ ...st, phase: 'ready' });
-          return;
-        }
-        await applyPage(page.data);
-        await applyPageLoop();
-
-        async function applyPageLoop() {
-          for (;;) {
-            st = state(key)!;
-            if (!st.cursor) return;
-            const page = await list({ ending_before: st.cursor });
-            if (!page.data.length) {
-              if (st.phase !== 'ready') save({ ...st, phase: 'ready' });
-              return;
-            }
-            await applyPage(page.data);
-            emit('events');
-            if (!page.has_more) return;
+          if (!page.data.length) {
+            if (st.phase !== 'ready') save({ ...st, phase: 'ready' });
+            return;
           }
+          await applyPage(page.data);
+          emit('events');
+          if (!page.has_more) return;
         }
 
-        /** Applies one page (newest-first from Stripe) oldest-first and moves the anchor, in one transaction. */
-        async function applyPage(events: Stripe.Event[]) {
+        /**
+         * Applies events (newest-first, as Stripe lists them) oldest-first and moves the
+         * cursor, in one transaction. The anchor is the event listed first (ending_before
+         * reads from it); the ids of the newest second are kept for the re-read above.
+         */
+        async function applyPage(events: Stripe.Event[], anchor = events[0]!.id) {
           const ordered = [...events].reverse();
           const plan = await planEvents(ordered, { stripe, db, writers, pinned: PINNED_API_VERSION, logger: o.logger });
-          const newest = events[0]!;
+          const top = Math.max(...events.map((e) => e.created));
+          const prev = cursorOf(st);
+          const ids = [...(top === st.cursor_created ? prev.ids : []), ...events.filter((e) => e.created === top).map((e) => e.id)];
           db.transaction(() => {
             for (const step of plan) {
               if (step.kind === 'skip') {
@@ -293,7 +320,8 @@ export function createSync(o: SyncOptions) {
                 count('failed');
               }
             }
-            save({ resource: key, phase: 'ready', cursor: newest.id, cursor_created: newest.created, synced: (st.synced ?? 0) + events.length });
+            st = { resource: key, phase: 'ready', cursor: JSON.stringify({ anchor, ids } satisfies EventCursor), cursor_created: top, synced: (st.synced ?? 0) + events.length };
+            save(st);
           })();
           synced += events.length;
         }
