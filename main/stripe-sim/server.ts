@@ -178,11 +178,20 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
     return { key, perms };
   }
 
+  /**
+   * A restricted key without the permission gets Stripe's 403, which names the
+   * account and the missing `rak_…` permission (https://docs.stripe.com/keys#limit-access,
+   * https://docs.stripe.com/error-codes: permission errors are 403 invalid_request_error).
+   */
   function need(perms: Set<string> | 'all', key: string, permission: string) {
     if (perms === 'all' || perms.has(permission)) return;
     throw invalid(403, `The provided key '${mask(key)}' does not have the required permissions for this endpoint on account '${data.account.id}'. Having the '${permission}' permission would allow this request to continue.`);
   }
 
+  /**
+   * Stripe's rate limiter answers 429 (https://docs.stripe.com/rate-limits); it documents no
+   * Retry-After header, so none is sent. `Stripe-Rate-Limited-Reason` says which limiter refused.
+   */
   function rateLimited(key: string): boolean {
     if (!rate) return false;
     const now = Date.now();
@@ -237,6 +246,8 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
     if (gte !== undefined) end = Math.min(end, firstWhere((o) => o.created < gte));
     if (gt !== undefined) end = Math.min(end, firstWhere((o) => o.created <= gt));
     let start = lo;
+    // A cursor object that no longer exists (deleted since) is a 400 resource_missing, not an empty page
+    // (https://docs.stripe.com/api/pagination: starting_after/ending_before are object ids).
     const after = one('starting_after');
     const before = one('ending_before');
     if (after) {
