@@ -227,7 +227,7 @@ async function retrieve(stripe: Stripe, t: { object: string; id: string }): Prom
       case 'customer':
         return await stripe.customers.retrieve(t.id, { expand: ['invoice_settings.default_payment_method', 'default_source'] });
       case 'subscription':
-        return await stripe.subscriptions.retrieve(t.id, { expand: ['discounts'] });
+        return await stripe.subscriptions.retrieve(t.id, { expand: ['discounts', 'default_payment_method', 'default_source'] });
       case 'invoice':
         return await stripe.invoices.retrieve(t.id, {});
       case 'invoice_payment':

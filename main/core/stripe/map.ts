@@ -120,6 +120,8 @@ export function createWriters(db: Sqlite) {
       const c = o as Stripe.Customer;
       const pm = c.invoice_settings?.default_payment_method;
       if (pm && typeof pm === 'object') writers.payment_method({ ...pm, customer: pm.customer ?? c.id });
+      const src = c.default_source;
+      if (src && typeof src === 'object' && src.object === 'card') writers.card({ ...src, customer: src.customer ?? c.id });
       st.customerDiscountsDelete.run(c.id);
       if (c.discount) discount(c.discount);
       st.customers.run(c.id, c.email, c.name ?? null, c.created, c.currency ?? null, id(pm ?? null) ?? id(c.default_source), JSON.stringify(c.metadata ?? {}), 0, JSON.stringify(c));
@@ -158,6 +160,11 @@ export function createWriters(db: Sqlite) {
           first ??= (st.discountGet.get(d) as { coupon_id: string | null; end: number | null } | undefined) ?? null;
         }
       }
+      // Cards kept on the subscription (expanded by the sync) are the customer's cards too.
+      const pm = o.default_payment_method;
+      if (pm && typeof pm === 'object') writers.payment_method({ ...pm, customer: pm.customer ?? customer });
+      const src = o.default_source;
+      if (src && typeof src === 'object' && src.object === 'card') writers.card({ ...src, customer: src.customer ?? customer });
       st.subscriptions.run(o.id, customer, o.status, o.currency, o.created, o.start_date, o.trial_end, o.canceled_at, o.ended_at, first?.coupon_id ?? null, first?.end ?? null, JSON.stringify(o));
       st.itemsDelete.run(o.id);
       for (const it of o.items?.data ?? []) {

@@ -91,7 +91,8 @@ const LISTERS: Record<Exclude<Resource, 'payment_methods'>, Lister> = {
   // Cards arrive expanded on their customer (Stripe lists payment methods per customer only).
   customers: (s, p) => s.customers.list({ ...p, expand: ['data.invoice_settings.default_payment_method', 'data.default_source'] }),
   // discounts[] are ids unless expanded; the coupon sits under discount.source.coupon.
-  subscriptions: (s, p) => s.subscriptions.list({ ...p, status: 'all', expand: ['data.discounts'] }),
+  // Checkout keeps the card on the subscription (default_payment_method), older integrations in default_source.
+  subscriptions: (s, p) => s.subscriptions.list({ ...p, status: 'all', expand: ['data.discounts', 'data.default_payment_method', 'data.default_source'] }),
   invoices: (s, p) => s.invoices.list(p),
   invoice_payments: (s, p) => s.invoicePayments.list(p),
   payment_intents: (s, p) => s.paymentIntents.list(p),
