@@ -101,11 +101,11 @@ export class SyncManager {
       recomputeMembership(db, catalogFor(db), now);
       registry.update(workspaceId, { last_sync_at: ports.clock.now() });
       this.ctx.events.emit('workspaces.changed', { ids: [workspaceId] });
-      const { skipped = 0, failed = 0, ...synced } = result.counts;
+      const { skipped: _skipped, failed = 0, ...synced } = result.counts;
       const total = Object.values(synced).reduce((a, b) => a + b, 0);
       const message =
         `Synced ${total.toLocaleString('en')} objects in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-        (skipped + failed > 0 ? ` (${(skipped + failed).toLocaleString('en')} events skipped: see the log)` : '') +
+        (failed > 0 ? ` (${failed.toLocaleString('en')} event${failed === 1 ? '' : 's'} could not be applied and ${failed === 1 ? 'was' : 'were'} skipped: see the log)` : '') +
         (result.reason === 'events expired' ? ' (the last sync was more than 30 days ago, beyond Stripe’s event history, so everything was fetched again)' : '');
       this.emit({ ...base, phase: 'done', synced: total, message });
       return { status: 'completed', message, counts: result.counts, durationMs: Date.now() - started };
