@@ -9,23 +9,23 @@ import { DAY, makeCharge, prng, type Obj, type SimData } from './generator';
  * `customer.default_source`, and declines with `outcome.advice_code`.
  *
  * Kept apart from the generator so the seeded business stays as it is; the server adds
- * these only with `factsCases: true` and expands them through `expandFactsCases`.
+ * these only with `factsCases: true`. Discounts go to `data.discounts` and card sources to
+ * the server's index, so its general `expand[]` handling expands them; price tiers, which
+ * Stripe returns only when expanded, are added by `expandFactsCases`.
  * Ids are fixed (`cus_fx_…`) so tests can name them; the expected figures are worked by
  * hand in test/facts/stripe-facts.test.ts.
  */
 /** A Stripe object without `created` (discounts, card sources). */
 type Plain = Record<string, unknown> & { id: string };
-interface Hidden {
-  discounts: Map<string, Plain>;
-  /** Card sources (legacy `card_…` objects have no `created`). */
-  sources: Map<string, Plain>;
+/** What the server keeps beside `data`: objects that are not listed, and tiers returned only when expanded. */
+export interface FactsCases {
+  /** Card sources (legacy `card_…` objects have no `created`; the server indexes them by id). */
+  sources: Obj[];
   tiers: Map<string, unknown[]>;
 }
-const hidden = new WeakMap<SimData, Hidden>();
 
-export function addFactsCases(data: SimData, now: number): void {
-  const h: Hidden = { discounts: new Map(), sources: new Map(), tiers: new Map() };
-  hidden.set(data, h);
+export function addFactsCases(data: SimData, now: number): FactsCases {
+  const h: FactsCases = { sources: [], tiers: new Map() };
   const r = prng(4242);
   const created = now - 100 * DAY;
   const periodStart = now - 10 * DAY;
@@ -67,7 +67,8 @@ export function addFactsCases(data: SimData, now: number): void {
       id: r.id('di_'), object: 'discount', checkout_session: null, customer: on.customer, customer_account: null, end: on.end ?? null, invoice: null, invoice_item: null,
       promotion_code: null, source: { coupon: couponId, type: 'coupon' }, start: created, subscription: on.subscription ?? null, subscription_item: on.item ?? null,
     };
-    h.discounts.set(d.id, d);
+    // Discount objects have no `created`; the server indexes data.discounts by id only.
+    data.discounts.push(d as unknown as Obj);
     return d;
   };
 
@@ -148,7 +149,7 @@ export function addFactsCases(data: SimData, now: number): void {
     address_zip_check: null, brand: 'Visa', country: 'US', customer: 'cus_fx_source', cvc_check: 'pass', dynamic_last4: null, exp_month: 7, exp_year: 2028, fingerprint: r.id('', 16),
     funding: 'credit', last4: '4242', metadata: {}, name: null, regulated_status: 'unregulated', tokenization_method: null,
   };
-  h.sources.set(source.id, source);
+  h.sources.push(source as unknown as Obj);
   customer('cus_fx_source', 'usd', { defaultSource: source.id });
   const usd30 = price('price_fx_usd30', 'usd', { unit: 3000 });
   subscription('cus_fx_source', 'usd', [{ price: usd30 }]);
@@ -188,7 +189,7 @@ export function addFactsCases(data: SimData, now: number): void {
     customer(cus, 'usd');
     const pmId = card(`pm_${cus.slice(4)}`, cus, 1, 2030).id;
     subscription(cus, 'usd', [{ price: usd30 }], { status: 'past_due', defaultPm: pmId });
-    const ch = makeCharge(r, { cusId: cus, inId: '', piId: r.id('pi_', 24), pmId, amount: 3000, currency: 'usd', created: now - 2 * DAY, status: 'failed', failureCode: o.failureCode, declineCode: o.reason, card: { expMonth: 1, expYear: 2030 } });
+    const ch = makeCharge(r, { cusId: cus, piId: r.id('pi_', 24), pmId, amount: 3000, currency: 'usd', created: now - 2 * DAY, status: 'failed', failureCode: o.failureCode, declineCode: o.reason, card: { expMonth: 1, expYear: 2030 } });
     delete ch.invoice; // removed from charges in current API versions
     Object.assign(ch, {
       application: null, application_fee: null, application_fee_amount: null, calculated_statement_descriptor: null, failure_balance_transaction: null, fraud_details: {}, on_behalf_of: null,
@@ -202,28 +203,11 @@ export function addFactsCases(data: SimData, now: number): void {
   decline('cus_fx_advice_later', { reason: 'generic_decline', failureCode: 'card_declined', advice: 'try_again_later' });
   decline('cus_fx_3ds', { reason: 'authentication_required', failureCode: 'authentication_required', advice: null });
   decline('cus_fx_bank', { reason: null, failureCode: 'account_closed', advice: null });
+  return h;
 }
 
-/** Expansions a real account answers for these objects (`expand[]` on list requests). */
-export function expandFactsCases(data: SimData, name: string, page: Obj[], expand: string[], byId: (id: string) => Obj | undefined): Obj[] {
-  const h = hidden.get(data);
-  if (!h || expand.length === 0) return page;
-  const discounts = (ids: unknown) => (Array.isArray(ids) ? ids.map((d) => (typeof d === 'string' ? (h.discounts.get(d) ?? d) : d)) : ids);
-  return page.map((o) => {
-    if (name === 'prices' && expand.includes('data.tiers') && o.billing_scheme === 'tiered') return { ...o, tiers: h.tiers.get(o.id) ?? [] };
-    if (name === 'customers' && expand.includes('data.default_source') && typeof o.default_source === 'string') {
-      return { ...o, default_source: h.sources.get(o.default_source) ?? byId(o.default_source) ?? o.default_source };
-    }
-    if (name === 'subscriptions') {
-      let x = o;
-      if (expand.includes('data.discounts')) x = { ...x, discounts: discounts(x.discounts) };
-      if (expand.includes('data.items.data.discounts')) {
-        const items = x.items as { data: Obj[] };
-        x = { ...x, items: { ...items, data: items.data.map((it) => ({ ...it, discounts: discounts(it.discounts) })) } };
-      }
-      if (expand.includes('data.default_payment_method') && typeof x.default_payment_method === 'string') x = { ...x, default_payment_method: byId(x.default_payment_method) ?? x.default_payment_method };
-      return x;
-    }
-    return o;
-  });
+/** Stripe returns a price's `tiers` only with `expand[]=tiers` (`data.tiers` on lists): https://docs.stripe.com/api/prices/object#price_object-tiers */
+export function expandFactsCases(facts: FactsCases, o: Obj, expand: string[]): Obj {
+  if (o.object === 'price' && o.billing_scheme === 'tiered' && expand.includes('tiers')) return { ...o, tiers: facts.tiers.get(o.id) ?? [] };
+  return o;
 }

@@ -4,6 +4,8 @@
  * coupons, metadata, cards (some expiring), invoices with a realistic failure
  * mix and decline codes (soft and hard), refunds, and 30 days of events.
  */
+import { PINNED_VERSION, shape } from './shapes';
+
 export type Obj = Record<string, unknown> & { id: string; object: string; created: number };
 
 export interface SimData {
@@ -14,11 +16,14 @@ export interface SimData {
   customers: Obj[];
   subscriptions: Obj[];
   invoices: Obj[];
+  invoice_payments: Obj[];
   payment_intents: Obj[];
   charges: Obj[];
   payment_methods: Obj[];
   refunds: Obj[];
   events: Obj[];
+  /** Discount objects (subscriptions and customers refer to them by id). */
+  discounts: Obj[];
 }
 
 export const DAY = 86_400;
@@ -67,25 +72,25 @@ export function priceId(plan: string, interval: 'month' | 'year', currency: stri
   return `price_${plan}_${interval}_${currency}`;
 }
 
-export function generateBusiness(opts: { seed: number; customers: number; now: number }): SimData {
+export function generateBusiness(opts: { seed: number; customers: number; now: number; apiVersion?: string }): SimData {
   const r = prng(opts.seed);
   const { now } = opts;
   const account = { id: `acct_${prng(opts.seed * 7919).id('', 16)}`, name: 'Northwind Software (demo)', currency: 'usd' };
-  const data: SimData = { account, products: [], prices: [], coupons: [], customers: [], subscriptions: [], invoices: [], payment_intents: [], charges: [], payment_methods: [], refunds: [], events: [] };
+  const data: SimData = { account, products: [], prices: [], coupons: [], customers: [], subscriptions: [], invoices: [], invoice_payments: [], payment_intents: [], charges: [], payment_methods: [], refunds: [], events: [], discounts: [] };
   const epoch = now - 6 * 365 * DAY;
 
   for (const p of PLANS) {
-    data.products.push({ id: `prod_${p.key}`, object: 'product', active: true, name: p.name, description: `${p.name} plan`, created: epoch, updated: epoch, livemode: false, metadata: {}, type: 'service', default_price: priceId(p.key, 'month', 'usd') });
+    data.products.push(shape('product', { id: `prod_${p.key}`, object: 'product', active: true, name: p.name, description: `${p.name} plan`, created: epoch, updated: epoch, livemode: false, metadata: {}, type: 'service', default_price: priceId(p.key, 'month', 'usd') }));
     for (const cur of ['usd', 'eur', 'gbp']) {
       for (const interval of ['month', 'year'] as const) {
         const monthly = Math.round((p.usd * FX[cur]!) / 100) * 100;
         const unit = interval === 'month' ? monthly : monthly * 10;
-        data.prices.push({
+        data.prices.push(shape('price', {
           id: priceId(p.key, interval, cur), object: 'price', active: true, billing_scheme: 'per_unit', created: epoch, currency: cur, livemode: false,
           lookup_key: null, metadata: {}, nickname: `${p.name} ${interval}ly`, product: `prod_${p.key}`,
-          recurring: { interval, interval_count: 1, usage_type: 'licensed', aggregate_usage: null, trial_period_days: null },
+          recurring: { interval, interval_count: 1, meter: null, trial_period_days: null, usage_type: 'licensed' },
           tax_behavior: 'unspecified', type: 'recurring', unit_amount: unit, unit_amount_decimal: String(unit),
-        });
+        }));
       }
     }
   }
@@ -95,11 +100,10 @@ export function generateBusiness(opts: { seed: number; customers: number; now: n
   coupon('WELCOME50', { percent_off: 50, duration: 'repeating', duration_in_months: 3, name: '50% for 3 months' });
   coupon('USD50OFF', { amount_off: 5000, currency: 'usd', name: '$50 off' });
 
-  let evtSeq = 0;
+  const evr = prng(opts.seed * 131 + 3);
   const event = (type: string, obj: Obj, created: number) => {
     if (created < now - 30 * DAY || created > now) return;
-    evtSeq++;
-    data.events.push({ id: `evt_${String(created).padStart(10, '0')}${String(evtSeq).padStart(7, '0')}`, object: 'event', api_version: '2025-01-27.acacia', created, data: { object: structuredClone(obj) }, livemode: false, pending_webhooks: 0, request: { id: null, idempotency_key: null }, type });
+    data.events.push(makeEvent(evr, type, obj, created, opts.apiVersion ?? PINNED_VERSION));
   };
 
   for (let i = 0; i < opts.customers; i++) {
@@ -121,18 +125,18 @@ export function generateBusiness(opts: { seed: number; customers: number; now: n
     const metadata: Record<string, string> = { industry: r.pick(INDUSTRIES), region: r.pick(REGIONS), company_size: String(r.int(5, 5000)) };
     if (plan.key === 'enterprise') metadata.account_manager = r.pick(MANAGERS);
     if (tags.length) metadata.tags = tags.join(',');
-    const customer: Obj = {
+    const customer: Obj = shape('customer', {
       id: cusId, object: 'customer', address: null, balance: 0, created, currency, default_source: null, delinquent: false, description: company, discount: null,
       email: `${first.toLowerCase()}.${last.toLowerCase()}${i}@${last.toLowerCase()}-${i}.example`, invoice_prefix: cusId.slice(4, 12).toUpperCase(),
       invoice_settings: { custom_fields: null, default_payment_method: pmId, footer: null, rendering_options: null }, livemode: false, metadata, name: `${first} ${last}`,
       phone: null, preferred_locales: [], shipping: null, tax_exempt: 'none', test_clock: null,
-    };
+    });
     data.customers.push(customer);
     event('customer.created', customer, created);
-    data.payment_methods.push({
+    data.payment_methods.push(shape('payment_method', {
       id: pmId, object: 'payment_method', billing_details: { address: null, email: customer.email, name: customer.name, phone: null }, created, customer: cusId, livemode: false, metadata: {}, type: 'card',
       card: { brand: r.pick(['visa', 'mastercard', 'amex']), checks: null, country: 'US', exp_month: expMonth, exp_year: expYear, fingerprint: r.id('', 16), funding: 'credit', last4: String(r.int(1000, 9999)), networks: null, three_d_secure_usage: null, wallet: null },
-    });
+    }));
 
     // Subscription lifecycle
     const trialing = tenureDays < 14 && r.chance(0.6);
@@ -146,21 +150,23 @@ export function generateBusiness(opts: { seed: number; customers: number; now: n
     const period = interval === 'month' ? 30 * DAY : 365 * DAY;
     const endedAt = canceled ? now - r.int(1, Math.min(60, tenureDays)) * DAY : null;
     const trialEnd = trialing ? created + 14 * DAY : null;
+    // A discount object; the subscription names it in discounts[], its coupon sits under source.coupon.
     const discount = usableCoupon
-      ? { id: r.id('di_'), object: 'discount', coupon: usableCoupon, customer: cusId, start: created, end: usableCoupon.duration === 'repeating' ? created + 90 * DAY : null, subscription: subId, invoice: null, invoice_item: null, promotion_code: null, checkout_session: null }
+      ? shape('discount', { id: r.id('di_'), object: 'discount', customer: cusId, end: usableCoupon.duration === 'repeating' ? created + 90 * DAY : null, start: created, subscription: subId, source: { coupon: usableCoupon.id, type: 'coupon' } })
       : null;
+    if (discount) data.discounts.push(discount as unknown as Obj);
     const periods: number[] = [];
     if (!trialing) for (let t = created; t <= (endedAt ?? now); t += period) periods.push(t);
     const billed = periods.slice(-12);
     const currentStart = billed[billed.length - 1] ?? created;
     const status = trialing ? 'trialing' : canceled ? 'canceled' : pastDue ? 'past_due' : 'active';
-    const sub: Obj = {
+    const sub: Obj = shape('subscription', {
       id: subId, object: 'subscription', application: null, billing_cycle_anchor: created, cancel_at: null, cancel_at_period_end: false, canceled_at: endedAt, collection_method: 'charge_automatically',
-      created, currency, current_period_end: currentStart + period, current_period_start: currentStart, customer: cusId, days_until_due: null, default_payment_method: pmId,
-      discount, discounts: discount ? [discount.id] : [], ended_at: endedAt, livemode: false, metadata: {},
-      items: { object: 'list', data: [{ id: r.id('si_'), object: 'subscription_item', created, metadata: {}, price, quantity, subscription: subId }], has_more: false, url: `/v1/subscription_items?subscription=${subId}` },
+      created, currency, customer: cusId, days_until_due: null, default_payment_method: pmId,
+      discounts: discount ? [discount.id] : [], ended_at: endedAt, livemode: false, metadata: {},
+      items: { object: 'list', data: [subscriptionItem(r.id('si_'), subId, price, quantity, created, currentStart, currentStart + period)], has_more: false, url: `/v1/subscription_items?subscription=${subId}` },
       latest_invoice: null, start_date: created, status, trial_end: trialEnd, trial_start: trialing ? created : null,
-    };
+    });
     data.subscriptions.push(sub);
     event('customer.subscription.created', sub, created);
 
@@ -192,59 +198,109 @@ export function generateBusiness(opts: { seed: number; customers: number; now: n
       }
       const paidAt = outcome === 'paid' || outcome === 'recovered' ? (charges[charges.length - 1]!.created as number) : null;
       const invStatus = outcome === 'paid' || outcome === 'recovered' ? 'paid' : outcome;
-      const invoice: Obj = {
+      const invoice: Obj = shape('invoice', {
         id: inId, object: 'invoice', account_country: 'US', account_name: account.name, amount_due: amount, amount_paid: paidAt ? amount : 0, amount_remaining: paidAt ? 0 : outcome === 'open' ? amount : 0,
         attempt_count: failures + (paidAt ? 1 : 0), attempted: true, auto_advance: outcome === 'open', billing_reason: k === 0 ? 'subscription_create' : 'subscription_cycle', collection_method: 'charge_automatically',
-        created: t, currency, customer: cusId, customer_email: customer.email, customer_name: customer.name, description: null, discount: null, due_date: null,
+        created: t, currency, customer: cusId, customer_email: customer.email, customer_name: customer.name, description: null, due_date: null, effective_at: t,
         hosted_invoice_url: `https://invoice.stripe.com/i/${account.id}/test_${inId.slice(3)}`, invoice_pdf: null, lines: { object: 'list', data: [], has_more: false, url: `/v1/invoices/${inId}/lines` },
         livemode: false, metadata: {}, next_payment_attempt: outcome === 'open' && !hard && failures < 4 ? now + r.int(1, 5) * DAY : null, number: `${String(customer.invoice_prefix)}-${String(k + 1).padStart(4, '0')}`,
-        paid: Boolean(paidAt), payment_intent: piId, period_end: t, period_start: t, status: invStatus,
+        parent: subscriptionParent(subId), period_end: t, period_start: t, status: invStatus,
         status_transitions: { finalized_at: t, marked_uncollectible_at: outcome === 'uncollectible' ? t + 20 * DAY : null, paid_at: paidAt, voided_at: null },
-        subscription: subId, subtotal: gross, total: amount,
-      };
+        subtotal: gross, subtotal_excluding_tax: gross, total: amount, total_excluding_tax: amount, webhooks_delivered_at: t,
+      });
       data.invoices.push(invoice);
-      const pi: Obj = {
+      const inpay = invoicePayment(r, { invoice: inId, pi: piId, amount, currency, created: t, paidAt, canceled: outcome === 'uncollectible' });
+      data.invoice_payments.push(inpay);
+      const pi: Obj = shape('payment_intent', {
         id: piId, object: 'payment_intent', amount, amount_received: paidAt ? amount : 0, capture_method: 'automatic', client_secret: null, confirmation_method: 'automatic', created: t, currency, customer: cusId,
-        description: `Invoice ${String(invoice.number)}`, invoice: inId, last_payment_error: paidAt ? null : lastError, latest_charge: charges[charges.length - 1]?.id ?? null, livemode: false, metadata: {},
+        description: `Invoice ${String(invoice.number)}`, last_payment_error: paidAt ? null : lastError, latest_charge: charges[charges.length - 1]?.id ?? null, livemode: false, metadata: {},
         payment_method: pmId, payment_method_types: ['card'], status: paidAt ? 'succeeded' : outcome === 'uncollectible' ? 'canceled' : 'requires_payment_method',
-      };
+      });
       data.payment_intents.push(pi);
       for (const c of charges) {
         data.charges.push(c);
         event(c.status === 'failed' ? 'charge.failed' : 'charge.succeeded', c, c.created);
         if (c.status === 'failed') event('invoice.payment_failed', invoice, c.created);
       }
-      if (paidAt) event('invoice.paid', invoice, paidAt);
+      if (paidAt) {
+        event('invoice.paid', invoice, paidAt);
+        event('invoice_payment.paid', inpay, paidAt);
+      }
       const paidCharge = charges.find((c) => c.status === 'succeeded');
       if (paidCharge && r.chance(0.012)) {
         const refundAmount = r.chance(0.5) ? amount : Math.round(amount / 2);
         const at = Math.min(now, (paidCharge.created as number) + r.int(1, 20) * DAY);
         paidCharge.amount_refunded = refundAmount;
         paidCharge.refunded = refundAmount === amount;
-        data.refunds.push({ id: r.id('re_', 24), object: 'refund', amount: refundAmount, charge: paidCharge.id, created: at, currency, metadata: {}, payment_intent: piId, reason: 'requested_by_customer', status: 'succeeded' });
+        data.refunds.push(shape('refund', { id: r.id('re_', 24), object: 'refund', amount: refundAmount, charge: paidCharge.id, created: at, currency, customer: cusId, metadata: {}, payment_intent: piId, payment_method: pmId, reason: 'requested_by_customer', status: 'succeeded' }));
         event('charge.refunded', paidCharge, at);
       }
       if (isLast) sub.latest_invoice = inId;
     });
   }
-  data.events.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : 1));
   return data;
+}
+
+/** The link from an invoice to its subscription since 2025-03-31.basil (invoice.subscription was removed). */
+export function subscriptionParent(subId: string) {
+  return { quote_details: null, subscription_details: { metadata: {}, subscription: subId }, type: 'subscription_details' };
+}
+
+export function subscriptionItem(id: string, subId: string, price: Obj, quantity: number, created: number, periodStart: number, periodEnd: number): Record<string, unknown> {
+  const rec = price.recurring as Record<string, unknown>;
+  // current_period_* live on the item since 2025-03-31.basil; `plan` mirrors the price (legacy Plans API).
+  const plan = {
+    active: price.active, amount: price.unit_amount, amount_decimal: price.unit_amount_decimal, billing_scheme: price.billing_scheme, created: price.created, currency: price.currency, id: price.id,
+    interval: rec.interval, interval_count: rec.interval_count, livemode: false, metadata: {}, meter: null, nickname: price.nickname, object: 'plan', product: price.product, tiers_mode: null,
+    transform_usage: null, trial_period_days: null, usage_type: rec.usage_type,
+  };
+  return shape('subscription_item', { id, object: 'subscription_item', created, metadata: {}, price, quantity, subscription: subId, plan, current_period_start: periodStart, current_period_end: periodEnd });
+}
+
+/** Invoice payments link invoices and payment intents since 2025-03-31.basil (https://docs.stripe.com/api/invoice-payment). */
+export function invoicePayment(r: Rng, p: { invoice: string; pi: string; amount: number; currency: string; created: number; paidAt: number | null; canceled?: boolean }): Obj {
+  return {
+    id: r.id('inpay_', 24), object: 'invoice_payment', amount_paid: p.paidAt ? p.amount : null, amount_requested: p.amount, created: p.created, currency: p.currency, invoice: p.invoice, is_default: true,
+    livemode: false, payment: { payment_intent: p.pi, type: 'payment_intent' }, status: p.paidAt ? 'paid' : p.canceled ? 'canceled' : 'open',
+    status_transitions: { canceled_at: p.canceled ? p.created + 20 * DAY : null, paid_at: p.paidAt },
+  };
+}
+
+export function makePaymentIntent(p: { id: string; cusId: string; pmId: string; amount: number; currency: string; created: number; description: string }): Obj {
+  return shape('payment_intent', {
+    id: p.id, object: 'payment_intent', amount: p.amount, amount_received: 0, capture_method: 'automatic', client_secret: null, confirmation_method: 'automatic', created: p.created, currency: p.currency,
+    customer: p.cusId, description: p.description, last_payment_error: null, latest_charge: null, livemode: false, metadata: {}, payment_method: p.pmId, payment_method_types: ['card'], status: 'requires_payment_method',
+  });
+}
+
+/** Order of creation, for events of the same second (not part of the object). */
+export const SEQ = new WeakMap<object, number>();
+let seqCounter = 0;
+
+/**
+ * An event. Its id is random, like Stripe's (ids are not ordered); its object is
+ * stored in the current shape and rendered in `api_version` when served.
+ */
+export function makeEvent(r: Rng, type: string, obj: Record<string, unknown>, created: number, apiVersion: string): Obj {
+  const e: Obj = { id: r.id('evt_', 24), object: 'event', api_version: apiVersion, created, data: { object: structuredClone(obj) }, livemode: false, pending_webhooks: 0, request: { id: null, idempotency_key: null }, type };
+  SEQ.set(e, ++seqCounter);
+  return e;
 }
 
 export function makeCharge(
   r: Rng,
-  c: { cusId: string; inId: string; piId: string; pmId: string; amount: number; currency: string; created: number; status: 'failed' | 'succeeded'; failureCode: string | null; declineCode: string | null; card: { expMonth: number; expYear: number } },
+  c: { cusId: string; inId?: string; piId: string; pmId: string; amount: number; currency: string; created: number; status: 'failed' | 'succeeded'; failureCode: string | null; declineCode: string | null; card: { expMonth: number; expYear: number } },
 ): Obj {
   const failed = c.status === 'failed';
-  return {
+  return shape('charge', {
     id: r.id('ch_', 24), object: 'charge', amount: c.amount, amount_captured: failed ? 0 : c.amount, amount_refunded: 0, balance_transaction: failed ? null : r.id('txn_', 24), billing_details: { address: null, email: null, name: null, phone: null },
     captured: !failed, created: c.created, currency: c.currency, customer: c.cusId, description: null, disputed: false, failure_code: c.failureCode, failure_message: failed ? 'Your card was declined.' : null,
-    invoice: c.inId, livemode: false, metadata: {},
+    livemode: false, metadata: {},
     outcome: failed
       ? { network_status: 'declined_by_network', reason: c.declineCode, risk_level: 'normal', seller_message: 'The bank did not return any further details with this decline.', type: 'issuer_declined' }
       : { network_status: 'approved_by_network', reason: null, risk_level: 'normal', seller_message: 'Payment complete.', type: 'authorized' },
     paid: !failed, payment_intent: c.piId, payment_method: c.pmId,
     payment_method_details: { type: 'card', card: { brand: 'visa', checks: null, country: 'US', exp_month: c.card.expMonth, exp_year: c.card.expYear, fingerprint: null, funding: 'credit', last4: '4242', network: 'visa' } },
     receipt_url: null, refunded: false, status: c.status,
-  };
+  });
 }

@@ -1,2 +1,3 @@
 export { startStripeSim, randomTestKey, type StripeSim, type SimOptions, type Fault } from './server';
 export { generateBusiness, type SimData } from './generator';
+export { OLD_VERSION, PINNED_VERSION } from './shapes';

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { DAY, HARD_DECLINES, makeCharge, prng, SOFT_DECLINES, type Obj, type Rng, type SimData } from './generator';
+import { shape } from './shapes';
 
 /**
  * The local Stripe server's writes for recovery (#12), kept apart from
@@ -34,7 +35,7 @@ export interface WriteContext {
   data: SimData;
   byId: Map<string, Obj>;
   now(): number;
-  insert(list: 'charges' | 'coupons' | 'invoices', o: Obj): void;
+  insert(list: 'charges' | 'coupons' | 'invoices' | 'discounts', o: Obj): void;
   emit(type: string, o: Obj): void;
   touch(): void;
 }
@@ -103,14 +104,23 @@ export function createWrites(w: WriteContext) {
   const paid = new Map<string, number>();
   const rng: Rng = prng(w.seed * 131 + 17);
 
-  const failedCharges = (invoiceId: string) => w.data.charges.filter((c) => c.invoice === invoiceId && c.status === 'failed').sort((a, b) => a.created - b.created);
+  // In the pinned API version an invoice reaches its payments through invoice payments
+  // (charge.invoice and invoice.payment_intent are gone: https://docs.stripe.com/api/invoice-payment).
+  const invoicePaymentOf = (invoiceId: string): Obj | undefined => w.data.invoice_payments.find((p) => p.invoice === invoiceId);
+  const piOf = (invoiceId: string): string => ((invoicePaymentOf(invoiceId)?.payment as { payment_intent?: string } | undefined)?.payment_intent ?? '');
+  const failedCharges = (invoiceId: string) => {
+    const pis = new Set(w.data.invoice_payments.filter((p) => p.invoice === invoiceId).map((p) => (p.payment as { payment_intent?: string }).payment_intent));
+    return w.data.charges.filter((c) => pis.has(c.payment_intent as string) && c.status === 'failed').sort((a, b) => a.created - b.created);
+  };
+  const subscriptionOf = (invoice: Obj): string | null =>
+    (invoice.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details?.subscription ?? null;
 
   function markPaid(invoice: Obj, via: 'retry' | 'hosted_page'): Obj {
     const customer = w.byId.get(invoice.customer as string)!;
     const pm = w.data.payment_methods.find((p) => p.customer === customer.id);
     const card = (pm?.card ?? { exp_month: 12, exp_year: 2031 }) as { exp_month: number; exp_year: number };
     const charge = makeCharge(rng, {
-      cusId: customer.id, inId: invoice.id, piId: invoice.payment_intent as string, pmId: pm?.id ?? '', amount: invoice.amount_remaining as number, currency: invoice.currency as string,
+      cusId: customer.id, piId: piOf(invoice.id), pmId: pm?.id ?? '', amount: invoice.amount_remaining as number, currency: invoice.currency as string,
       created: w.now(), status: 'succeeded', failureCode: null, declineCode: null, card: { expMonth: card.exp_month, expYear: card.exp_year },
     });
     charge.metadata = { paid_via: via };
@@ -118,13 +128,23 @@ export function createWrites(w: WriteContext) {
     Object.assign(invoice, { status: 'paid', paid: true, amount_paid: invoice.amount_due, amount_remaining: 0, next_payment_attempt: null, attempt_count: (invoice.attempt_count as number) + (via === 'retry' ? 1 : 0) });
     (invoice.status_transitions as Record<string, unknown>).paid_at = w.now();
     paid.set(invoice.id, (paid.get(invoice.id) ?? 0) + 1);
-    const sub = invoice.subscription ? w.byId.get(invoice.subscription as string) : undefined;
+    const inpay = invoicePaymentOf(invoice.id);
+    if (inpay) {
+      Object.assign(inpay, { status: 'paid', amount_paid: invoice.amount_due });
+      (inpay.status_transitions as Record<string, unknown>).paid_at = w.now();
+    }
+    const pi = w.byId.get(piOf(invoice.id));
+    if (pi) Object.assign(pi, { status: 'succeeded', amount_received: invoice.amount_due, latest_charge: charge.id, last_payment_error: null });
+    const subId = subscriptionOf(invoice);
+    const sub = subId ? w.byId.get(subId) : undefined;
     if (sub && sub.status === 'past_due') {
       sub.status = 'active';
       w.emit('customer.subscription.updated', sub);
     }
     w.emit('charge.succeeded', charge);
+    if (pi) w.emit('payment_intent.succeeded', pi);
     w.emit('invoice.paid', invoice);
+    if (inpay) w.emit('invoice_payment.paid', inpay);
     w.touch();
     return charge;
   }
@@ -150,11 +170,14 @@ export function createWrites(w: WriteContext) {
     const code = expired ? 'expired_card' : hard ? lastCode! : (lastCode ?? rng.pick(SOFT_DECLINES));
     invoice.attempt_count = (invoice.attempt_count as number) + 1;
     const charge = makeCharge(rng, {
-      cusId: customer.id, inId: invoice.id, piId: invoice.payment_intent as string, pmId: pm?.id ?? '', amount: invoice.amount_remaining as number, currency: invoice.currency as string,
+      cusId: customer.id, piId: piOf(invoice.id), pmId: pm?.id ?? '', amount: invoice.amount_remaining as number, currency: invoice.currency as string,
       created: w.now(), status: 'failed', failureCode: code === 'expired_card' || code === 'incorrect_number' ? code : 'card_declined', declineCode: code, card: { expMonth: card.exp_month, expYear: card.exp_year },
     });
     w.insert('charges', charge);
+    const failedPi = w.byId.get(piOf(invoice.id));
+    if (failedPi) Object.assign(failedPi, { latest_charge: charge.id, last_payment_error: { code: charge.failure_code, decline_code: code, message: 'Your card was declined.', type: 'card_error', charge: charge.id } });
     w.emit('charge.failed', charge);
+    if (failedPi) w.emit('payment_intent.payment_failed', failedPi);
     w.emit('invoice.payment_failed', invoice);
     return { status: 402, body: { error: { type: 'card_error', code: charge.failure_code, decline_code: code, message: 'Your card was declined.', charge: charge.id } } };
   }
@@ -196,9 +219,10 @@ export function createWrites(w: WriteContext) {
       if (max !== null && (coupon.times_redeemed as number) >= max) throw invalid(400, `Coupon ${couponId} has reached its maximum number of redemptions.`, { code: 'coupon_expired' });
       coupon.times_redeemed = (coupon.times_redeemed as number) + 1;
       const end = coupon.duration === 'repeating' ? w.now() + (coupon.duration_in_months as number) * 30 * DAY : null;
-      const discount = { id: rng.id('di_'), object: 'discount', coupon, customer: sub.customer, start: w.now(), end, subscription: sub.id, invoice: null, invoice_item: null, promotion_code: null, checkout_session: null };
-      sub.discount = discount;
-      sub.discounts = [discount.id];
+      // A discount object in the pinned version: the coupon under source.coupon; the subscription lists its id.
+      const discount = shape('discount', { id: rng.id('di_'), object: 'discount', customer: sub.customer, start: w.now(), end, subscription: sub.id, subscription_item: null, invoice: null, invoice_item: null, promotion_code: null, checkout_session: null, source: { coupon: coupon.id, type: 'coupon' } }) as unknown as Obj;
+      w.insert('discounts', discount);
+      sub.discounts = [...((sub.discounts as string[] | undefined) ?? []), discount.id];
     }
     const price = one(body, 'items[0][price]');
     if (price) {

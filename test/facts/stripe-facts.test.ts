@@ -5,7 +5,7 @@ import { workspaceMigrations } from '../../main/core/db/workspace-migrations';
 import { recomputeFacts } from '../../main/core/facts/compute';
 import { retryAdvice } from '../../main/core/facts/declines';
 import { writeMrrOptions } from '../../main/core/facts/settings';
-import { createWriters } from '../../main/core/stripe/map';
+import { createWriters, type Writable } from '../../main/core/stripe/map';
 import { silentLogger } from '../../main/core/ports';
 import { createSync } from '../../main/core/stripe/sync';
 import { randomTestKey, startStripeSim, type StripeSim } from '../../main/stripe-sim';
@@ -130,10 +130,10 @@ describe('objects that arrive with ids instead of expansions (events, retrieves)
     for (const cus of ['cus_fx_stacked', 'cus_fx_jpy', 'cus_fx_kwd', 'cus_fx_graduated']) {
       const sub = subOf(cus);
       expect(typeof sub.default_payment_method === 'string' || sub.default_payment_method === null).toBe(true);
-      db.transaction(() => writers.subscriptions(sub))();
+      db.transaction(() => writers.write(sub as unknown as Writable))();
     }
-    db.transaction(() => writers.customers(structuredClone(snap.customers.find((c) => c.id === 'cus_fx_source')!)))();
-    db.transaction(() => writers.prices(structuredClone(snap.prices.find((p) => p.id === 'price_fx_grad')!)))();
+    db.transaction(() => writers.write(structuredClone(snap.customers.find((c) => c.id === 'cus_fx_source')!) as unknown as Writable))();
+    db.transaction(() => writers.write(structuredClone(snap.prices.find((p) => p.id === 'price_fx_grad')!) as unknown as Writable))();
     recomputeFacts(db, { now: sim.now(), reportingCurrency: 'usd', customerIds: 'dirty' });
     expect(facts('cus_fx_stacked').mrr).toBe(16_200);
     expect(facts('cus_fx_graduated').mrr).toBe(12_000);

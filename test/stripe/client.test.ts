@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RateLimiter, StripeApiError, StripeHttp } from '../../main/core/stripe/http';
+import Stripe from 'stripe';
+import { createStripeClient, PINNED_API_VERSION, RateLimiter } from '../../main/core/stripe/client';
 import { parseKey } from '../../main/core/stripe/key';
 
 const fakeKey = (prefix = 'rk_test_') => `${prefix}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
@@ -28,40 +29,53 @@ describe('parseKey', () => {
   });
 });
 
-describe('Stripe HTTP client', () => {
+describe('Stripe client (official SDK over Reclaim’s transport)', () => {
   let server: http.Server | null = null;
-  afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+  afterEach(() => new Promise<void>((r) => (server ? (server.closeAllConnections(), server.close(() => r())) : r())));
 
   /** A real server on 127.0.0.1 answering from a script of responses. */
-  async function serve(script: ((req: http.IncomingMessage, res: http.ServerResponse) => void)[]): Promise<{ base: string; hits: () => number }> {
+  async function serve(script: ((req: http.IncomingMessage, res: http.ServerResponse) => void)[]): Promise<{ base: string; hits: () => number; seen: http.IncomingHttpHeaders[] }> {
     let hits = 0;
+    const seen: http.IncomingHttpHeaders[] = [];
     server = http.createServer((req, res) => {
       const step = script[Math.min(hits, script.length - 1)]!;
       hits++;
+      seen.push(req.headers);
       step(req, res);
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
-    return { base: `http://127.0.0.1:${(server!.address() as { port: number }).port}`, hits: () => hits };
+    return { base: `http://127.0.0.1:${(server!.address() as { port: number }).port}`, hits: () => hits, seen };
   }
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) => (_req: http.IncomingMessage, res: http.ServerResponse) => {
     res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   };
+  const list = json(200, { object: 'list', data: [{ id: 'cus_1', object: 'customer' }], has_more: false, url: '/v1/customers' });
 
-  it('retries 429 and 5xx, waits at least Retry-After, then succeeds', async () => {
-    const key = fakeKey();
+  it('sends the SDK’s pinned API version', async () => {
+    const { base, seen } = await serve([list]);
+    const { stripe } = createStripeClient({ key: fakeKey(), apiBase: base, fetch });
+    await stripe.customers.list({ limit: 1 });
+    expect(PINNED_API_VERSION).toBe('2026-10-28.endive');
+    expect(seen[0]!['stripe-version']).toBe(PINNED_API_VERSION);
+  });
+
+  it('backs off for seconds on a 429 without Retry-After, slows every request sharing the limiter, and reads Stripe-Rate-Limited-Reason', async () => {
     const { base, hits } = await serve([
-      json(429, { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'slow down' } }, { 'Retry-After': '1' }),
+      json(429, { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'slow down' } }, { 'Stripe-Rate-Limited-Reason': 'global-rate' }),
       json(503, { error: { type: 'api_error', message: 'unavailable' } }),
-      json(200, { object: 'list', data: [{ id: 'cus_1' }], has_more: false }),
+      list,
     ]);
-    const client = new StripeHttp({ apiBase: base, key, fetch, limiter: new RateLimiter(100), backoffMs: 5 });
+    const c = createStripeClient({ key: fakeKey(), apiBase: base, fetch, ratePerSecond: 100, backoffMs: 5, rateLimitBackoffMs: 600 });
     const started = Date.now();
-    const page = await client.get<{ data: { id: string }[] }>('/v1/customers', { limit: 1 });
+    const page = await c.stripe.customers.list({ limit: 1 });
     expect(page.data[0]?.id).toBe('cus_1');
     expect(hits()).toBe(3);
-    expect(client.retries).toBe(2);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(c.stats.retries).toBe(2);
+    expect(c.stats.rateLimited).toBe(1);
+    expect(c.stats.lastRateLimitReason).toBe('global-rate');
+    // At least half the 429 base backoff (full jitter over [0.5, 1] × base); a 5xx backoff is milliseconds.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
   });
 
   it('retries a truncated body and a dropped connection', async () => {
@@ -72,39 +86,58 @@ describe('Stripe HTTP client', () => {
         setTimeout(() => res.socket?.destroy(), 5);
       },
       (req) => req.socket.destroy(),
-      json(200, { id: 'acct_1' }),
+      list,
     ]);
-    const client = new StripeHttp({ apiBase: base, key: fakeKey(), fetch, limiter: new RateLimiter(100), backoffMs: 5 });
-    expect(await client.get('/v1/account')).toEqual({ id: 'acct_1' });
+    const { stripe } = createStripeClient({ key: fakeKey(), apiBase: base, fetch, backoffMs: 5, ratePerSecond: 100 });
+    expect((await stripe.customers.list()).data[0]?.id).toBe('cus_1');
     expect(hits()).toBe(3);
   });
 
-  it('does not retry a 4xx, and its error never contains the key', async () => {
+  it('times out a request that never answers, then retries it', async () => {
+    const { base, hits } = await serve([() => undefined, list]);
+    const { stripe, stats } = createStripeClient({ key: fakeKey(), apiBase: base, fetch, backoffMs: 5, timeoutMs: 300, ratePerSecond: 100 });
+    expect((await stripe.customers.list()).data[0]?.id).toBe('cus_1');
+    expect(hits()).toBe(2);
+    expect(stats.retries).toBe(1);
+  });
+
+  it('does not retry a 4xx, keeps the SDK’s error class, and its error never contains the key', async () => {
     const key = fakeKey();
-    const { base, hits } = await serve([json(401, { error: { type: 'invalid_request_error', message: `Invalid API Key provided: ${key}` } })]);
-    const client = new StripeHttp({ apiBase: base, key, fetch, limiter: new RateLimiter(100), backoffMs: 5 });
-    const err = await client.get('/v1/account').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(StripeApiError);
-    expect((err as StripeApiError).status).toBe(401);
+    const { base, hits } = await serve([json(401, { error: { type: 'invalid_request_error', message: `Invalid API Key provided: ${key.slice(0, 8)}***${key.slice(-4)}` } })]);
+    const { stripe } = createStripeClient({ key, apiBase: base, fetch, backoffMs: 5 });
+    const err = await stripe.customers.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
     expect((err as Error).message).not.toContain(key);
-    expect((err as Error).message).toContain(`${key.slice(0, 8)}…${key.slice(-4)}`);
     expect(hits()).toBe(1);
   });
 
   it('gives up after the attempt limit with the last error', async () => {
     const { base, hits } = await serve([json(500, { error: { type: 'api_error', message: 'boom' } })]);
-    const client = new StripeHttp({ apiBase: base, key: fakeKey(), fetch, limiter: new RateLimiter(100), backoffMs: 1, maxAttempts: 3 });
-    await expect(client.get('/v1/account')).rejects.toThrow('boom');
+    const { stripe } = createStripeClient({ key: fakeKey(), apiBase: base, fetch, backoffMs: 1, maxAttempts: 3 });
+    await expect(stripe.customers.list()).rejects.toThrow('boom');
     expect(hits()).toBe(3);
   });
 
   it('stops waiting at once when cancelled', async () => {
-    const { base } = await serve([json(429, { error: { type: 'invalid_request_error', message: 'slow' } }, { 'Retry-After': '30' })]);
-    const client = new StripeHttp({ apiBase: base, key: fakeKey(), fetch, limiter: new RateLimiter(100) });
+    const { base } = await serve([json(429, { error: { type: 'invalid_request_error', message: 'slow' } })]);
     const abort = new AbortController();
-    setTimeout(() => abort.abort(new Error('cancelled')), 100);
+    const { stripe } = createStripeClient({ key: fakeKey(), apiBase: base, fetch, signal: abort.signal, rateLimitBackoffMs: 30_000 });
+    setTimeout(() => abort.abort(new Error('cancelled')), 150);
     const started = Date.now();
-    await expect(client.get('/v1/account', {}, abort.signal)).rejects.toThrow('cancelled');
+    await expect(stripe.customers.list()).rejects.toThrow();
+    expect(abort.signal.aborted).toBe(true);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('defaults well below Stripe’s limits and paces requests through the limiter', async () => {
+    const limiter = new RateLimiter(20);
+    const started = Date.now();
+    for (let i = 0; i < 10; i++) await limiter.take();
+    // 20/s with a small initial burst: ten requests take a good part of a second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const live = createStripeClient({ key: `rk_live_${'a'.repeat(24)}`, apiBase: 'https://api.stripe.com', fetch });
+    const test = createStripeClient({ key: fakeKey(), apiBase: 'https://api.stripe.com', fetch });
+    expect(live.limiter.perSecond).toBeLessThanOrEqual(50);
+    expect(test.limiter.perSecond).toBeLessThanOrEqual(12);
   });
 });

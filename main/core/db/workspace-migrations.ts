@@ -354,4 +354,40 @@ export const workspaceMigrations: Migration[] = [
       CREATE VIEW segment_members AS SELECT NULL AS segment_id, customer_id FROM membership WHERE 0;
     `,
   },
+  {
+    version: 11,
+    name: 'stripe: invoice payments, discounts, per-event sync (API 2026-10-28.endive)',
+    up: `
+      -- Invoice <-> payment link since 2025-03-31.basil (invoice.payment_intent, charge.invoice and
+      -- payment_intent.invoice were removed): https://docs.stripe.com/api/invoice-payment
+      CREATE TABLE invoice_payments (
+        id TEXT PRIMARY KEY, invoice_id TEXT NOT NULL, payment_intent_id TEXT, charge_id TEXT,
+        status TEXT NOT NULL, amount_paid INTEGER, amount_requested INTEGER NOT NULL, currency TEXT NOT NULL,
+        is_default INTEGER NOT NULL, created INTEGER NOT NULL, raw TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX invoice_payments_invoice ON invoice_payments(invoice_id);
+      CREATE INDEX invoice_payments_pi ON invoice_payments(payment_intent_id);
+      CREATE INDEX invoice_payments_charge ON invoice_payments(charge_id);
+      CREATE INDEX charges_payment_intent ON charges(payment_intent_id);
+
+      -- Discount objects (subscription.discounts[], customer.discount); the coupon sits under source.coupon.
+      CREATE TABLE discounts (
+        id TEXT PRIMARY KEY, customer_id TEXT, subscription_id TEXT, subscription_item_id TEXT,
+        coupon_id TEXT, start INTEGER, "end" INTEGER, raw TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX discounts_subscription ON discounts(subscription_id);
+      CREATE INDEX discounts_customer ON discounts(customer_id);
+
+      -- Billing period, moved from the subscription to its items.
+      ALTER TABLE subscription_items ADD COLUMN current_period_start INTEGER;
+      ALTER TABLE subscription_items ADD COLUMN current_period_end INTEGER;
+
+      -- The created second of the last event applied to each object (same-second events are ambiguous).
+      CREATE TABLE sync_event_objects (object_id TEXT PRIMARY KEY, event_created INTEGER NOT NULL, event_id TEXT NOT NULL) STRICT;
+      -- Events that could not be applied: logged, counted, skipped; they never hold the cursor back.
+      CREATE TABLE sync_failures (
+        event_id TEXT PRIMARY KEY, type TEXT NOT NULL, object_id TEXT, message TEXT NOT NULL, at_ms INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -96,6 +96,7 @@ export function recomputeFacts(
     firstFailureOpen: db.prepare(`SELECT i.customer_id, min(c.created) AS first FROM invoices i JOIN charges c ON c.invoice_id = i.id AND c.status = 'failed'
       WHERE i.status = 'open' AND i.customer_id IN (SELECT value FROM json_each(?)) GROUP BY i.customer_id`),
     cards: db.prepare(`SELECT id, customer_id, exp_month, exp_year, created FROM payment_methods WHERE type = 'card' AND customer_id IN (SELECT value FROM json_each(?)) ORDER BY created DESC`),
+    pmOwner: db.prepare(`SELECT customer_id FROM payment_methods WHERE id = ?`),
     csv: db.prepare(`SELECT customer_id, key, value_text, value_num FROM custom_attributes WHERE customer_id IN (SELECT value FROM json_each(?))`),
     upsert: db.prepare(`INSERT OR REPLACE INTO customer_facts (customer_id, email, name, currency, plan, product_id, billing_interval, subscription_status,
         mrr, tenure_days, ltv, failures_12m, last_decline_code, last_decline_hard, last_advice_code, card_expiry, card_expires_in_days, open_past_due_count,
@@ -190,7 +191,10 @@ export function recomputeFacts(
       const due = pastDue.get(c.id) ?? [];
       const failure = lastFailure.get(c.id);
       const code = failure?.code ?? null;
-      const card = chargedCard(best?.sub ?? null, c.default_payment_method, customerRaw, cards.get(c.id) ?? []);
+      const card = chargedCard(best?.sub ?? null, c.default_payment_method, customerRaw, cards.get(c.id) ?? [], (pm) => {
+        const row = q.pmOwner.get(pm) as { customer_id: string | null } | undefined;
+        return row !== undefined && row.customer_id !== c.id;
+      });
       const expiry = card ? `${card.expYear}-${String(card.expMonth).padStart(2, '0')}` : null;
       // A card is valid through the last day of its expiry month.
       const expiresIn = card ? Math.floor((Date.UTC(card.expYear, card.expMonth, 1) / 1000 - now) / DAY) : null;
@@ -270,20 +274,26 @@ export function recomputeFacts(
  * "takes precedence over default_source. If neither are set, invoices will use the
  * customer's invoice_settings.default_payment_method or default_source").
  * Each may be expanded (read directly) or an id of a synced payment method; when none
- * resolves, the customer's newest card is shown.
+ * resolves, the customer's newest card is shown. A synced row wins over an expanded copy:
+ * a payment method synced as detached (payment_method.detached sets `customer` to null) or
+ * attached to someone else cannot be charged, even if a stored subscription still carries it.
  */
 function chargedCard(
   sub: Record<string, unknown> | null,
   customerDefaultPm: string | null,
   customer: Record<string, unknown>,
   cards: { id: string; exp_month: number | null; exp_year: number | null }[],
+  notTheirs: (id: string) => boolean,
 ): CardExpiry | null {
   const fromList = (id: string | null): CardExpiry | null => {
     const c = id ? cards.find((p) => p.id === id) : undefined;
     return c?.exp_month && c.exp_year ? { expMonth: c.exp_month, expYear: c.exp_year } : null;
   };
   // The synced payment method row first (payment_method.* events keep it current), then the expanded copy.
-  const resolve = (v: unknown): CardExpiry | null => fromList(idOf(v)) ?? cardExpiryOf(v);
+  const resolve = (v: unknown): CardExpiry | null => {
+    const id = idOf(v);
+    return fromList(id) ?? (id && notTheirs(id) ? null : cardExpiryOf(v));
+  };
   const settings = (customer.invoice_settings ?? {}) as Record<string, unknown>;
   const newest = cards.find((p) => p.exp_month && p.exp_year);
   return (

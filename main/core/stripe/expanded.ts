@@ -12,7 +12,7 @@
 type O = Record<string, unknown>;
 
 export const EXPAND = {
-  subscriptions: ['data.discounts', 'data.items.data.discounts', 'data.default_payment_method'],
+  subscriptions: ['data.discounts', 'data.items.data.discounts', 'data.default_payment_method', 'data.default_source'],
   customers: ['data.invoice_settings.default_payment_method', 'data.default_source'],
   prices: ['data.tiers'],
 } as const;

@@ -36,20 +36,20 @@ export function connectHandlers(
       }
       const target =
         (workspaceId ? registry.get(workspaceId) : undefined) ??
-        registry.list().find((w) => w.kind === 'stripe' && w.stripeAccountId === info.accountId && w.mode === parsed.mode);
-      if (target && target.stripeAccountId && target.stripeAccountId !== info.accountId) {
+        (info.accountId ? registry.list().find((w) => w.kind === 'stripe' && w.stripeAccountId === info.accountId && w.mode === parsed.mode) : undefined);
+      if (target && target.stripeAccountId && info.accountId && target.stripeAccountId !== info.accountId) {
         throw badRequest(`This key belongs to ${info.accountId}, but the workspace is connected to ${target.stripeAccountId}`);
       }
       const ws =
         target ??
         registry.create({
-          name: freeName(ctx, name ?? `${info.displayName ?? info.accountId}${parsed.mode === 'test' ? ' (test)' : ''}`),
+          name: freeName(ctx, name ?? `${info.displayName ?? info.accountId ?? 'Stripe account'}${parsed.mode === 'test' ? ' (test)' : ''}`),
           mode: parsed.mode,
           currency: info.defaultCurrency ?? 'usd',
         });
       await ports.secrets.set(keySecretId(ws.id), parsed.key);
       const updated = registry.update(ws.id, {
-        stripe_account_id: info.accountId,
+        stripe_account_id: info.accountId ?? target?.stripeAccountId ?? null,
         mode: parsed.mode,
         key_prefix: parsed.prefix,
         key_last4: parsed.last4,

@@ -4,6 +4,7 @@ import { recomputeFacts } from '../facts/compute';
 import { ensureDefaults } from '../segments/service';
 import { describeHolder, tryLock } from '../reliability/lock';
 import { markMembershipPending, recomputeMembershipAndClearInBackground } from '../reliability/pending';
+import { workspaceLimiter } from './client';
 import { createSync } from './sync';
 import { storageProblem } from '../dispatch';
 import type { HandlerContext, HandlerGroup } from '../context';
@@ -83,7 +84,7 @@ export class SyncManager {
     const base = { workspaceId, resource: null, synced: 0, total: null, ratePerSec: 0, etaSec: null, message: null };
     this.emit({ ...base, phase: 'starting' });
     try {
-      const sync = createSync({ db, apiBase, key, fetch: ports.fetch, clock: ports.clock, logger: ports.logger, ...(ratePerSecond ? { ratePerSecond } : {}) });
+      const sync = createSync({ db, apiBase, key, fetch: ports.fetch, clock: ports.clock, logger: ports.logger, limiter: workspaceLimiter(workspaceId, key, ratePerSecond) });
       const result = await sync.run({
         signal,
         onProgress: (p) =>
@@ -115,9 +116,11 @@ export class SyncManager {
       });
       registry.update(workspaceId, { last_sync_at: ports.clock.now() });
       this.ctx.events.emit('workspaces.changed', { ids: [workspaceId] });
-      const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
+      const { skipped: _skipped, failed = 0, ...synced } = result.counts;
+      const total = Object.values(synced).reduce((a, b) => a + b, 0);
       const message =
         `Synced ${total.toLocaleString('en')} objects in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+        (failed > 0 ? ` (${failed.toLocaleString('en')} event${failed === 1 ? '' : 's'} could not be applied and ${failed === 1 ? 'was' : 'were'} skipped: see the log)` : '') +
         (result.reason === 'events expired' ? ' (the last sync was more than 30 days ago, beyond Stripe’s event history, so everything was fetched again)' : '');
       this.emit({ ...base, phase: 'done', synced: total, message });
       return { status: 'completed', message, counts: result.counts, durationMs: Date.now() - started };

@@ -1,20 +1,32 @@
+import type Stripe from 'stripe';
 import type { Sqlite } from '../db/sqlite';
 import type { Clock, Logger } from '../ports';
-import { RateLimiter, StripeHttp, type Params } from './http';
-import { BACKFILLED, createWriters, resourceOf, type Resource } from './map';
+import { createStripeClient, isStripeError, PINNED_API_VERSION, type RateLimiter } from './client';
+import { BACKFILLED, createWriters, type Resource, type Writable } from './map';
+import { EVENT_STREAMS, planEvents, type StreamName } from './events';
 import { EXPAND } from './expanded';
 
 /**
- * Resumable sync of one Stripe account into a workspace database.
+ * Resumable sync of one Stripe account into a workspace database, through the
+ * official SDK on its pinned API version.
  *
- * 1. Before the first backfill, the newest event's time becomes the events
- *    cursor, so whatever changes during the backfill is replayed after it.
- * 2. Backfill: every resource paginates with starting_after; each page's rows
- *    and the resource's cursor commit in one transaction, so a kill at any
- *    moment resumes from the last committed page — no gap, no duplicate.
- * 3. Incremental: events after the cursor, applied oldest first through the
- *    same writers, the cursor advancing in the same transaction. A cursor older
- *    than Stripe's 30-day event retention triggers a fresh backfill.
+ * 1. Before the first backfill, the newest event of each event stream becomes
+ *    that stream's anchor, so whatever changes during the backfill is replayed after it.
+ * 2. Backfill: each resource pages newest-first. Its position is the `created`
+ *    second of the last object written plus the ids already written at that
+ *    second, so a resume survives the deletion of the `starting_after` object
+ *    (a 400 resource_missing falls back to `created[lte]` and skips the ids).
+ *    Each page's rows and the position commit in one transaction.
+ * 3. Incremental: events of a few streams (each a `types[]` filter of at most
+ *    20 types, https://docs.stripe.com/api/events/list), walked oldest-first from
+ *    the anchor with `ending_before`, one page at a time, each page and the new
+ *    anchor committed together — never the whole backlog in memory. Each event
+ *    applies in its own savepoint: a failure is logged, counted and recorded in
+ *    `sync_failures`, and never holds the cursor back. Events rendered in another
+ *    API version than the pinned one, and same-second events on one object
+ *    (whose order Stripe does not define; ids are not ordered), are replaced
+ *    by the object re-fetched by id in the pinned version (see ./events.ts).
+ *    A cursor older than Stripe's 30-day event retention triggers a fresh backfill.
  */
 export interface SyncProgressEvent {
   phase: 'backfill' | 'events' | 'done';
@@ -42,18 +54,15 @@ export interface SyncOptions {
   clock: Clock;
   logger: Logger;
   ratePerSecond?: number;
+  /** Shared with the workspace's other Stripe requests (see workspaceLimiter). */
+  limiter?: RateLimiter;
   pageSize?: number;
   concurrency?: number;
   backoffMs?: number;
+  rateLimitBackoffMs?: number;
 }
 
 const RETENTION = 30 * 86_400;
-/** Expansions the facts read (#9): see ./expanded.ts. */
-const EXTRA: Partial<Record<Resource, Params>> = {
-  subscriptions: { status: 'all', expand: [...EXPAND.subscriptions] },
-  customers: { expand: [...EXPAND.customers] },
-  prices: { expand: [...EXPAND.prices] },
-};
 
 interface StateRow {
   resource: string;
@@ -62,18 +71,42 @@ interface StateRow {
   cursor_created: number | null;
   synced: number;
 }
+/** Where an event stream stands: the event listed first at the last page, and the ids seen in its second. */
+interface EventCursor {
+  anchor: string | null;
+  ids: string[];
+}
+interface Position {
+  /** Last object id of the previous page (starting_after), when it still exists. */
+  after: string | null;
+  /** Ids already written whose `created` equals cursor_created. */
+  ids: string[];
+}
+
+type ListParams = { limit: number; created?: { lte: number }; starting_after?: string };
+type Lister = (stripe: Stripe, p: ListParams) => Promise<{ data: (Writable & { id: string; created: number })[]; has_more: boolean }>;
+const LISTERS: Record<Exclude<Resource, 'payment_methods'>, Lister> = {
+  products: (s, p) => s.products.list(p),
+  // Tiers are returned only when expanded (the facts read them for MRR).
+  prices: (s, p) => s.prices.list({ ...p, expand: [...EXPAND.prices] }),
+  coupons: (s, p) => s.coupons.list(p),
+  // Cards arrive expanded on their customer (Stripe lists payment methods per customer only).
+  // Expansions: ./expanded.ts (what the facts read), shared with re-fetches by id.
+  customers: (s, p) => s.customers.list({ ...p, expand: [...EXPAND.customers] }),
+  // discounts[] are ids unless expanded; the coupon sits under discount.source.coupon.
+  // Checkout keeps the card on the subscription (default_payment_method), older integrations in default_source.
+  subscriptions: (s, p) => s.subscriptions.list({ ...p, status: 'all', expand: [...EXPAND.subscriptions] }),
+  invoices: (s, p) => s.invoices.list(p),
+  invoice_payments: (s, p) => s.invoicePayments.list(p),
+  payment_intents: (s, p) => s.paymentIntents.list(p),
+  charges: (s, p) => s.charges.list(p),
+  refunds: (s, p) => s.refunds.list(p),
+};
+
+const isMissing = (e: unknown) => isStripeError(e) && e.code === 'resource_missing';
 
 export function createSync(o: SyncOptions) {
   const { db } = o;
-  const live = o.key.includes('_live_');
-  const http = new StripeHttp({
-    apiBase: o.apiBase,
-    key: o.key,
-    fetch: o.fetch,
-    limiter: new RateLimiter(o.ratePerSecond ?? (live ? 90 : 25)),
-    logger: o.logger,
-    ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
-  });
   const writers = createWriters(db);
   const pageSize = o.pageSize ?? 100;
   const getState = db.prepare('SELECT * FROM sync_state WHERE resource = ?');
@@ -82,16 +115,28 @@ export function createSync(o: SyncOptions) {
      ON CONFLICT (resource) DO UPDATE SET phase = excluded.phase, cursor = excluded.cursor, cursor_created = excluded.cursor_created, synced = excluded.synced, updated_at_ms = excluded.updated_at_ms`,
   );
   const state = (r: string) => getState.get(r) as StateRow | undefined;
-  const save = (s: Omit<StateRow, 'synced'> & { synced: number }) => putState.run({ ...s, at: o.clock.now() });
+  const save = (s: StateRow) => putState.run({ ...s, at: o.clock.now() });
 
   async function run(opts: { signal?: AbortSignal; onProgress?: (p: SyncProgressEvent) => void } = {}): Promise<SyncResult> {
     const started = Date.now();
     const counts: Record<string, number> = {};
     const { signal } = opts;
+    const client = createStripeClient({
+      key: o.key,
+      apiBase: o.apiBase,
+      fetch: o.fetch,
+      logger: o.logger,
+      ...(signal ? { signal } : {}),
+      ...(o.limiter ? { limiter: o.limiter } : {}),
+      ...(o.ratePerSecond !== undefined ? { ratePerSecond: o.ratePerSecond } : {}),
+      ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
+      ...(o.rateLimitBackoffMs !== undefined ? { rateLimitBackoffMs: o.rateLimitBackoffMs } : {}),
+    });
+    const { stripe } = client;
     let lastEmit = 0;
     let synced = 0;
     let current: string | null = null;
-    const previousTotal = (db.prepare(`SELECT coalesce(sum(synced), 0) FROM sync_state WHERE resource <> 'events' AND phase = 'done'`).pluck().get() as number) || null;
+    const previousTotal = (db.prepare(`SELECT coalesce(sum(synced), 0) FROM sync_state WHERE resource NOT LIKE 'events%' AND phase = 'done'`).pluck().get() as number) || null;
     const emit = (phase: SyncProgressEvent['phase'], force = false) => {
       const now = Date.now();
       if (!force && now - lastEmit < 100) return;
@@ -103,26 +148,36 @@ export function createSync(o: SyncOptions) {
     const result = (status: SyncResult['status'], reason?: string): SyncResult => ({
       status,
       counts,
-      requests: http.requests,
-      retries: http.retries,
+      requests: client.stats.requests,
+      retries: client.stats.retries,
       durationMs: Date.now() - started,
       ...(reason ? { reason } : {}),
     });
+    const count = (k: string, n = 1) => (counts[k] = (counts[k] ?? 0) + n);
 
     try {
       // An expired event cursor means changes were lost: start over with a backfill.
-      const ev = state('events');
       const nowSec = Math.floor(o.clock.now() / 1000);
       let reason: string | undefined;
-      if (ev?.phase === 'ready' && ev.cursor_created !== null && ev.cursor_created < nowSec - RETENTION) {
-        reason = 'events expired';
-        o.logger.warn({ cursor: ev.cursor_created }, 'event cursor older than Stripe’s 30-day retention; running a full backfill');
+      const evRows = db.prepare(`SELECT * FROM sync_state WHERE resource LIKE 'events%'`).all() as StateRow[];
+      // A database from before the per-stream event cursors starts over once, too.
+      const legacy = evRows.some((r) => r.resource === 'events');
+      const expired = evRows.some((r) => r.phase === 'ready' && r.cursor_created !== null && r.cursor_created < nowSec - RETENTION);
+      if (legacy || expired) {
+        if (expired) {
+          reason = 'events expired';
+          o.logger.warn({}, 'event cursor older than Stripe’s 30-day retention; running a full backfill');
+        }
         db.prepare('DELETE FROM sync_state').run();
       }
-      if (!state('events')) {
-        const newest = await http.get<{ data: { id: string; created: number }[] }>('/v1/events', { limit: 1 }, signal);
+      for (const name of Object.keys(EVENT_STREAMS) as StreamName[]) {
+        if (state(`events:${name}`)) continue;
+        const types = [...EVENT_STREAMS[name]];
+        const newest = await stripe.events.list({ limit: 1, types });
         const first = newest.data[0];
-        save({ resource: 'events', phase: 'pending', cursor: JSON.stringify(first ? [first.id] : []), cursor_created: first?.created ?? nowSec, synced: 0 });
+        // Every event of the anchor's second is already reflected by the backfill that follows.
+        const ids = first ? (await stripe.events.list({ limit: 100, types, created: { gte: first.created, lte: first.created } })).data.map((e) => e.id) : [];
+        save({ resource: `events:${name}`, phase: 'pending', cursor: JSON.stringify({ anchor: first?.id ?? null, ids } satisfies EventCursor), cursor_created: first?.created ?? nowSec, synced: 0 });
       }
 
       // Backfill, a few resources at a time under the shared rate limiter.
@@ -130,67 +185,151 @@ export function createSync(o: SyncOptions) {
       const worker = async () => {
         for (let r = queue.shift(); r; r = queue.shift()) await backfill(r);
       };
-      const backfill = async (resource: Resource) => {
+      const backfill = async (resource: Exclude<Resource, 'payment_methods'>) => {
         let st = state(resource) ?? { resource, phase: 'backfill', cursor: null, cursor_created: null, synced: 0 };
+        let pos: Position = st.cursor ? (JSON.parse(st.cursor) as Position) : { after: null, ids: [] };
         counts[resource] = st.synced;
         for (;;) {
           current = resource;
           emit('backfill');
-          const page = await http.get<{ data: Record<string, unknown>[]; has_more: boolean }>(
-            `/v1/${resource}`,
-            { limit: pageSize, ...(st.cursor ? { starting_after: st.cursor } : {}), ...EXTRA[resource] },
-            signal,
-          );
+          const params: ListParams = { limit: pageSize, ...(st.cursor_created !== null ? { created: { lte: st.cursor_created } } : {}), ...(pos.after ? { starting_after: pos.after } : {}) };
+          let page: Awaited<ReturnType<Lister>>;
+          try {
+            page = await LISTERS[resource](stripe, params);
+          } catch (e) {
+            if (pos.after && isMissing(e)) {
+              // The object we paged after was deleted since: resume from its `created` second.
+              o.logger.info({ resource, after: pos.after }, 'resume object deleted; resuming by created time');
+              pos = { ...pos, after: null };
+              continue;
+            }
+            throw e;
+          }
+          const seen = new Set(pos.ids);
+          const fresh = page.data.filter((x) => !(x.created === st.cursor_created && seen.has(x.id)));
           const last = page.data[page.data.length - 1];
-          const next = { resource, phase: page.has_more && last ? 'backfill' : 'done', cursor: last ? String(last.id) : st.cursor, cursor_created: null, synced: st.synced + page.data.length };
+          let nextCreated = st.cursor_created;
+          let ids = pos.ids;
+          if (last) {
+            nextCreated = last.created;
+            ids = [...(last.created === st.cursor_created ? pos.ids : []), ...fresh.filter((x) => x.created === last.created).map((x) => x.id)];
+          }
+          const nextPos: Position = { after: last?.id ?? pos.after, ids };
+          const next: StateRow = { resource, phase: page.has_more && last ? 'backfill' : 'done', cursor: JSON.stringify(nextPos), cursor_created: nextCreated, synced: st.synced + fresh.length };
           db.transaction(() => {
-            for (const obj of page.data) writers[resource](obj);
+            for (const obj of fresh) {
+              const r = writers.write(obj);
+              if (!r.written) count('skipped');
+            }
             save(next);
           })();
           st = next;
+          pos = nextPos;
           counts[resource] = st.synced;
-          synced += page.data.length;
+          synced += fresh.length;
           if (next.phase === 'done') break;
         }
       };
       await Promise.all(Array.from({ length: o.concurrency ?? 3 }, worker));
 
-      // Incremental: events after the cursor, oldest first.
+      // Incremental: each event stream oldest-first from its anchor, one page at a time.
       current = 'events';
       emit('events', true);
-      const evState = state('events')!;
-      const seen = new Set<string>(JSON.parse(evState.cursor ?? '[]') as string[]);
-      const pending: { id: string; created: number; type: string; data: { object: Record<string, unknown> } }[] = [];
-      let after: string | undefined;
-      for (;;) {
-        const page = await http.get<{ data: typeof pending; has_more: boolean }>(
-          '/v1/events',
-          { limit: pageSize, 'created[gte]': evState.cursor_created ?? 0, ...(after ? { starting_after: after } : {}) },
-          signal,
-        );
-        pending.push(...page.data);
-        emit('events');
-        if (!page.has_more || page.data.length === 0) break;
-        after = page.data[page.data.length - 1]!.id;
+      for (const name of Object.keys(EVENT_STREAMS) as StreamName[]) {
+        await streamEvents(name);
       }
-      const fresh = pending.filter((e) => !seen.has(e.id)).sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : 1));
-      const maxCreated = fresh.reduce((m, e) => Math.max(m, e.created), evState.cursor_created ?? 0);
-      const atMax = new Set([...(maxCreated === evState.cursor_created ? seen : []), ...fresh.filter((e) => e.created === maxCreated).map((e) => e.id)]);
-      db.transaction(() => {
-        for (const e of fresh) {
-          const obj = e.data.object;
-          const resource = resourceOf(obj);
-          if (!resource) continue;
-          if (e.type === 'customer.deleted') obj.deleted = true;
-          writers[resource](obj);
-          counts.events = (counts.events ?? 0) + 1;
-        }
-        save({ resource: 'events', phase: 'ready', cursor: JSON.stringify([...atMax]), cursor_created: maxCreated, synced: (evState.synced ?? 0) + fresh.length });
-      })();
-      synced += fresh.length;
       current = null;
       emit('done', true);
       return result('completed', reason);
+
+      async function streamEvents(name: StreamName) {
+        const key = `events:${name}`;
+        const types = [...EVENT_STREAMS[name]];
+        const list = (p: Stripe.EventListParams) => stripe.events.list({ limit: pageSize, types, ...p });
+        const cursorOf = (st: StateRow): EventCursor => (st.cursor ? (JSON.parse(st.cursor) as EventCursor) : { anchor: null, ids: [] });
+        let st = state(key)!;
+        let cur = cursorOf(st);
+        if (!cur.anchor) {
+          // No anchor (no event of these types when the backfill started): find the
+          // oldest page since the recorded time, keeping only one page in memory.
+          let page = await list({ created: { gte: st.cursor_created ?? 0 } });
+          while (page.has_more && page.data.length) page = await list({ created: { gte: st.cursor_created ?? 0 }, starting_after: page.data[page.data.length - 1]!.id });
+          const seen = new Set(cur.ids);
+          const fresh = page.data.filter((e) => !seen.has(e.id));
+          if (!fresh.length) {
+            if (st.phase !== 'ready') save({ ...st, phase: 'ready' });
+            if (!page.data.length) return;
+          } else await applyPage(fresh, page.data[0]!.id);
+          if (!fresh.length) save({ ...state(key)!, cursor: JSON.stringify({ anchor: page.data[0]!.id, ids: cur.ids } satisfies EventCursor) });
+        } else {
+          // Stripe defines no order inside one second: an event of the anchor's second may be
+          // listed after the anchor, where ending_before never reaches. Re-read that second.
+          const c = st.cursor_created ?? 0;
+          const seen = new Set(cur.ids);
+          let page = await list({ created: { gte: c, lte: c }, limit: 100 });
+          const second = [...page.data];
+          while (page.has_more && page.data.length) {
+            page = await list({ created: { gte: c, lte: c }, limit: 100, starting_after: page.data[page.data.length - 1]!.id });
+            second.push(...page.data);
+          }
+          const unseen = second.filter((e) => !seen.has(e.id));
+          if (unseen.length) await applyPage(unseen, second[0]!.id);
+        }
+        for (;;) {
+          st = state(key)!;
+          cur = cursorOf(st);
+          if (!cur.anchor) return;
+          let page: Stripe.ApiList<Stripe.Event>;
+          try {
+            page = await list({ ending_before: cur.anchor });
+          } catch (e) {
+            // An anchor that is gone (beyond retention) falls back to its second, re-read above on the next run.
+            if (!isMissing(e)) throw e;
+            save({ ...st, cursor: JSON.stringify({ anchor: null, ids: cur.ids } satisfies EventCursor) });
+            return;
+          }
+          if (!page.data.length) {
+            if (st.phase !== 'ready') save({ ...st, phase: 'ready' });
+            return;
+          }
+          await applyPage(page.data);
+          emit('events');
+          if (!page.has_more) return;
+        }
+
+        /**
+         * Applies events (newest-first, as Stripe lists them) oldest-first and moves the
+         * cursor, in one transaction. The anchor is the event listed first (ending_before
+         * reads from it); the ids of the newest second are kept for the re-read above.
+         */
+        async function applyPage(events: Stripe.Event[], anchor = events[0]!.id) {
+          const ordered = [...events].reverse();
+          const plan = await planEvents(ordered, { stripe, db, writers, pinned: PINNED_API_VERSION, logger: o.logger });
+          const top = Math.max(...events.map((e) => e.created));
+          const prev = cursorOf(st);
+          const ids = [...(top === st.cursor_created ? prev.ids : []), ...events.filter((e) => e.created === top).map((e) => e.id)];
+          db.transaction(() => {
+            for (const step of plan) {
+              if (step.kind === 'skip') {
+                count('skipped');
+                continue;
+              }
+              try {
+                db.transaction(() => step.apply())();
+                count('events');
+              } catch (err) {
+                const message = err instanceof Error ? err.message : String(err);
+                o.logger.warn({ event: step.event.id, type: step.event.type, err: message }, 'event could not be applied; skipped');
+                db.prepare('INSERT OR REPLACE INTO sync_failures (event_id, type, object_id, message, at_ms) VALUES (?,?,?,?,?)').run(step.event.id, step.event.type, step.objectId, message, o.clock.now());
+                count('failed');
+              }
+            }
+            st = { resource: key, phase: 'ready', cursor: JSON.stringify({ anchor, ids } satisfies EventCursor), cursor_created: top, synced: (st.synced ?? 0) + events.length };
+            save(st);
+          })();
+          synced += events.length;
+        }
+      }
     } catch (e) {
       if (signal?.aborted) return result('canceled');
       throw e;
