@@ -151,6 +151,311 @@ export const Membership = z.object({
 export type Membership = z.infer<typeof Membership>;
 
 
+// ── Strategies and runs (#12): data model ──
+
+/** Every channel a strategy step can use. voice / am_task / webhook land with #13 (until then the engine reports "channel not available"). */
+export const ChannelKind = z.enum(['email', 'retry', 'offer', 'voice', 'am_task', 'webhook']);
+export type ChannelKind = z.infer<typeof ChannelKind>;
+
+/** Email tone presets; each has default subject/body templates (see `recovery.tones`). */
+export const Tone = z.enum(['white_glove', 'warm', 'concise', 'supportive', 'firm']);
+export type Tone = z.infer<typeof Tone>;
+
+/** When a step fires: an offset from the invoice's first failure, or from when the previous step fired. */
+export const StepDelay = z.object({
+  days: z.number().int().min(0).max(365).default(0),
+  hours: z.number().int().min(0).max(23).default(0),
+  from: z.enum(['first_failure', 'previous_step']).default('first_failure'),
+});
+export type StepDelay = z.infer<typeof StepDelay>;
+
+/**
+ * Conditions checked at plan time and again when the step fires. A step never
+ * fires once the invoice is paid, void or uncollectible (not a condition: always true).
+ * Money thresholds are minor units of the workspace currency.
+ */
+export const StepConditions = z.object({
+  declineType: z.enum(['any', 'soft', 'hard']).default('any'),
+  minAmountAtRisk: z.number().int().min(0).nullable().default(null),
+  maxAmountAtRisk: z.number().int().min(0).nullable().default(null),
+  minFailures12m: z.number().int().min(0).nullable().default(null),
+  /** Escalation (#13): only if at least this many earlier email steps of this run got no payment. */
+  afterUnansweredEmails: z.number().int().min(0).nullable().default(null),
+});
+export type StepConditions = z.infer<typeof StepConditions>;
+
+const TemplateText = z.string().max(20_000);
+export const EmailTemplate = z.object({
+  subject: z.string().min(1, 'Subject is required').max(500),
+  text: TemplateText.min(1, 'The plain-text body is required'),
+  /** Optional HTML body; when empty, HTML is derived from the text (escaped). */
+  html: TemplateText.default(''),
+});
+export type EmailTemplate = z.infer<typeof EmailTemplate>;
+
+export const EmailConfig = z.object({
+  tone: Tone.default('supportive'),
+  /** 'account_manager' sends in the customer's account manager's name (falls back to the workspace sender). */
+  sender: z.enum(['workspace', 'account_manager']).default('workspace'),
+  template: EmailTemplate,
+});
+export const RetryConfig = z.object({
+  aggressiveness: z.enum(['gentle', 'standard', 'aggressive']).default('standard'),
+  /** Skip when the invoice already has this many payment attempts (Stripe's attempt_count). */
+  maxAttempts: z.number().int().min(1).max(20).default(4),
+  /** Hard declines are never retried: this email asks for a new card instead (default template when null). */
+  newCardTemplate: EmailTemplate.nullable().default(null),
+});
+export const OfferConfig = z.object({
+  kind: z.enum(['coupon', 'annual', 'payment_method']),
+  percentOff: z.number().min(1).max(100).nullable().default(null),
+  /** Minor units of the invoice currency. */
+  amountOff: z.number().int().min(1).nullable().default(null),
+  duration: z.enum(['once', 'repeating', 'forever']).default('once'),
+  durationInMonths: z.number().int().min(1).max(36).nullable().default(null),
+  maxPerCustomer: z.number().int().min(1).max(10).default(1),
+  /** At most this many offers of this step per run (null: no cap). */
+  maxPerRun: z.number().int().min(1).nullable().default(null),
+  /** The email announcing the offer. */
+  template: EmailTemplate.nullable().default(null),
+  tone: Tone.default('supportive'),
+});
+export type EmailConfig = z.infer<typeof EmailConfig>;
+export type RetryConfig = z.infer<typeof RetryConfig>;
+export type OfferConfig = z.infer<typeof OfferConfig>;
+
+const StepId = z.string().trim().min(1).max(40).regex(/^[a-z0-9_-]+$/i, 'Step ids are letters, digits, _ and -');
+const stepBase = {
+  id: StepId,
+  label: z.string().max(120).default(''),
+  delay: StepDelay.default({ days: 0, hours: 0, from: 'first_failure' }),
+  conditions: StepConditions.default({ declineType: 'any', minAmountAtRisk: null, maxAmountAtRisk: null, minFailures12m: null, afterUnansweredEmails: null }),
+};
+export const Step = z.discriminatedUnion('channel', [
+  z.object({ ...stepBase, channel: z.literal('email'), config: EmailConfig }),
+  z.object({ ...stepBase, channel: z.literal('retry'), config: RetryConfig.default({ aggressiveness: 'standard', maxAttempts: 4, newCardTemplate: null }) }),
+  z.object({ ...stepBase, channel: z.literal('offer'), config: OfferConfig }),
+  // #13 refines these configs; until then they are free-form.
+  z.object({ ...stepBase, channel: z.literal('voice'), config: z.record(z.string(), z.unknown()).default({}) }),
+  z.object({ ...stepBase, channel: z.literal('am_task'), config: z.record(z.string(), z.unknown()).default({}) }),
+  z.object({ ...stepBase, channel: z.literal('webhook'), config: z.record(z.string(), z.unknown()).default({}) }),
+]);
+export type Step = z.infer<typeof Step>;
+export type StepInput = z.input<typeof Step>;
+
+export const StrategyInput = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    description: z.string().max(500).default(''),
+    enabled: z.boolean().default(true),
+    steps: z.array(Step).max(30),
+  })
+  .refine((s) => new Set(s.steps.map((x) => x.id)).size === s.steps.length, { message: 'Step ids must be unique within a strategy', path: ['steps'] });
+export type StrategyInput = z.input<typeof StrategyInput>;
+
+/** A strategy as stored: per segment (segmentId null = Default strategy). */
+export const Strategy = z.object({
+  segmentId: z.string().nullable(),
+  segmentName: z.string(),
+  name: z.string(),
+  description: z.string(),
+  enabled: z.boolean(),
+  steps: z.array(Step),
+  /** False while it is still the built-in default (reset-default brings it back). */
+  customized: z.boolean(),
+  updatedAt: z.number().int().nullable(),
+});
+export type Strategy = z.infer<typeof Strategy>;
+
+export const SmtpSettings = z.object({
+  /** 'capture': messages are stored in the workspace and viewable in the app (demo default); 'smtp': real delivery. */
+  transport: z.enum(['capture', 'smtp']),
+  host: z.string().nullable(),
+  port: z.number().int().nullable(),
+  tls: z.enum(['starttls', 'tls', 'none']),
+  user: z.string().nullable(),
+  /** Never the password itself. */
+  passwordSet: z.boolean(),
+  from: z.string().nullable(),
+  fromName: z.string().nullable(),
+  replyTo: z.string().nullable(),
+  /** Emails per minute across a run. */
+  ratePerMinute: z.number().int(),
+});
+export type SmtpSettings = z.infer<typeof SmtpSettings>;
+
+export const RecoverySettings = z.object({
+  /** Who acts, written into the audit log. */
+  operatorName: z.string(),
+  /** The operator's own address for test sends. */
+  operatorEmail: z.string().nullable(),
+});
+
+const Money = z.object({ amount: z.number().int(), currency: z.string() });
+
+export const PlanStep = z.object({
+  stepId: z.string(),
+  stepIndex: z.number().int(),
+  /** The channel that will act (a retry on a hard decline shows 'email': "ask for a new card"). */
+  channel: ChannelKind,
+  label: z.string(),
+  dueAt: z.number().int(),
+  when: z.enum(['now', 'later', 'skip', 'done']),
+  skipReason: z.string().nullable(),
+  note: z.string().nullable(),
+  estimatedCost: Money.nullable(),
+});
+export type PlanStep = z.infer<typeof PlanStep>;
+
+export const PlanRow = z.object({
+  invoiceId: z.string(),
+  invoiceNumber: z.string().nullable(),
+  customerId: z.string(),
+  customerName: z.string().nullable(),
+  email: z.string().nullable(),
+  segmentId: z.string().nullable(),
+  segmentName: z.string(),
+  amountDue: z.number().int(),
+  currency: z.string(),
+  /** In the workspace currency. */
+  amountAtRisk: z.number().int(),
+  attemptCount: z.number().int(),
+  firstFailureAt: z.number().int(),
+  lastDeclineCode: z.string().nullable(),
+  hardDecline: z.boolean(),
+  steps: z.array(PlanStep),
+  /** Set when the whole invoice is left out (e.g. already in an active run). */
+  skipReason: z.string().nullable(),
+});
+export type PlanRow = z.infer<typeof PlanRow>;
+
+export const PlanTotals = z.object({
+  invoices: z.number().int(),
+  customers: z.number().int(),
+  amountAtRisk: z.number().int(),
+  actionsNow: z.number().int(),
+  actionsLater: z.number().int(),
+  skipped: z.number().int(),
+  estimatedCost: z.number().int(),
+  bySegment: z.array(z.object({ segmentId: z.string().nullable(), segmentName: z.string(), invoices: z.number().int(), amountAtRisk: z.number().int(), actions: z.number().int(), skipped: z.number().int(), estimatedCost: z.number().int() })),
+  byChannel: z.array(z.object({ channel: ChannelKind, now: z.number().int(), later: z.number().int(), skipped: z.number().int(), estimatedCost: z.number().int() })),
+  skipReasons: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+});
+export type PlanTotals = z.infer<typeof PlanTotals>;
+
+export const PlanFilters = z.object({
+  /** Segment ids; the string 'default' selects customers that match no segment. Empty/absent: all. */
+  segmentIds: z.array(z.string()).max(200).optional(),
+  channels: z.array(ChannelKind).optional(),
+  customerIds: z.array(z.string()).max(10_000).optional(),
+});
+export type PlanFilters = z.infer<typeof PlanFilters>;
+
+export const Plan = z.object({
+  planId: z.string(),
+  createdAt: z.number().int(),
+  snapshotId: z.string(),
+  mode: Mode,
+  currency: z.string(),
+  filters: PlanFilters,
+  rows: z.array(PlanRow),
+  totals: PlanTotals,
+  warnings: z.array(z.string()),
+});
+export type Plan = z.infer<typeof Plan>;
+
+export const RunStatus = z.enum(['running', 'paused', 'canceled', 'completed', 'failed']);
+export const RunSummary = z.object({
+  id: z.string(),
+  planId: z.string(),
+  status: RunStatus,
+  mode: Mode,
+  createdAt: z.number().int(),
+  startedBy: z.string(),
+  filters: PlanFilters,
+  invoices: z.number().int(),
+  /** Per action status. */
+  counts: z.object({ scheduled: z.number().int(), in_flight: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), skipped: z.number().int(), canceled: z.number().int() }),
+  /** Actions due now or earlier and not done yet. */
+  dueNow: z.number().int(),
+  nextDueAt: z.number().int().nullable(),
+  recovered: z.object({ invoices: z.number().int(), amount: z.number().int() }),
+  cost: z.number().int(),
+  message: z.string().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const ActionStatusEnum = z.enum(['scheduled', 'in_flight', 'succeeded', 'failed', 'skipped', 'canceled']);
+export const RunAction = z.object({
+  key: z.string(),
+  runId: z.string(),
+  invoiceId: z.string(),
+  customerId: z.string(),
+  customerName: z.string().nullable(),
+  segmentName: z.string(),
+  stepId: z.string(),
+  stepIndex: z.number().int(),
+  channel: ChannelKind,
+  dueAt: z.number().int(),
+  status: ActionStatusEnum,
+  detail: z.string().nullable(),
+  externalId: z.string().nullable(),
+  cost: Money.nullable(),
+  updatedAt: z.number().int(),
+});
+export type RunAction = z.infer<typeof RunAction>;
+
+export const CapturedEmailSummary = z.object({
+  id: z.string(),
+  messageId: z.string(),
+  runId: z.string().nullable(),
+  actionKey: z.string().nullable(),
+  customerId: z.string().nullable(),
+  to: z.string(),
+  from: z.string(),
+  subject: z.string(),
+  transport: z.enum(['capture', 'smtp']),
+  createdAt: z.number().int(),
+});
+export const CapturedEmail = CapturedEmailSummary.extend({ text: z.string(), html: z.string(), headers: z.record(z.string(), z.string()) });
+
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  at: z.number().int(),
+  actor: z.string(),
+  kind: z.string(),
+  runId: z.string().nullable(),
+  customerId: z.string().nullable(),
+  invoiceId: z.string().nullable(),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const TimelineEntry = z.object({
+  at: z.number().int(),
+  kind: z.enum(['failure', 'payment', 'action', 'run']),
+  title: z.string(),
+  detail: z.string().nullable(),
+  status: z.string().nullable(),
+  channel: ChannelKind.nullable(),
+  invoiceId: z.string().nullable(),
+  runId: z.string().nullable(),
+});
+
+export const RenderedEmail = z.object({
+  subject: z.string(),
+  text: z.string(),
+  html: z.string(),
+  from: z.string(),
+  to: z.string().nullable(),
+  variables: z.record(z.string(), z.string()),
+});
+
+const RunRef = WorkspaceRef.extend({ runId: z.string().min(1) });
+const SegmentKey = z.string().min(1).describe("a segment id, or 'default' for the Default strategy");
+const Page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) };
+
 export const contract = {
   'app.info': {
     input: Empty,
@@ -274,6 +579,81 @@ export const contract = {
   'segments.membership': { input: WorkspaceRef.extend({ customerId: z.string() }).strict(), output: Membership },
   'segments.export': { input: WorkspaceRef.strict(), output: z.object({ json: z.string() }) },
   'segments.import': { input: WorkspaceRef.extend({ json: z.string().max(5_000_000) }).strict(), output: z.object({ imported: z.number().int() }) },
+  // ── Strategies and runs (#12) ──
+  'strategies.list': { input: WorkspaceRef.strict(), output: z.array(Strategy.extend({ color: z.string(), priority: z.number().int().nullable() })) },
+  'strategies.get': { input: WorkspaceRef.extend({ segmentId: SegmentKey }).strict(), output: Strategy },
+  'strategies.set': { input: WorkspaceRef.extend({ segmentId: SegmentKey, strategy: StrategyInput }).strict(), output: Strategy },
+  'strategies.resetDefault': { input: WorkspaceRef.extend({ segmentId: SegmentKey }).strict(), output: Strategy },
+  'recovery.tones': { input: WorkspaceRef.strict(), output: z.array(z.object({ tone: Tone, label: z.string(), description: z.string(), template: EmailTemplate })) },
+  /** Renders a template on a real customer (and their open invoice, or the one named). */
+  'templates.preview': {
+    input: WorkspaceRef.extend({ customerId: z.string().min(1), invoiceId: z.string().optional(), template: EmailTemplate, sender: z.enum(['workspace', 'account_manager']).default('workspace') }).strict(),
+    output: RenderedEmail,
+  },
+  /** Sends the rendered template to the operator's own address (never to the customer). */
+  'templates.testSend': {
+    input: WorkspaceRef.extend({ customerId: z.string().min(1), to: z.string().email().optional(), template: EmailTemplate, sender: z.enum(['workspace', 'account_manager']).default('workspace') }).strict(),
+    output: z.object({ messageId: z.string(), to: z.string(), transport: z.enum(['capture', 'smtp']) }),
+  },
+  'smtp.get': { input: WorkspaceRef.strict(), output: SmtpSettings },
+  /** Password is write-only: omitted keeps the stored one, '' deletes it. */
+  'smtp.set': {
+    input: WorkspaceRef.extend({
+      transport: z.enum(['capture', 'smtp']).default('smtp'),
+      host: z.string().trim().min(1).max(255).optional(),
+      port: z.number().int().min(1).max(65535).optional(),
+      tls: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+      user: z.string().max(255).nullable().optional(),
+      password: z.string().max(1000).optional(),
+      from: z.string().email('From is an email address').optional(),
+      fromName: z.string().max(120).nullable().optional(),
+      replyTo: z.string().email().nullable().optional(),
+      ratePerMinute: z.number().int().min(1).max(10_000).optional(),
+    }).strict(),
+    output: SmtpSettings,
+  },
+  'recovery.settings.get': { input: WorkspaceRef.strict(), output: RecoverySettings },
+  'recovery.settings.set': { input: WorkspaceRef.extend({ operatorName: z.string().trim().min(1).max(120).optional(), operatorEmail: z.string().email().nullable().optional() }).strict(), output: RecoverySettings },
+  'suppressions.list': { input: WorkspaceRef.strict(), output: z.array(z.object({ email: z.string(), reason: z.string(), createdAt: z.number().int() })) },
+  'suppressions.add': { input: WorkspaceRef.extend({ email: z.string().email(), reason: z.string().max(200).default('unsubscribed') }).strict(), output: z.object({ email: z.string(), added: z.boolean() }) },
+  'suppressions.remove': { input: WorkspaceRef.extend({ email: z.string() }).strict(), output: z.object({ email: z.string(), removed: z.boolean() }) },
+  /** Dry run: nothing is sent. The plan is stored so `runs.start` executes exactly what was shown. */
+  'runs.plan': { input: WorkspaceRef.extend(PlanFilters.shape).strict(), output: Plan },
+  'runs.planGet': { input: WorkspaceRef.extend({ planId: z.string().min(1) }).strict(), output: Plan },
+  'runs.planExport': {
+    input: WorkspaceRef.extend({ planId: z.string().min(1), format: z.enum(['csv', 'json']).default('csv') }).strict(),
+    output: z.object({ filename: z.string(), text: z.string() }),
+  },
+  /** Executes a stored plan (confirm must be true). In live mode the confirmation names the mode. */
+  'runs.start': { input: WorkspaceRef.extend({ planId: z.string().min(1), confirm: z.literal(true, { message: 'Confirm the run (confirm: true)' }) }).strict(), output: RunSummary },
+  'runs.status': { input: RunRef.strict(), output: RunSummary },
+  'runs.list': { input: WorkspaceRef.extend({ limit: z.number().int().min(1).max(500).default(50) }).strict(), output: z.array(RunSummary) },
+  'runs.pause': { input: RunRef.strict(), output: RunSummary },
+  'runs.resume': { input: RunRef.strict(), output: RunSummary },
+  'runs.cancel': { input: RunRef.strict(), output: RunSummary },
+  'runs.actions': {
+    input: RunRef.extend({ status: ActionStatusEnum.optional(), customerId: z.string().optional(), ...Page }).strict(),
+    output: z.object({ total: z.number().int(), rows: z.array(RunAction) }),
+  },
+  /** Fires every due step of every running run (what the in-app ticker and `reclaim run tick` do). */
+  'runs.tick': {
+    input: WorkspaceRef.strict(),
+    output: z.object({ runs: z.number().int(), fired: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), skipped: z.number().int(), joined: z.number().int(), stopped: z.number().int() }),
+  },
+  'outbox.list': {
+    input: WorkspaceRef.extend({ runId: z.string().optional(), customerId: z.string().optional(), search: z.string().max(200).optional(), ...Page }).strict(),
+    output: z.object({ total: z.number().int(), rows: z.array(CapturedEmailSummary) }),
+  },
+  'outbox.get': { input: WorkspaceRef.extend({ id: z.string().min(1) }).strict(), output: CapturedEmail },
+  'audit.list': {
+    input: WorkspaceRef.extend({ since: z.number().int().optional(), until: z.number().int().optional(), kind: z.string().optional(), runId: z.string().optional(), customerId: z.string().optional(), ...Page }).strict(),
+    output: z.object({ total: z.number().int(), rows: z.array(AuditEntry) }),
+  },
+  'audit.export': {
+    input: WorkspaceRef.extend({ since: z.number().int().optional(), until: z.number().int().optional(), format: z.enum(['csv', 'json']).default('csv') }).strict(),
+    output: z.object({ filename: z.string(), text: z.string() }),
+  },
+  'customers.timeline': { input: WorkspaceRef.extend({ customerId: z.string().min(1) }).strict(), output: z.array(TimelineEntry) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;
@@ -288,6 +668,11 @@ export const events = {
   'workspaces.changed': z.object({ ids: z.array(z.string()) }),
   'sync.progress': SyncProgress,
   'segments.changed': z.object({ workspaceId: z.string() }),
+  // ── Strategies and runs (#12) ──
+  'runs.progress': z.object({ workspaceId: z.string(), run: RunSummary }),
+  'runs.changed': z.object({ workspaceId: z.string(), runId: z.string().nullable() }),
+  'strategies.changed': z.object({ workspaceId: z.string(), segmentId: z.string().nullable() }),
+  'outbox.changed': z.object({ workspaceId: z.string() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

@@ -5,6 +5,7 @@ import type { HandlerContext } from './context';
 import { customerHandlers } from './customers/handlers';
 import { attributeHandlers } from './facts/handlers';
 import { segmentHandlers } from './segments/handlers';
+import { recoveryHandlers } from './recovery/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
@@ -44,6 +45,7 @@ export function createCore(ports: Ports): Core {
     ...customerHandlers(ctx),
     ...attributeHandlers(ctx),
     ...segmentHandlers(ctx),
+    ...recoveryHandlers(ctx),
   };
 
   return {

@@ -219,6 +219,78 @@ export const workspaceMigrations: Migration[] = [
   },
   {
     version: 6,
+    name: 'recovery strategies, plans, runs, outbox, captured email, audit (#12)',
+    up: `
+      -- One strategy per segment; segment_key 'default' = the Default strategy.
+      CREATE TABLE recovery_strategies (
+        segment_key TEXT PRIMARY KEY, json TEXT NOT NULL, customized INTEGER NOT NULL DEFAULT 0, updated_at_ms INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE recovery_suppressions (email TEXT PRIMARY KEY COLLATE NOCASE, reason TEXT NOT NULL, created_at_ms INTEGER NOT NULL) STRICT;
+
+      -- A dry-run plan as shown to the operator (rows JSON), so a run executes exactly what was shown.
+      CREATE TABLE recovery_plans (
+        id TEXT PRIMARY KEY, created_at_ms INTEGER NOT NULL, snapshot_id TEXT NOT NULL, filters TEXT NOT NULL,
+        json TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE recovery_runs (
+        id TEXT PRIMARY KEY, plan_id TEXT NOT NULL, status TEXT NOT NULL, mode TEXT NOT NULL, filters TEXT NOT NULL,
+        snapshot_id TEXT NOT NULL, started_by TEXT NOT NULL, message TEXT,
+        created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL
+      ) STRICT;
+
+      -- Invoices a run works on, with the strategy frozen at start.
+      CREATE TABLE recovery_run_items (
+        run_id TEXT NOT NULL, invoice_id TEXT NOT NULL, customer_id TEXT NOT NULL, segment_id TEXT, segment_name TEXT NOT NULL,
+        strategy TEXT NOT NULL, first_failure_at INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'active', stop_reason TEXT, joined_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (run_id, invoice_id)
+      ) STRICT;
+      CREATE INDEX recovery_run_items_invoice ON recovery_run_items(invoice_id);
+
+      -- The outbox: one row per (run, invoice, step), committed before the effect.
+      CREATE TABLE recovery_outbox (
+        key TEXT PRIMARY KEY, run_id TEXT NOT NULL, invoice_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+        step_id TEXT NOT NULL, step_index INTEGER NOT NULL, channel TEXT NOT NULL, delay_from TEXT NOT NULL, delay_sec INTEGER NOT NULL,
+        due_at INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'scheduled', detail TEXT, external_id TEXT,
+        cost_amount INTEGER, cost_currency TEXT, attempts INTEGER NOT NULL DEFAULT 0,
+        created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL, started_at_ms INTEGER, finished_at_ms INTEGER
+      ) STRICT;
+      CREATE INDEX recovery_outbox_due ON recovery_outbox(status, due_at);
+      CREATE INDEX recovery_outbox_run ON recovery_outbox(run_id, step_index);
+      CREATE INDEX recovery_outbox_customer ON recovery_outbox(customer_id);
+
+      -- Emails built by Reclaim: captured (demo/local) or sent over SMTP; the raw message for both.
+      CREATE TABLE recovery_emails (
+        id TEXT PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, outbox_key TEXT, run_id TEXT, customer_id TEXT,
+        to_addr TEXT NOT NULL, from_addr TEXT NOT NULL, subject TEXT NOT NULL, text TEXT NOT NULL, html TEXT NOT NULL,
+        headers TEXT NOT NULL, transport TEXT NOT NULL, created_at_ms INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX recovery_emails_run ON recovery_emails(run_id);
+      CREATE INDEX recovery_emails_customer ON recovery_emails(customer_id);
+
+      -- Offers made (coupon value etc.) per customer, for reporting.
+      CREATE TABLE recovery_offers (
+        outbox_key TEXT PRIMARY KEY, run_id TEXT NOT NULL, customer_id TEXT NOT NULL, invoice_id TEXT NOT NULL, kind TEXT NOT NULL,
+        coupon_id TEXT, value_amount INTEGER NOT NULL, currency TEXT NOT NULL, created_at_ms INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX recovery_offers_customer ON recovery_offers(customer_id);
+
+      -- Append-only audit log.
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL,
+        run_id TEXT, customer_id TEXT, invoice_id TEXT, message TEXT NOT NULL, data TEXT NOT NULL DEFAULT '{}'
+      ) STRICT;
+      CREATE INDEX audit_log_at ON audit_log(at_ms);
+      CREATE INDEX audit_log_run ON audit_log(run_id);
+      CREATE INDEX audit_log_customer ON audit_log(customer_id);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
+  {
+    version: 7,
     name: 'white-glove outreach: voice calls, account-manager queue, webhook deliveries, holds',
     up: `
       -- Settings of white-glove channels, one JSON value per key ('voice', 'webhook', 'am', 'am_rr').

@@ -7,16 +7,51 @@
  * `action.key`: calling `execute` twice with the same key performs the effect
  * at most once (Stripe Idempotency-Key, email Message-ID, provider request id,
  * webhook delivery id all derive from it).
+ *
+ * Adding a channel: implement `Channel`, then add one line to
+ * `channels/index.ts` (`createChannels`). The engine looks channels up by kind;
+ * a step whose channel is not registered is skipped with "channel not available".
  */
+import type { ChannelKind as ContractChannelKind, Mode, Step } from '../../../shared/contract';
 import type { Sqlite } from '../db/sqlite';
 import type { Logger } from '../ports';
 
-export type ChannelKind = 'email' | 'retry' | 'offer' | 'voice' | 'am_task' | 'webhook';
+export type ChannelKind = ContractChannelKind;
 
 /** Money in integer minor units with its currency. */
 export interface Money {
   amount: number;
   currency: string;
+}
+
+/** The invoice an action is about, as known locally when the action runs. */
+export interface InvoiceInfo {
+  id: string;
+  number: string | null;
+  status: string;
+  subscriptionId: string | null;
+  amountDue: number;
+  amountRemaining: number;
+  currency: string;
+  attemptCount: number;
+  hostedInvoiceUrl: string | null;
+  /** Unix seconds of the first failed charge (invoice creation when none is known). */
+  firstFailureAt: number;
+  lastDeclineCode: string | null;
+  hardDecline: boolean;
+}
+
+/** The customer an action is about (facts; money in the workspace currency). */
+export interface CustomerInfo {
+  id: string;
+  email: string | null;
+  name: string | null;
+  plan: string | null;
+  accountManager: string | null;
+  mrr: number;
+  failures12m: number;
+  tenureDays: number;
+  amountAtRisk: number;
 }
 
 /** What a channel knows about the action it carries out. */
@@ -36,6 +71,21 @@ export interface ActionContext {
   logger: Logger;
   /** Unix seconds. */
   now: number;
+  // ── added by #12 (the engine always provides them) ──
+  /** The whole step as stored in the strategy. */
+  step: Step;
+  segmentName: string;
+  invoice: InvoiceInfo;
+  customer: CustomerInfo;
+  mode: Mode;
+  /** Workspace reporting currency (facts money). */
+  currency: string;
+  /** The operator name written into the audit log. */
+  actor: string;
+  /** True during a dry-run plan: `estimate` only, never `execute`. */
+  dryRun: boolean;
+  /** Earlier actions of this run for the same invoice, oldest first (for escalation rules). */
+  history: { stepId: string; channel: ChannelKind; status: ActionStatus; at: number }[];
 }
 
 export type ActionStatus =
@@ -56,6 +106,8 @@ export interface ActionResult {
   cost?: Money;
   /** The provider's id for it: Stripe invoice/charge id, SMTP Message-ID, call id, task id. */
   externalId?: string;
+  /** The invoice was paid by this action (a successful retry): the engine stops the remaining steps. */
+  invoicePaid?: boolean;
 }
 
 /** What the dry-run plan shows for a step before anything is sent. */
@@ -63,10 +115,22 @@ export interface PlanEstimate {
   /** Null when the step would run; otherwise the reason it is skipped (shown in the plan). */
   skipReason: string | null;
   estimatedCost?: Money;
+  /** Shown beside the step in the plan (e.g. "hard decline: asks for a new card instead"). */
+  note?: string;
+  /** When the step is carried out through another channel (a retry on a hard decline becomes an email). */
+  actsAs?: ChannelKind;
 }
 
 export interface Channel {
   readonly kind: ChannelKind;
+  /**
+   * True when `execute` may safely be called again for an action interrupted
+   * mid-effect (a crash between the outbox commit and the result): the
+   * provider deduplicates on `key` (Stripe Idempotency-Key). When false or
+   * absent, an interrupted action is NOT repeated; it is recorded as failed
+   * with "interrupted" so nobody gets the same email twice.
+   */
+  readonly idempotent?: boolean;
   /** Pure look at the data: would this step run, and at what cost. No side effects. */
   estimate(action: ActionContext): PlanEstimate;
   /** Carries the action out, at most once per `action.key`. */
