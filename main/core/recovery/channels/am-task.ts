@@ -11,6 +11,8 @@ import type { ActionContext, ActionResult, Channel, PlanEstimate } from '../chan
 export function createAmTaskChannel(): Channel {
   return {
     kind: 'am_task',
+    /** One task per key (unique index). */
+    idempotent: true,
     estimate(a: ActionContext): PlanEstimate {
       if (!loadCustomer(a.db, a.customerId, a.invoiceId)) return { skipReason: 'customer not found' };
       const min = a.config.minCustomerValue;

@@ -83,6 +83,8 @@ export function createWebhookChannel(deps: WebhookChannelDeps): Channel {
 
   return {
     kind: 'webhook',
+    /** Re-sent with the same Reclaim-Delivery id and body; receivers dedupe on it (README). */
+    idempotent: true,
 
     estimate(a: ActionContext): PlanEstimate {
       const url = targetUrl(a.db, a.config);

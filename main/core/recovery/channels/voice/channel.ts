@@ -106,6 +106,8 @@ export function createVoiceChannel(deps: VoiceChannelDeps): VoiceChannel {
 
   return {
     kind: 'voice',
+    /** The provider dedupes on the request id derived from the key; a call-list task is unique per key. */
+    idempotent: true,
 
     estimate(a: ActionContext): PlanEstimate {
       const s = effective(a.db, a.config);
