@@ -9,6 +9,7 @@ import { createNodePorts } from '../core/node-ports';
 import { defaultDataDir } from '../core/paths';
 import { VERSION } from '../core/version';
 import { registerDataCommands } from './commands/data';
+import { registerQueueCommands } from './commands/queue';
 import { registerSegmentCommands } from './commands/segments';
 import { registerStripeCommands } from './commands/stripe';
 import { registerWorkspaceCommands } from './commands/workspaces';
@@ -76,6 +77,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   registerStripeCommands(program, ctx);
   registerDataCommands(program, ctx);
   registerSegmentCommands(program, ctx);
+  registerQueueCommands(program, ctx);
 
   program
     .command('console')

@@ -6,6 +6,7 @@ import { customerHandlers } from './customers/handlers';
 import { attributeHandlers } from './facts/handlers';
 import { segmentHandlers } from './segments/handlers';
 import { recoveryHandlers } from './recovery/handlers';
+import { queueHandlers } from './queue/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
@@ -46,6 +47,7 @@ export function createCore(ports: Ports): Core {
     ...attributeHandlers(ctx),
     ...segmentHandlers(ctx),
     ...recoveryHandlers(ctx),
+    ...queueHandlers(ctx),
   };
 
   return {
