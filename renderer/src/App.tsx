@@ -8,6 +8,7 @@ import { WorkspaceSwitcher } from './components/WorkspaceSwitcher';
 import { SECTIONS, type SectionKey } from './nav';
 import { CustomersPage } from './pages/CustomersPage';
 import { EmptySection } from './pages/EmptySection';
+import { QueuePage } from './pages/QueuePage';
 import { SegmentsPage } from './pages/SegmentsPage';
 import { WorkspacesPage } from './pages/WorkspacesPage';
 import { useApp, useCurrentWorkspace } from './store';
@@ -129,6 +130,8 @@ function Shell() {
               <CustomersPage key={workspace?.id} empty={<EmptySection section={current} />} />
             ) : section === 'segments' && workspace ? (
               <SegmentsPage key={workspace.id} />
+            ) : section === 'queue' && workspace ? (
+              <QueuePage key={workspace.id} />
             ) : (
               <EmptySection section={current} />
             )}
