@@ -376,7 +376,7 @@ export const RunSummary = z.object({
   filters: PlanFilters,
   invoices: z.number().int(),
   /** Per action status. */
-  counts: z.object({ scheduled: z.number().int(), in_flight: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), skipped: z.number().int(), canceled: z.number().int() }),
+  counts: z.object({ scheduled: z.number().int(), in_flight: z.number().int(), pending: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), skipped: z.number().int(), canceled: z.number().int() }),
   /** Actions due now or earlier and not done yet. */
   dueNow: z.number().int(),
   nextDueAt: z.number().int().nullable(),
@@ -386,7 +386,7 @@ export const RunSummary = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
-export const ActionStatusEnum = z.enum(['scheduled', 'in_flight', 'succeeded', 'failed', 'skipped', 'canceled']);
+export const ActionStatusEnum = z.enum(['scheduled', 'in_flight', 'pending', 'succeeded', 'failed', 'skipped', 'canceled']);
 export const RunAction = z.object({
   key: z.string(),
   runId: z.string(),
@@ -634,11 +634,14 @@ export const contract = {
     output: z.object({ filename: z.string(), text: z.string() }),
   },
   /** Executes a stored plan (confirm must be true). In live mode the confirmation names the mode. */
-  'runs.start': { input: WorkspaceRef.extend({ planId: z.string().min(1), confirm: z.literal(true, { message: 'Confirm the run (confirm: true)' }) }).strict(), output: RunSummary },
+  'runs.start': {
+    input: WorkspaceRef.extend({ planId: z.string().min(1), confirm: z.literal(true, { message: 'Confirm the run (confirm: true)' }), wait: z.boolean().default(false).describe('resolve after the actions due now are done (CLI)') }).strict(),
+    output: RunSummary,
+  },
   'runs.status': { input: RunRef.strict(), output: RunSummary },
   'runs.list': { input: WorkspaceRef.extend({ limit: z.number().int().min(1).max(500).default(50) }).strict(), output: z.array(RunSummary) },
   'runs.pause': { input: RunRef.strict(), output: RunSummary },
-  'runs.resume': { input: RunRef.strict(), output: RunSummary },
+  'runs.resume': { input: RunRef.extend({ wait: z.boolean().default(false) }).strict(), output: RunSummary },
   'runs.cancel': { input: RunRef.strict(), output: RunSummary },
   'runs.actions': {
     input: RunRef.extend({ status: ActionStatusEnum.optional(), customerId: z.string().optional(), ...Page }).strict(),

@@ -5,7 +5,7 @@ import type { HandlerContext } from './context';
 import { customerHandlers } from './customers/handlers';
 import { attributeHandlers } from './facts/handlers';
 import { segmentHandlers } from './segments/handlers';
-import { recoveryHandlers } from './recovery/handlers';
+import { createRecovery, recoveryHandlers, type Recovery } from './recovery/handlers';
 import { queueHandlers } from './queue/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
@@ -21,6 +21,7 @@ export interface Core {
   registry: WorkspaceRegistry;
   ports: Ports;
   sync: SyncManager;
+  recovery: Recovery;
   close(): Promise<void>;
 }
 
@@ -38,6 +39,9 @@ export function createCore(ports: Ports): Core {
     nowSec: () => Math.floor(ports.clock.now() / 1000),
   };
   const sync = new SyncManager(ctx);
+  const recovery = createRecovery(ctx);
+  // Later steps fire when due while the app (or the browser console) is open.
+  if (ports.shell === 'electron' || ports.shell === 'console') recovery.engine.startTicker();
 
   const handlers: Handlers = {
     ...workspaceHandlers(ctx, (id) => sync.stop(id)),
@@ -46,7 +50,7 @@ export function createCore(ports: Ports): Core {
     ...customerHandlers(ctx),
     ...attributeHandlers(ctx),
     ...segmentHandlers(ctx),
-    ...recoveryHandlers(ctx),
+    ...recoveryHandlers(ctx, recovery),
     ...queueHandlers(ctx),
   };
 
@@ -56,8 +60,10 @@ export function createCore(ports: Ports): Core {
     registry,
     ports,
     sync,
+    recovery,
     close: async () => {
       await sync.cancelAll();
+      await recovery.close();
       registry.close();
     },
   };

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
+import { createWrites, SimStripeError, type SimWrites } from './writes';
 import { DAY, generateBusiness, HARD_DECLINES, makeCharge, prng, SOFT_DECLINES, type Obj, type SimData } from './generator';
 
 /**
@@ -35,6 +36,8 @@ export interface StripeSim {
   counts(): Record<string, number>;
   snapshot(): SimData;
   requestLog: { method: string; path: string; status: number; idempotencyKey?: string }[];
+  /** Recovery writes (#12): executions per Idempotency-Key, payments per invoice, simulated customer responses. */
+  writes: SimWrites;
   close(): Promise<void>;
 }
 
@@ -51,7 +54,7 @@ const RESOURCES: Record<string, { list: ListName; read: string; write?: string }
   products: { list: 'products', read: 'rak_product_read' },
   prices: { list: 'prices', read: 'rak_plan_read' },
   coupons: { list: 'coupons', read: 'rak_coupon_read', write: 'rak_coupon_write' },
-  subscriptions: { list: 'subscriptions', read: 'rak_subscription_read' },
+  subscriptions: { list: 'subscriptions', read: 'rak_subscription_read', write: 'rak_subscription_write' },
   invoices: { list: 'invoices', read: 'rak_invoice_read', write: 'rak_invoice_write' },
   payment_intents: { list: 'payment_intents', read: 'rak_payment_intent_read' },
   charges: { list: 'charges', read: 'rak_charge_read' },
@@ -121,6 +124,10 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
     byId.set(o.id, o);
     version++;
   };
+
+  // Recovery writes live in writes.ts; POSTs go there first (see route()).
+  let currentIdem: string | null = null;
+  const writes = createWrites({ seed, data, byId, now: () => clock, insert, emit, touch: () => version++ });
 
   function authorize(req: http.IncomingMessage): { key: string; perms: Set<string> | 'all' } {
     const h = req.headers.authorization ?? '';
@@ -274,6 +281,8 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
       const write = name === 'invoices' ? 'rak_invoice_write' : spec.write;
       if (!write) throw invalid(404, `Unrecognized request URL (${method}: ${path}).`);
       need(auth.perms, auth.key, write);
+      const handled = writes.route({ method, name: name!, id, action, body, idempotencyKey: currentIdem });
+      if (handled) return handled;
       if (name === 'coupons' && !id) {
         const percent = body.get('percent_off')?.[0];
         const amount = body.get('amount_off')?.[0];
@@ -343,11 +352,13 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
           }
         }
         let result: { status: number; body: unknown };
+        currentIdem = method === 'POST' ? idem : null;
         try {
           result = route(method, url.pathname, parseForm(url.search.slice(1)), parseForm(raw), auth);
         } catch (e) {
-          if (!(e instanceof StripeError)) throw e;
-          result = { status: e.status, body: { error: e.body } };
+          if (e instanceof SimStripeError) result = { status: e.status, body: { error: e.body } };
+          else if (!(e instanceof StripeError)) throw e;
+          else result = { status: e.status, body: { error: e.body } };
         }
         const text = send(result.status, result.body);
         if (method === 'POST' && idem && result.status < 500) idempotency.set(`${auth.key}:${idem}`, { hash, status: result.status, body: text });
@@ -422,6 +433,7 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
         counts: () => Object.fromEntries(Object.entries(RESOURCES).map(([k, r]) => [k, data[r.list].length])),
         snapshot: () => structuredClone(data),
         requestLog,
+        writes,
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();

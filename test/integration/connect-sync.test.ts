@@ -72,7 +72,7 @@ describe('connect, sync and key secrecy through the core', () => {
     const list = await call('customers.list', { workspaceId: ws.id, limit: 5 });
     expect((list as { value: { total: number } }).value.total).toBe(sim.counts().customers);
     const segs = (await call('segments.list', { workspaceId: ws.id })) as { value: { segments: { name: string; stats: { members: number } }[] } };
-    expect(segs.value.segments.map((s) => s.name)).toEqual(['Enterprise', 'Growth', 'Starter', 'New Customer', 'Loyal Customer', 'At-Risk']);
+    expect(segs.value.segments.map((s) => s.name)).toEqual(['Enterprise', 'At-Risk', 'New Customer', 'Loyal Customer', 'Growth', 'Starter']);
     expect(segs.value.segments.every((s) => s.stats.members > 0)).toBe(true);
     expect(core.registry.get(ws.id).lastSyncAt).not.toBeNull();
   });

@@ -33,8 +33,8 @@ describe('segments service', () => {
     expect(segments.ensureDefaults(db, NOW)).toBe(6);
     const names = segments.list(db).map((s) => [s.priority, s.name, s.isDefault]);
     expect(names).toEqual([
-      [1, 'Enterprise', true], [2, 'Growth', true], [3, 'Starter', true],
-      [4, 'New Customer', true], [5, 'Loyal Customer', true], [6, 'At-Risk', true],
+      [1, 'Enterprise', true], [2, 'At-Risk', true], [3, 'New Customer', true],
+      [4, 'Loyal Customer', true], [5, 'Growth', true], [6, 'Starter', true],
     ]);
     expect(byName('Enterprise').rule).toEqual({ combinator: 'and', rules: [{ field: 'mrr', operator: '>=', value: 99900 }] });
     expect(byName('Growth').rule.rules[0]).toEqual({ field: 'mrr', operator: 'between', value: [10000, 99899] });
@@ -56,7 +56,7 @@ describe('segments service', () => {
     expect(result.segments.find((s) => s.name === 'At-Risk')!.members).toBe(2);
     // free: mrr 0 and tenure 120 match no segment → NULL winner (Default strategy)
     expect(winners()).toEqual({
-      ent_old: 'Enterprise', ent_risky: 'Enterprise', growth_new: 'Growth', starter_risky: 'Starter', free: null,
+      ent_old: 'Enterprise', ent_risky: 'Enterprise', growth_new: 'New Customer', starter_risky: 'At-Risk', free: null,
     });
     const ids = segments.list(db).map((s) => s.id);
     const atRisk = byName('At-Risk').id;
@@ -122,7 +122,7 @@ describe('segments service', () => {
     const m = segments.membershipFor(db, 'ent_risky', catalogFor(db), NOW, 'usd');
     expect(m.winner).toMatchObject({ name: 'Enterprise', priority: 1 });
     expect(m.segments.filter((s) => s.matched).map((s) => s.name)).toEqual(['Enterprise', 'At-Risk']);
-    expect(m.why).toBe('Wins "Enterprise" because it is the matching segment with the highest priority (#1); it also matches "At-Risk" (#6), which rank lower.');
+    expect(m.why).toBe('Wins "Enterprise" because it is the matching segment with the highest priority (#1); it also matches "At-Risk" (#2), which rank lower.');
     expect(m.segments[0]!.explanation.children![0]!.description).toBe('MRR $999.00 ≥ $999.00 ✓');
     const none = segments.membershipFor(db, 'free', catalogFor(db), NOW, 'usd');
     expect(none.winner).toBeNull();

@@ -135,4 +135,10 @@ export interface Channel {
   estimate(action: ActionContext): PlanEstimate;
   /** Carries the action out, at most once per `action.key`. */
   execute(action: ActionContext): Promise<ActionResult>;
+  /**
+   * Optional: for an action found in flight after a crash, say what happened
+   * (a result), or 'execute' to run it again. Without it the engine uses
+   * `idempotent`.
+   */
+  recover?(action: ActionContext): ActionResult | 'execute' | Promise<ActionResult | 'execute'>;
 }

@@ -1,5 +1,24 @@
 import type { HandlerContext, HandlerGroup } from '../context';
-import { UserError } from '../errors';
+import { badRequest, notFound, UserError } from '../errors';
+import { catalogFor } from '../facts/catalog';
+import { recomputeMembership } from '../segments/service';
+import { upgradeDefaultOrder } from '../segments/service';
+import { keySecretId } from '../workspaces/handlers';
+import { audit, exportAudit, listAudit } from './audit';
+import { createChannels } from './channels';
+import { DEFAULT_FROM, senderName } from './channels/deliver';
+import { customerInfo, invoiceById, openFailedInvoices, workspaceCurrency } from './data';
+import { DemoStripe } from './demo-stripe';
+import { actionContext, ChannelRegistry } from './engine';
+import { RecoveryEngine } from './executor';
+import { sendEmail, EmailRejected } from './mailer';
+import { getEmail, listEmails } from './outbox';
+import { buildPlan, exportPlan, getPlan } from './plan';
+import { listSuppressions, readSettings, readSmtp, smtpSecretId, smtpView, suppress, unsuppress, writeSettings, writeSmtp } from './settings';
+import { createStripeClient, type Stripe } from './stripe-client';
+import { DEFAULT_KEY, getStrategy, listStrategies, resetStrategy, setStrategy } from './strategies';
+import { buildVars, renderEmail, TONES } from './templates';
+import { customerTimeline } from './timeline';
 
 export type RecoveryMethod =
   | 'strategies.list' | 'strategies.get' | 'strategies.set' | 'strategies.resetDefault' | 'recovery.tones'
@@ -8,41 +27,197 @@ export type RecoveryMethod =
   | 'runs.plan' | 'runs.planGet' | 'runs.planExport' | 'runs.start' | 'runs.status' | 'runs.list' | 'runs.pause' | 'runs.resume'
   | 'runs.cancel' | 'runs.actions' | 'runs.tick' | 'outbox.list' | 'outbox.get' | 'audit.list' | 'audit.export' | 'customers.timeline';
 
-const notBuilt = (what: string) => async (): Promise<never> => {
-  throw new UserError('unavailable', `${what} is not built yet (issue #12 is in progress).`);
-};
+export interface Recovery {
+  engine: RecoveryEngine;
+  demo: DemoStripe;
+  close(): Promise<void>;
+}
 
-export function recoveryHandlers(_ctx: HandlerContext): HandlerGroup<RecoveryMethod> {
+/** The recovery engine with its channels; one per core. */
+export function createRecovery(ctx: HandlerContext): Recovery {
+  const demo = new DemoStripe(ctx);
+  const stripe = async (workspaceId: string): Promise<Stripe> => {
+    const ws = ctx.registry.get(workspaceId);
+    if (ws.kind === 'demo') {
+      const { sim, key } = await demo.get(workspaceId);
+      return createStripeClient({ key, apiBase: sim.url, fetch: ctx.ports.fetch });
+    }
+    const key = await ctx.ports.secrets.get(keySecretId(workspaceId));
+    if (!key) throw badRequest('Connect a Stripe key to this workspace first: retries and offers write to Stripe');
+    return createStripeClient({ key, apiBase: ctx.registry.apiBase(workspaceId), fetch: ctx.ports.fetch });
+  };
+  const channels = new ChannelRegistry(
+    createChannels({
+      secrets: ctx.ports.secrets,
+      nowMs: () => ctx.ports.clock.now(),
+      workspaceName: (id) => ctx.registry.get(id).name,
+      stripe,
+    }),
+  );
+  const engine = new RecoveryEngine(ctx, channels, {
+    afterAction: (workspaceId, action, result) => (ctx.registry.get(workspaceId).kind === 'demo' ? demo.afterAction(workspaceId, action, result) : undefined),
+  });
   return {
-    'strategies.list': notBuilt('Strategies'),
-    'strategies.get': notBuilt('Strategies'),
-    'strategies.set': notBuilt('Strategies'),
-    'strategies.resetDefault': notBuilt('Strategies'),
-    'recovery.tones': notBuilt('Tone presets'),
-    'templates.preview': notBuilt('Template preview'),
-    'templates.testSend': notBuilt('Test send'),
-    'smtp.get': notBuilt('SMTP settings'),
-    'smtp.set': notBuilt('SMTP settings'),
-    'recovery.settings.get': notBuilt('Recovery settings'),
-    'recovery.settings.set': notBuilt('Recovery settings'),
-    'suppressions.list': notBuilt('The suppression list'),
-    'suppressions.add': notBuilt('The suppression list'),
-    'suppressions.remove': notBuilt('The suppression list'),
-    'runs.plan': notBuilt('Recovery plans'),
-    'runs.planGet': notBuilt('Recovery plans'),
-    'runs.planExport': notBuilt('Plan export'),
-    'runs.start': notBuilt('Recovery runs'),
-    'runs.status': notBuilt('Recovery runs'),
-    'runs.list': notBuilt('Recovery runs'),
-    'runs.pause': notBuilt('Recovery runs'),
-    'runs.resume': notBuilt('Recovery runs'),
-    'runs.cancel': notBuilt('Recovery runs'),
-    'runs.actions': notBuilt('Recovery runs'),
-    'runs.tick': notBuilt('Recovery runs'),
-    'outbox.list': notBuilt('The outbox'),
-    'outbox.get': notBuilt('The outbox'),
-    'audit.list': notBuilt('The audit log'),
-    'audit.export': notBuilt('The audit log'),
-    'customers.timeline': notBuilt('The customer timeline'),
+    engine,
+    demo,
+    close: async () => {
+      engine.stopTicker();
+      await Promise.allSettled(ctx.registry.list().map((w) => engine.idle(w.id)));
+      await demo.close();
+    },
+  };
+}
+
+const segmentKey = (id: string) => (id === DEFAULT_KEY || id === '' ? DEFAULT_KEY : id);
+
+export function recoveryHandlers(ctx: HandlerContext, recovery: Recovery): HandlerGroup<RecoveryMethod> {
+  const { engine } = recovery;
+  const nowMs = () => ctx.ports.clock.now();
+  const actor = (workspaceId: string) => readSettings(ctx.db(workspaceId)).operatorName;
+
+  /** A customer's invoice to preview on: the one named, or their newest open failed one, or their newest. */
+  const previewInvoice = (workspaceId: string, customerId: string, invoiceId?: string) => {
+    const db = ctx.db(workspaceId);
+    if (invoiceId) {
+      const inv = invoiceById(db, invoiceId);
+      if (!inv || inv.customerId !== customerId) throw notFound('The invoice');
+      return inv;
+    }
+    const open = openFailedInvoices(db).filter((i) => i.customerId === customerId);
+    if (open.length) return open[open.length - 1]!;
+    const id = db.prepare(`SELECT id FROM invoices WHERE customer_id = ? ORDER BY created DESC LIMIT 1`).pluck().get(customerId) as string | undefined;
+    return id ? invoiceById(db, id) : null;
+  };
+
+  const render = (workspaceId: string, input: { customerId: string; invoiceId?: string | undefined; template: Parameters<typeof renderEmail>[0]; sender: 'workspace' | 'account_manager' }) => {
+    const db = ctx.db(workspaceId);
+    if (!db.prepare(`SELECT 1 FROM customers WHERE id = ?`).get(input.customerId)) throw notFound('The customer');
+    const customer = customerInfo(db, input.customerId);
+    const invoice = previewInvoice(workspaceId, input.customerId, input.invoiceId);
+    const fake = actionContext({
+      workspaceId, runId: 'preview', step: { id: 'preview', label: '', channel: 'email', delay: { days: 0, hours: 0, from: 'first_failure' }, conditions: { declineType: 'any', minAmountAtRisk: null, maxAmountAtRisk: null, minFailures12m: null, afterUnansweredEmails: null }, config: { tone: 'supportive', sender: input.sender, template: input.template } },
+      segmentId: null, segmentName: '', invoice: invoice ?? { id: '', number: null, status: 'open', subscriptionId: null, amountDue: 0, amountRemaining: 0, currency: workspaceCurrency(db), attemptCount: 0, hostedInvoiceUrl: null, firstFailureAt: ctx.nowSec(), lastDeclineCode: null, hardDecline: false },
+      customer, db, logger: ctx.ports.logger, now: ctx.nowSec(), mode: ctx.registry.get(workspaceId).mode, currency: workspaceCurrency(db), actor: actor(workspaceId), dryRun: true, history: [],
+    });
+    const business = ctx.registry.get(workspaceId).name;
+    const fromName = senderName(fake, { secrets: ctx.ports.secrets, nowMs, workspaceName: () => business, stripe: async () => { throw new Error('unused'); } }, input.sender);
+    const vars = buildVars({ customer, invoice, business, senderName: fromName ?? business, now: ctx.nowSec(), offer: '20% off your next invoice' });
+    const smtp = readSmtp(db);
+    const from = smtp.from ?? DEFAULT_FROM;
+    return { rendered: renderEmail(input.template, vars), vars, customer, fromName, from: fromName ? `${fromName} <${from}>` : from };
+  };
+
+  return {
+    'strategies.list': async ({ workspaceId }) => listStrategies(ctx.db(workspaceId)),
+    'strategies.get': async ({ workspaceId, segmentId }) => getStrategy(ctx.db(workspaceId), segmentKey(segmentId)),
+    'strategies.set': async ({ workspaceId, segmentId, strategy }) => {
+      const db = ctx.db(workspaceId);
+      const s = setStrategy(db, segmentKey(segmentId), strategy, nowMs());
+      audit(db, nowMs(), { actor: actor(workspaceId), kind: 'strategy.saved', message: `strategy for ${s.segmentName} saved (${s.steps.length} steps)`, data: { segmentId: s.segmentId } });
+      ctx.events.emit('strategies.changed', { workspaceId, segmentId: s.segmentId });
+      return s;
+    },
+    'strategies.resetDefault': async ({ workspaceId, segmentId }) => {
+      const db = ctx.db(workspaceId);
+      const s = resetStrategy(db, segmentKey(segmentId));
+      audit(db, nowMs(), { actor: actor(workspaceId), kind: 'strategy.reset', message: `strategy for ${s.segmentName} reset to the built-in default` });
+      ctx.events.emit('strategies.changed', { workspaceId, segmentId: s.segmentId });
+      return s;
+    },
+    'recovery.tones': async ({ workspaceId }) => {
+      ctx.registry.get(workspaceId);
+      return TONES.map((t) => ({ ...t, template: structuredClone(t.template) }));
+    },
+    'templates.preview': async ({ workspaceId, customerId, invoiceId, template, sender }) => {
+      const r = render(workspaceId, { customerId, invoiceId, template, sender });
+      return { ...r.rendered, from: r.from, to: r.customer.email, variables: r.vars as unknown as Record<string, string> };
+    },
+    'templates.testSend': async ({ workspaceId, customerId, to, template, sender }) => {
+      const db = ctx.db(workspaceId);
+      const target = to ?? readSettings(db).operatorEmail;
+      if (!target) throw badRequest('Give the address to send the test to, or set your own address in the recovery settings');
+      const r = render(workspaceId, { customerId, template, sender });
+      try {
+        const sent = await sendEmail({
+          db, workspaceId, secrets: ctx.ports.secrets, nowMs: nowMs(), defaultFrom: DEFAULT_FROM,
+          email: { key: null, runId: null, customerId: null, to: { address: target }, fromName: r.fromName, rendered: { ...r.rendered, subject: `[Test] ${r.rendered.subject}` } },
+        });
+        audit(db, nowMs(), { actor: actor(workspaceId), kind: 'email.test', customerId, message: `test email rendered on ${customerId} sent to ${sent.to} (${sent.transport})` });
+        ctx.events.emit('outbox.changed', { workspaceId });
+        return sent;
+      } catch (e) {
+        if (e instanceof EmailRejected) throw new UserError('unavailable', `The test email was not sent: ${e.message}`);
+        throw new UserError('unavailable', `The test email was not sent: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+    'smtp.get': async ({ workspaceId }) => smtpView(ctx.db(workspaceId), (await ctx.ports.secrets.get(smtpSecretId(workspaceId))) !== null),
+    'smtp.set': async ({ workspaceId, password, ...patch }) => {
+      const db = ctx.db(workspaceId);
+      const saved = writeSmtp(db, patch);
+      if (password !== undefined) {
+        if (password === '') await ctx.ports.secrets.delete(smtpSecretId(workspaceId));
+        else await ctx.ports.secrets.set(smtpSecretId(workspaceId), password);
+      }
+      audit(db, nowMs(), {
+        actor: actor(workspaceId), kind: 'settings.smtp',
+        message: saved.transport === 'smtp' ? `SMTP set to ${saved.host}:${saved.port} (${saved.tls}) from ${saved.from}` : 'emails are captured in Reclaim (no SMTP delivery)',
+        data: { transport: saved.transport, host: saved.host, port: saved.port, tls: saved.tls, user: saved.user, passwordChanged: password !== undefined },
+      });
+      return smtpView(db, (await ctx.ports.secrets.get(smtpSecretId(workspaceId))) !== null);
+    },
+    'recovery.settings.get': async ({ workspaceId }) => readSettings(ctx.db(workspaceId)),
+    'recovery.settings.set': async ({ workspaceId, ...patch }) => writeSettings(ctx.db(workspaceId), patch),
+    'suppressions.list': async ({ workspaceId }) => listSuppressions(ctx.db(workspaceId)),
+    'suppressions.add': async ({ workspaceId, email, reason }) => {
+      const db = ctx.db(workspaceId);
+      const added = suppress(db, email, reason, nowMs());
+      if (added) audit(db, nowMs(), { actor: actor(workspaceId), kind: 'suppression.added', message: `${email} will not be emailed (${reason})` });
+      return { email, added };
+    },
+    'suppressions.remove': async ({ workspaceId, email }) => {
+      const db = ctx.db(workspaceId);
+      const removed = unsuppress(db, email);
+      if (removed) audit(db, nowMs(), { actor: actor(workspaceId), kind: 'suppression.removed', message: `${email} may be emailed again` });
+      return { email, removed };
+    },
+    'runs.plan': async ({ workspaceId, ...filters }) => {
+      const db = ctx.db(workspaceId);
+      const ws = ctx.registry.get(workspaceId);
+      if (upgradeDefaultOrder(db, ctx.nowSec())) recomputeMembership(db, catalogFor(db), ctx.nowSec());
+      const plan = buildPlan({ db, workspaceId, mode: ws.mode, now: ctx.nowSec(), nowMs: nowMs(), filters, channels: engine.channels, logger: ctx.ports.logger, actor: actor(workspaceId) });
+      audit(db, nowMs(), {
+        actor: actor(workspaceId), kind: 'run.planned',
+        message: `plan ${plan.planId}: ${plan.totals.invoices} invoices, ${plan.totals.actionsNow} actions now, ${plan.totals.actionsLater} later, ${plan.totals.skipped} skipped`,
+        data: { planId: plan.planId, filters, totals: { invoices: plan.totals.invoices, now: plan.totals.actionsNow, later: plan.totals.actionsLater, skipped: plan.totals.skipped, cost: plan.totals.estimatedCost } },
+      });
+      return plan;
+    },
+    'runs.planGet': async ({ workspaceId, planId }) => {
+      const plan = getPlan(ctx.db(workspaceId), planId);
+      if (!plan) throw notFound('The plan');
+      return plan;
+    },
+    'runs.planExport': async ({ workspaceId, planId, format }) => {
+      const plan = getPlan(ctx.db(workspaceId), planId);
+      if (!plan) throw notFound('The plan');
+      return { filename: `reclaim-${planId}.${format}`, text: exportPlan(plan, format) };
+    },
+    'runs.start': async ({ workspaceId, planId, wait }) => engine.start(workspaceId, planId, wait),
+    'runs.status': async ({ workspaceId, runId }) => engine.status(workspaceId, runId),
+    'runs.list': async ({ workspaceId, limit }) => engine.list(workspaceId, limit),
+    'runs.pause': async ({ workspaceId, runId }) => engine.pause(workspaceId, runId),
+    'runs.resume': async ({ workspaceId, runId, wait }) => engine.resume(workspaceId, runId, wait),
+    'runs.cancel': async ({ workspaceId, runId }) => engine.cancel(workspaceId, runId),
+    'runs.actions': async ({ workspaceId, runId, ...f }) => engine.actions(workspaceId, runId, f),
+    'runs.tick': async ({ workspaceId }) => engine.tick(workspaceId),
+    'outbox.list': async ({ workspaceId, ...f }) => listEmails(ctx.db(workspaceId), f),
+    'outbox.get': async ({ workspaceId, id }) => getEmail(ctx.db(workspaceId), id),
+    'audit.list': async ({ workspaceId, ...f }) => listAudit(ctx.db(workspaceId), f),
+    'audit.export': async ({ workspaceId, format, ...f }) => ({ filename: `reclaim-audit.${format}`, text: exportAudit(ctx.db(workspaceId), f, format) }),
+    'customers.timeline': async ({ workspaceId, customerId }) => {
+      const db = ctx.db(workspaceId);
+      if (!db.prepare(`SELECT 1 FROM customers WHERE id = ?`).get(customerId)) throw notFound('The customer');
+      return customerTimeline(db, customerId);
+    },
   };
 }

@@ -112,12 +112,32 @@ export function defaultSegments(currency: string): Required<SegmentInput>[] {
   const enterprise = 999 * unit;
   const growth = 100 * unit;
   const money = (major: number) => fmtMajor(major, currency);
+  // Priority order (#12): the tiers would otherwise always win, since every paying customer is in one;
+  // under this order the product page's scenarios come out as it describes (test/recovery/scenarios.test.ts).
   return [
     {
       name: 'Enterprise',
       description: `MRR of ${money(999)} or more.`,
       color: '#7048e8',
       rule: { combinator: 'and', rules: [{ field: 'mrr', operator: '>=', value: enterprise }] },
+    },
+    {
+      name: 'At-Risk',
+      description: 'Two or more failed payments in the last 12 months.',
+      color: '#e03131',
+      rule: { combinator: 'and', rules: [{ field: 'failures_12m', operator: '>=', value: 2 }] },
+    },
+    {
+      name: 'New Customer',
+      description: 'Customer for less than 90 days.',
+      color: '#f59f00',
+      rule: { combinator: 'and', rules: [{ field: 'tenure_days', operator: '<', value: 90 }] },
+    },
+    {
+      name: 'Loyal Customer',
+      description: 'Customer for more than a year.',
+      color: '#0ca678',
+      rule: { combinator: 'and', rules: [{ field: 'tenure_days', operator: '>', value: 365 }] },
     },
     {
       name: 'Growth',
@@ -137,25 +157,34 @@ export function defaultSegments(currency: string): Required<SegmentInput>[] {
         ],
       },
     },
-    {
-      name: 'New Customer',
-      description: 'Customer for less than 90 days.',
-      color: '#f59f00',
-      rule: { combinator: 'and', rules: [{ field: 'tenure_days', operator: '<', value: 90 }] },
-    },
-    {
-      name: 'Loyal Customer',
-      description: 'Customer for more than a year.',
-      color: '#0ca678',
-      rule: { combinator: 'and', rules: [{ field: 'tenure_days', operator: '>', value: 365 }] },
-    },
-    {
-      name: 'At-Risk',
-      description: 'Two or more failed payments in the last 12 months.',
-      color: '#e03131',
-      rule: { combinator: 'and', rules: [{ field: 'failures_12m', operator: '>=', value: 2 }] },
-    },
   ];
+}
+
+/** The defaults' order before #12 (tiers first), and the order it maps to now. */
+const OLD_DEFAULT_ORDER = ['Enterprise', 'Growth', 'Starter', 'New Customer', 'Loyal Customer', 'At-Risk'];
+const NEW_DEFAULT_ORDER = ['Enterprise', 'At-Risk', 'New Customer', 'Loyal Customer', 'Growth', 'Starter'];
+const ORDER_META_KEY = 'segments.default_order_v2';
+
+/**
+ * Moves a workspace created with the old default order to the new one, only
+ * when the user never reordered: the six defaults are live, still named as
+ * created, and still first in the old order. Runs once (a meta flag). Returns
+ * true when it changed the order (membership must then be recomputed).
+ */
+export function upgradeDefaultOrder(db: Sqlite, now: number): boolean {
+  assertSeconds(now);
+  return db.transaction(() => {
+    if (db.prepare(`SELECT 1 FROM meta WHERE key = ?`).get(ORDER_META_KEY)) return false;
+    db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?)`).run(ORDER_META_KEY, String(now));
+    if (!db.prepare(`SELECT 1 FROM meta WHERE key = ?`).get(DEFAULTS_META_KEY)) return false;
+    const live = list(db);
+    const first = live.slice(0, OLD_DEFAULT_ORDER.length);
+    const untouched = first.length === OLD_DEFAULT_ORDER.length && first.every((s, i) => s.isDefault && s.name === OLD_DEFAULT_ORDER[i]);
+    if (!untouched) return false;
+    const byName = new Map(first.map((s) => [s.name, s.id]));
+    reorder(db, [...NEW_DEFAULT_ORDER.map((n) => byName.get(n)!), ...live.slice(OLD_DEFAULT_ORDER.length).map((s) => s.id)]);
+    return true;
+  })();
 }
 
 /**
@@ -166,10 +195,14 @@ export function defaultSegments(currency: string): Required<SegmentInput>[] {
 export function ensureDefaults(db: Sqlite, now: number): number {
   assertSeconds(now);
   return db.transaction(() => {
-    if (db.prepare(`SELECT 1 FROM meta WHERE key = ?`).get(DEFAULTS_META_KEY)) return 0;
+    if (db.prepare(`SELECT 1 FROM meta WHERE key = ?`).get(DEFAULTS_META_KEY)) {
+      upgradeDefaultOrder(db, now);
+      return 0;
+    }
     const defs = defaultSegments(workspaceCurrency(db));
     for (const d of defs) insertSegment(db, { ...d, name: uniqueName(db, d.name) }, now, true);
     db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?)`).run(DEFAULTS_META_KEY, String(now));
+    db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)`).run(ORDER_META_KEY, String(now));
     return defs.length;
   })();
 }

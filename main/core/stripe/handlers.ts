@@ -80,6 +80,8 @@ export function connectHandlers(
         const key = randomTestKey();
         sim.addKey(key, 'all');
         registry.update(ws.id, { stripe_account_id: sim.accountId });
+        // Recovery runs on the demo restart the same seeded server (main/core/recovery/demo-stripe.ts).
+        registry.openDb(ws.id).prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('demo.sim', ?)`).run(JSON.stringify({ seed, customers, now: sim.now() }));
         // The local server has no rate limit; Stripe's own limits apply to real accounts only.
         const { done } = await sync.start(ws.id, { key, apiBase: sim.url, ratePerSecond: 10_000 });
         const outcome = await done!;

@@ -1,0 +1,83 @@
+import type { AuditEntry } from '../../../shared/contract';
+import type { Sqlite } from '../db/sqlite';
+
+/** Append-only (triggers refuse UPDATE and DELETE): every plan, confirmation, action, result and error. */
+export interface AuditInput {
+  actor: string;
+  kind: string;
+  message: string;
+  runId?: string | null;
+  customerId?: string | null;
+  invoiceId?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export function audit(db: Sqlite, nowMs: number, e: AuditInput): void {
+  db.prepare(`INSERT INTO audit_log (at_ms, actor, kind, run_id, customer_id, invoice_id, message, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    nowMs, e.actor, e.kind, e.runId ?? null, e.customerId ?? null, e.invoiceId ?? null, e.message, JSON.stringify(e.data ?? {}),
+  );
+}
+
+export interface AuditFilter {
+  since?: number | undefined;
+  until?: number | undefined;
+  kind?: string | undefined;
+  runId?: string | undefined;
+  customerId?: string | undefined;
+}
+
+function where(f: AuditFilter): { sql: string; args: unknown[] } {
+  const c: string[] = [];
+  const args: unknown[] = [];
+  if (f.since !== undefined) {
+    c.push('at_ms >= ?');
+    args.push(f.since);
+  }
+  if (f.until !== undefined) {
+    c.push('at_ms < ?');
+    args.push(f.until);
+  }
+  if (f.kind) {
+    c.push('(kind = ? OR kind LIKE ?)');
+    args.push(f.kind, `${f.kind}.%`);
+  }
+  if (f.runId) {
+    c.push('run_id = ?');
+    args.push(f.runId);
+  }
+  if (f.customerId) {
+    c.push('customer_id = ?');
+    args.push(f.customerId);
+  }
+  return { sql: c.length ? `WHERE ${c.join(' AND ')}` : '', args };
+}
+
+interface Row { id: number; at_ms: number; actor: string; kind: string; run_id: string | null; customer_id: string | null; invoice_id: string | null; message: string; data: string }
+const toEntry = (r: Row): AuditEntry => ({ id: r.id, at: r.at_ms, actor: r.actor, kind: r.kind, runId: r.run_id, customerId: r.customer_id, invoiceId: r.invoice_id, message: r.message, data: JSON.parse(r.data) as Record<string, unknown> });
+
+export function listAudit(db: Sqlite, f: AuditFilter & { offset: number; limit: number }): { total: number; rows: AuditEntry[] } {
+  const w = where(f);
+  const total = db.prepare(`SELECT count(*) FROM audit_log ${w.sql}`).pluck().get(...w.args) as number;
+  const rows = db.prepare(`SELECT * FROM audit_log ${w.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...w.args, f.limit, f.offset) as Row[];
+  return { total, rows: rows.map(toEntry) };
+}
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  // Leading =,+,-,@ would be formulas in a spreadsheet.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+export function toCsv(header: string[], rows: unknown[][]): string {
+  return [header.join(','), ...rows.map((r) => r.map(csvCell).join(','))].join('\r\n') + '\r\n';
+}
+
+export function exportAudit(db: Sqlite, f: AuditFilter, format: 'csv' | 'json'): string {
+  const w = where(f);
+  const rows = (db.prepare(`SELECT * FROM audit_log ${w.sql} ORDER BY id`).all(...w.args) as Row[]).map(toEntry);
+  if (format === 'json') return JSON.stringify(rows, null, 2);
+  return toCsv(
+    ['id', 'at', 'actor', 'kind', 'run_id', 'customer_id', 'invoice_id', 'message', 'data'],
+    rows.map((r) => [r.id, new Date(r.at).toISOString(), r.actor, r.kind, r.runId, r.customerId, r.invoiceId, r.message, r.data]),
+  );
+}

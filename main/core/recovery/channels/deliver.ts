@@ -1,0 +1,81 @@
+import type { EmailTemplate } from '../../../../shared/contract';
+import type { Secrets } from '../../ports';
+import type { ActionContext, ActionResult, PlanEstimate } from '../channel';
+import { EmailRejected, emailExists, messageIdFor, sendEmail } from '../mailer';
+import { isSuppressed, readSmtp, suppress } from '../settings';
+import { buildVars, personName, renderEmail } from '../templates';
+import type { Stripe } from '../stripe-client';
+
+/** What channels need from the core. */
+export interface ChannelDeps {
+  secrets: Secrets;
+  nowMs(): number;
+  /** Workspace name (the business name in templates). */
+  workspaceName(workspaceId: string): string;
+  /** The official Stripe client for the workspace (throws a UserError when no key is stored). */
+  stripe(workspaceId: string): Promise<Stripe>;
+}
+
+export const DEFAULT_FROM = 'billing@reclaim.local';
+
+/** Shared by every step that emails: the reason not to, or null. */
+export function emailSkip(action: ActionContext): string | null {
+  if (!action.customer.email) return 'no email address';
+  const sup = isSuppressed(action.db, action.customer.email);
+  if (sup) return `unsubscribed (${sup})`;
+  return null;
+}
+
+export function senderName(action: ActionContext, deps: ChannelDeps, sender: 'workspace' | 'account_manager'): string | null {
+  if (sender === 'account_manager' && action.customer.accountManager) return personName(action.customer.accountManager);
+  return readSmtp(action.db).fromName ?? null;
+}
+
+/** Renders and sends (or captures) one email for an action, at most once per key. */
+export async function deliver(
+  action: ActionContext,
+  deps: ChannelDeps,
+  t: { template: EmailTemplate; sender: 'workspace' | 'account_manager'; offer?: string },
+): Promise<ActionResult> {
+  const skip = emailSkip(action);
+  if (skip) return { status: 'skipped', detail: skip };
+  const fromName = senderName(action, deps, t.sender);
+  const business = deps.workspaceName(action.workspaceId);
+  const vars = buildVars({ customer: action.customer, invoice: action.invoice, business, senderName: fromName ?? business, now: action.now, ...(t.offer ? { offer: t.offer } : {}) });
+  const rendered = renderEmail(t.template, vars);
+  const replyTo = t.sender === 'account_manager' && action.customer.accountManager?.includes('@') ? action.customer.accountManager : null;
+  try {
+    const sent = await sendEmail({
+      db: action.db,
+      workspaceId: action.workspaceId,
+      secrets: deps.secrets,
+      nowMs: deps.nowMs(),
+      defaultFrom: DEFAULT_FROM,
+      email: { key: action.key, runId: action.runId, customerId: action.customerId, to: { address: action.customer.email!, name: action.customer.name }, fromName, replyTo, rendered },
+    });
+    return { status: 'succeeded', detail: `${sent.transport === 'capture' ? 'captured (not delivered)' : 'sent'} to ${sent.to}: "${rendered.subject}"`, externalId: sent.messageId };
+  } catch (e) {
+    if (e instanceof EmailRejected) {
+      if (e.permanent) suppress(action.db, action.customer.email!, `bounced: ${e.message.slice(0, 150)}`, deps.nowMs());
+      return { status: 'failed', detail: e.permanent ? `bounced: ${e.message}` : e.message, retryable: !e.permanent };
+    }
+    return { status: 'failed', detail: `could not send: ${e instanceof Error ? e.message : String(e)}`, retryable: true };
+  }
+}
+
+/**
+ * After a crash mid-send: a stored email row means it went out; with capture,
+ * no row means nothing was stored, so sending is safe; over SMTP we cannot
+ * know whether the server accepted it, so it is not repeated.
+ */
+export function recoverEmail(action: ActionContext): ActionResult | 'execute' {
+  const smtp = readSmtp(action.db);
+  const id = messageIdFor(action.key, smtp.from ?? DEFAULT_FROM);
+  if (emailExists(action.db, id)) return { status: 'succeeded', detail: 'sent before an interruption', externalId: id };
+  if (smtp.transport === 'capture') return 'execute';
+  return { status: 'failed', detail: 'interrupted while sending over SMTP; not sent again, so the customer never gets it twice' };
+}
+
+export function emailEstimate(action: ActionContext): PlanEstimate {
+  return { skipReason: emailSkip(action) };
+}

@@ -1,0 +1,12 @@
+import type { Channel } from '../channel';
+import type { ChannelDeps } from './deliver';
+import { emailChannel } from './email';
+import { offerChannel } from './offer';
+import { retryChannel } from './retry';
+
+export type { ChannelDeps } from './deliver';
+
+/** Every channel the engine can use. Adding one (voice, am_task, webhook: #13) is one line here. */
+export function createChannels(deps: ChannelDeps): Channel[] {
+  return [emailChannel(deps), retryChannel(deps), offerChannel(deps)];
+}

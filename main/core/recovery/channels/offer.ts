@@ -1,0 +1,95 @@
+import { formatMoney } from '../../../../shared/money';
+import type { ActionContext, ActionResult, Channel, Money, PlanEstimate } from '../channel';
+import { idempotencyKey } from '../stripe-client';
+import { OFFER_TEMPLATES } from '../templates';
+import { deliver, emailSkip, recoverEmail, type ChannelDeps } from './deliver';
+
+/**
+ * Offer step: a discount coupon created in Stripe and applied to the
+ * subscription (capped per customer and per run), annual billing, or paying
+ * another way through the hosted invoice page. Each is announced by email; the
+ * offer's value is recorded per customer (recovery_offers) for reporting.
+ */
+type OfferStep = Extract<ActionContext['step'], { channel: 'offer' }>;
+
+export function offerValue(step: OfferStep, action: ActionContext): Money {
+  const c = step.config;
+  const months = c.duration === 'repeating' ? (c.durationInMonths ?? 1) : c.duration === 'forever' ? 12 : 1;
+  if (c.kind !== 'coupon') return { amount: 0, currency: action.invoice.currency };
+  const per = c.percentOff ? Math.round((action.invoice.amountDue * c.percentOff) / 100) : Math.min(c.amountOff ?? 0, action.invoice.amountDue);
+  return { amount: per * months, currency: action.invoice.currency };
+}
+
+export function describeOffer(step: OfferStep, currency: string): string {
+  const c = step.config;
+  if (c.kind === 'annual') return 'annual billing';
+  if (c.kind === 'payment_method') return 'paying another way';
+  const off = c.percentOff ? `${c.percentOff}% off` : `${formatMoney(c.amountOff ?? 0, currency)} off`;
+  const span = c.duration === 'once' ? 'your next invoice' : c.duration === 'forever' ? 'every invoice' : `the next ${c.durationInMonths} months`;
+  return `${off} ${span}`;
+}
+
+function offersMade(action: ActionContext, kind: string): { customer: number; run: number } {
+  const customer = action.db.prepare(`SELECT count(*) FROM recovery_offers WHERE customer_id = ? AND kind = ? AND outbox_key <> ?`).pluck().get(action.customerId, kind, action.key) as number;
+  const run = action.db
+    .prepare(`SELECT count(*) FROM recovery_offers WHERE run_id = ? AND outbox_key LIKE ? AND outbox_key <> ?`)
+    .pluck()
+    .get(action.runId, `${action.runId}:%:${action.stepId}`, action.key) as number;
+  return { customer, run };
+}
+
+export function offerChannel(deps: ChannelDeps): Channel {
+  const estimate = (action: ActionContext): PlanEstimate => {
+    if (action.step.channel !== 'offer') return { skipReason: 'not an offer step' };
+    const step = action.step;
+    const skip = emailSkip(action);
+    if (skip) return { skipReason: skip };
+    if (step.config.kind === 'coupon' && !action.invoice.subscriptionId) return { skipReason: 'no subscription to discount' };
+    const made = offersMade(action, step.config.kind);
+    if (made.customer >= step.config.maxPerCustomer) return { skipReason: 'offer cap reached for this customer' };
+    if (!action.dryRun && step.config.maxPerRun !== null && made.run >= step.config.maxPerRun) return { skipReason: `offer cap reached for this run (${step.config.maxPerRun})` };
+    return { skipReason: null, estimatedCost: offerValue(step, action), note: describeOffer(step, action.invoice.currency) };
+  };
+  return {
+    kind: 'offer',
+    estimate,
+    execute: async (action): Promise<ActionResult> => {
+      if (action.step.channel !== 'offer') throw new Error('offer channel got a non-offer step');
+      const step = action.step;
+      const e = estimate(action);
+      if (e.skipReason) return { status: 'skipped', detail: e.skipReason };
+      const c = step.config;
+      const value = offerValue(step, action);
+      const offer = describeOffer(step, action.invoice.currency);
+      let couponId: string | null = null;
+      if (c.kind === 'coupon') {
+        const stripe = await deps.stripe(action.workspaceId);
+        try {
+          const coupon = await stripe.coupons.create(
+            {
+              ...(c.percentOff ? { percent_off: c.percentOff } : { amount_off: c.amountOff!, currency: action.invoice.currency }),
+              duration: c.duration,
+              ...(c.duration === 'repeating' ? { duration_in_months: c.durationInMonths! } : {}),
+              max_redemptions: 1,
+              name: `Reclaim: ${offer}`.slice(0, 40),
+              metadata: { reclaim_run: action.runId, reclaim_invoice: action.invoiceId, reclaim_step: action.stepId },
+            },
+            { idempotencyKey: idempotencyKey(action.key, 'coupon') },
+          );
+          couponId = coupon.id;
+          await stripe.subscriptions.update(action.invoice.subscriptionId!, { discounts: [{ coupon: coupon.id }] }, { idempotencyKey: idempotencyKey(action.key, 'discount') });
+        } catch (err) {
+          return { status: 'failed', detail: `Stripe refused the offer: ${err instanceof Error ? err.message : String(err)}`, retryable: !(err as { type?: string }).type?.includes('InvalidRequest') };
+        }
+      }
+      action.db
+        .prepare(`INSERT OR IGNORE INTO recovery_offers (outbox_key, run_id, customer_id, invoice_id, kind, coupon_id, value_amount, currency, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(action.key, action.runId, action.customerId, action.invoiceId, c.kind, couponId, value.amount, value.currency, deps.nowMs());
+      const sent = await deliver(action, deps, { template: c.template ?? OFFER_TEMPLATES[c.kind], sender: 'workspace', offer });
+      if (sent.status !== 'succeeded') return couponId ? { ...sent, detail: `coupon ${couponId} applied; ${sent.detail}`, cost: value } : sent;
+      return { status: 'succeeded', detail: `offered ${offer}${couponId ? ` (coupon ${couponId} applied)` : ''}; ${sent.detail}`, cost: value, ...(sent.externalId ? { externalId: sent.externalId } : {}) };
+    },
+    // Coupon and discount carry Idempotency-Keys and the offer row is keyed: only the email decides.
+    recover: (action) => recoverEmail(action),
+  };
+}

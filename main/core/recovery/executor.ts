@@ -1,0 +1,530 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Mode, PlanFilters, RunAction, RunSummary, Step } from '../../../shared/contract';
+import type { HandlerContext } from '../context';
+import type { Sqlite } from '../db/sqlite';
+import { conflict, notFound } from '../errors';
+import { audit } from './audit';
+import type { ActionContext, ActionResult } from './channel';
+import { closedReason, customerInfo, invoiceById, openFailedInvoices, segmentNames, workspaceCurrency } from './data';
+import { actionContext, conditionsFail, delaySeconds, outboxKey, type ChannelRegistry } from './engine';
+import { activeRunInvoices, getPlan, matchesFilters, planSteps } from './plan';
+import { readSettings } from './settings';
+import { DEFAULT_KEY, getStrategy } from './strategies';
+
+/**
+ * Executes runs from the main process. Every side effect goes through the
+ * outbox: a row per (run, invoice, step) with a deterministic key, inserted
+ * when the run starts, and claimed (status in_flight, committed) BEFORE the
+ * channel acts; the Stripe Idempotency-Key and the email Message-ID derive
+ * from that key. After a crash, rows left in flight are resolved by their
+ * channel's `recover` (Stripe requests are repeated with the same key; an
+ * SMTP send is not repeated), so resuming never emails or charges twice.
+ */
+const PROCESS_TAG = `pid ${process.pid}@${os.hostname()}#${crypto.randomBytes(3).toString('hex')}`;
+const STALE_MS = 10 * 60_000;
+const MAX_ATTEMPTS = 3;
+const RETRY_LATER_SEC = 15 * 60;
+
+interface RunRow { id: string; plan_id: string; status: RunSummary['status']; mode: Mode; filters: string; snapshot_id: string; started_by: string; message: string | null; created_at_ms: number; updated_at_ms: number }
+interface OutboxRow {
+  key: string; run_id: string; invoice_id: string; customer_id: string; step_id: string; step_index: number; channel: string; delay_from: string; delay_sec: number;
+  due_at: number; status: string; detail: string | null; external_id: string | null; cost_amount: number | null; cost_currency: string | null; attempts: number;
+  updated_at_ms: number; started_at_ms: number | null;
+}
+interface ItemRow { run_id: string; invoice_id: string; customer_id: string; segment_id: string | null; segment_name: string; strategy: string; first_failure_at: number; state: string; stop_reason: string | null }
+
+export interface TickResult { runs: number; fired: number; succeeded: number; failed: number; skipped: number; joined: number; stopped: number }
+
+export interface EngineHooks {
+  /** After an action finished (the demo's simulated customers respond here). */
+  afterAction?(workspaceId: string, action: ActionContext, result: ActionResult): Promise<void> | void;
+  /** Before a tick looks at invoices (the demo pulls its local Stripe server's changes here). */
+  beforeTick?(workspaceId: string): Promise<void>;
+}
+
+export class RecoveryEngine {
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private ticker: NodeJS.Timeout | null = null;
+  private lastEmit = new Map<string, number>();
+
+  constructor(
+    private readonly ctx: HandlerContext,
+    readonly channels: ChannelRegistry,
+    private readonly hooks: EngineHooks = {},
+  ) {}
+
+  private nowMs(): number {
+    return this.ctx.ports.clock.now();
+  }
+  private actor(db: Sqlite): string {
+    return readSettings(db).operatorName;
+  }
+
+  /** Runs `fn` after any earlier work on the same workspace in this process. */
+  private serial<T>(workspaceId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(workspaceId) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    this.locks.set(workspaceId, next.catch(() => undefined));
+    return next;
+  }
+
+  // ── runs ──
+
+  async start(workspaceId: string, planId: string, wait: boolean): Promise<RunSummary> {
+    const db = this.ctx.db(workspaceId);
+    const ws = this.ctx.registry.get(workspaceId);
+    const plan = getPlan(db, planId);
+    if (!plan) throw notFound('The plan');
+    if (plan.mode !== ws.mode) throw conflict(`The plan was made in ${plan.mode} mode but the workspace is now in ${ws.mode} mode; plan again`);
+    if (this.nowMs() - plan.createdAt > 24 * 3600_000) throw conflict('The plan is more than a day old; plan again so the run acts on current data');
+    if (db.prepare(`SELECT 1 FROM recovery_runs WHERE plan_id = ?`).get(planId)) throw conflict('This plan has already been started; plan again for a new run');
+    const runId = `run_${crypto.randomBytes(8).toString('hex')}`;
+    const nowMs = this.nowMs();
+    const actor = this.actor(db);
+    db.transaction(() => {
+      const active = activeRunInvoices(db);
+      const strategies = new Map<string, Step[]>();
+      for (const row of plan.rows) {
+        if (row.skipReason || row.steps.length === 0) continue;
+        if (active.has(row.invoiceId)) continue;
+        const key = row.segmentId ?? DEFAULT_KEY;
+        let steps = strategies.get(key);
+        if (!steps) {
+          const s = getStrategy(db, key);
+          steps = s.steps;
+          strategies.set(key, steps);
+          const planned = row.steps.map((x) => x.stepId).join(',');
+          if (steps.map((x) => x.id).join(',') !== planned) throw conflict(`The strategy for ${row.segmentName} changed after the plan was made; plan again`);
+        }
+        db.prepare(
+          `INSERT INTO recovery_run_items (run_id, invoice_id, customer_id, segment_id, segment_name, strategy, first_failure_at, state, joined_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?)`,
+        ).run(runId, row.invoiceId, row.customerId, row.segmentId, row.segmentName, JSON.stringify(steps), row.firstFailureAt, nowMs);
+        insertOutbox(db, runId, row.invoiceId, row.customerId, steps, row.steps, nowMs);
+      }
+      db.prepare(
+        `INSERT INTO recovery_runs (id, plan_id, status, mode, filters, snapshot_id, started_by, message, created_at_ms, updated_at_ms) VALUES (?, ?, 'running', ?, ?, ?, ?, NULL, ?, ?)`,
+      ).run(runId, planId, ws.mode, JSON.stringify(plan.filters), plan.snapshotId, actor, nowMs, nowMs);
+      audit(db, nowMs, {
+        actor, kind: 'run.confirmed', runId,
+        message: `${actor} started run ${runId} (${ws.mode} mode) from plan ${planId}: ${plan.totals.invoices} invoices, ${plan.totals.actionsNow} actions now, ${plan.totals.actionsLater} later`,
+        data: { planId, mode: ws.mode, totals: { invoices: plan.totals.invoices, now: plan.totals.actionsNow, later: plan.totals.actionsLater, cost: plan.totals.estimatedCost } },
+      });
+    })();
+    this.changed(workspaceId, runId);
+    const ticking = this.tick(workspaceId);
+    if (wait) await ticking;
+    else ticking.catch((e: unknown) => this.ctx.ports.logger.error({ err: String(e) }, 'run tick failed'));
+    return this.summary(db, runId);
+  }
+
+  status(workspaceId: string, runId: string): RunSummary {
+    return this.summary(this.ctx.db(workspaceId), runId);
+  }
+
+  list(workspaceId: string, limit: number): RunSummary[] {
+    const db = this.ctx.db(workspaceId);
+    const ids = db.prepare(`SELECT id FROM recovery_runs ORDER BY created_at_ms DESC, id LIMIT ?`).pluck().all(limit) as string[];
+    return ids.map((id) => this.summary(db, id));
+  }
+
+  private setStatus(workspaceId: string, runId: string, from: RunSummary['status'][], to: RunSummary['status'], verb: string): RunSummary {
+    const db = this.ctx.db(workspaceId);
+    const run = this.run(db, runId);
+    if (!from.includes(run.status)) throw conflict(`Run ${runId} is ${run.status}; it cannot be ${verb}`);
+    const nowMs = this.nowMs();
+    const actor = this.actor(db);
+    db.transaction(() => {
+      db.prepare(`UPDATE recovery_runs SET status = ?, updated_at_ms = ? WHERE id = ?`).run(to, nowMs, runId);
+      if (to === 'canceled') {
+        db.prepare(`UPDATE recovery_outbox SET status = 'canceled', detail = 'run canceled', updated_at_ms = ? WHERE run_id = ? AND status = 'scheduled'`).run(nowMs, runId);
+        db.prepare(`UPDATE recovery_run_items SET state = 'stopped', stop_reason = 'run canceled' WHERE run_id = ? AND state = 'active'`).run(runId);
+      }
+      audit(db, nowMs, { actor, kind: `run.${verb}`, runId, message: `${actor} ${verb} run ${runId}` });
+    })();
+    this.changed(workspaceId, runId);
+    return this.summary(db, runId);
+  }
+
+  pause(workspaceId: string, runId: string): RunSummary {
+    return this.setStatus(workspaceId, runId, ['running'], 'paused', 'paused');
+  }
+
+  cancel(workspaceId: string, runId: string): RunSummary {
+    return this.setStatus(workspaceId, runId, ['running', 'paused'], 'canceled', 'canceled');
+  }
+
+  async resume(workspaceId: string, runId: string, wait: boolean): Promise<RunSummary> {
+    const db = this.ctx.db(workspaceId);
+    const run = this.run(db, runId);
+    // A running run is resumed after a crash: the tick below finishes what was in flight.
+    if (run.status !== 'running') this.setStatus(workspaceId, runId, ['paused'], 'running', 'resumed');
+    const ticking = this.tick(workspaceId);
+    if (wait) await ticking;
+    else ticking.catch((e: unknown) => this.ctx.ports.logger.error({ err: String(e) }, 'run tick failed'));
+    return this.summary(db, runId);
+  }
+
+  actions(workspaceId: string, runId: string, f: { status?: string | undefined; customerId?: string | undefined; offset: number; limit: number }): { total: number; rows: RunAction[] } {
+    const db = this.ctx.db(workspaceId);
+    this.run(db, runId);
+    const c = ['o.run_id = ?'];
+    const args: unknown[] = [runId];
+    if (f.status) {
+    c.push('o.status = ?');
+    args.push(f.status);
+  }
+    if (f.customerId) {
+    c.push('o.customer_id = ?');
+    args.push(f.customerId);
+  }
+    const w = c.join(' AND ');
+    const total = db.prepare(`SELECT count(*) FROM recovery_outbox o WHERE ${w}`).pluck().get(...args) as number;
+    const rows = db
+      .prepare(
+        `SELECT o.*, cf.name AS customer_name, i.segment_name FROM recovery_outbox o
+         LEFT JOIN customer_facts cf ON cf.customer_id = o.customer_id
+         LEFT JOIN recovery_run_items i ON i.run_id = o.run_id AND i.invoice_id = o.invoice_id
+         WHERE ${w} ORDER BY o.due_at, o.invoice_id, o.step_index LIMIT ? OFFSET ?`,
+      )
+      .all(...args, f.limit, f.offset) as (OutboxRow & { customer_name: string | null; segment_name: string | null })[];
+    return {
+      total,
+      rows: rows.map((r) => ({
+        key: r.key, runId: r.run_id, invoiceId: r.invoice_id, customerId: r.customer_id, customerName: r.customer_name, segmentName: r.segment_name ?? 'Default',
+        stepId: r.step_id, stepIndex: r.step_index, channel: r.channel as RunAction['channel'], dueAt: r.due_at, status: r.status as RunAction['status'],
+        detail: r.detail, externalId: r.external_id, cost: r.cost_amount !== null ? { amount: r.cost_amount, currency: r.cost_currency ?? 'usd' } : null, updatedAt: r.updated_at_ms,
+      })),
+    };
+  }
+
+  // ── ticking ──
+
+  /** Fires every due step of every running run of the workspace; serialized per workspace in this process. */
+  tick(workspaceId: string): Promise<TickResult> {
+    return this.serial(workspaceId, () => this.tickNow(workspaceId));
+  }
+
+  /** The in-app ticker: every workspace with a running run, every `everyMs`. */
+  startTicker(everyMs = 30_000): void {
+    if (this.ticker) return;
+    this.ticker = setInterval(() => void this.tickAll(), everyMs);
+    this.ticker.unref();
+  }
+
+  stopTicker(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+
+  async tickAll(): Promise<void> {
+    for (const ws of this.ctx.registry.list()) {
+      try {
+        const db = this.ctx.db(ws.id);
+        if (db.prepare(`SELECT 1 FROM recovery_runs WHERE status = 'running' LIMIT 1`).get()) await this.tick(ws.id);
+      } catch (e) {
+        this.ctx.ports.logger.error({ workspace: ws.id, err: String(e) }, 'recovery tick failed');
+      }
+    }
+  }
+
+  /** Waits for any tick in progress on the workspace (used at shutdown and by tests). */
+  async idle(workspaceId: string): Promise<void> {
+    await (this.locks.get(workspaceId) ?? Promise.resolve());
+  }
+
+  private async tickNow(workspaceId: string): Promise<TickResult> {
+    const db = this.ctx.db(workspaceId);
+    const res: TickResult = { runs: 0, fired: 0, succeeded: 0, failed: 0, skipped: 0, joined: 0, stopped: 0 };
+    const live = db.prepare(`SELECT id FROM recovery_runs WHERE status IN ('running', 'paused')`).pluck().all() as string[];
+    if (live.length === 0) return res;
+    if (this.hooks.beforeTick) await this.hooks.beforeTick(workspaceId);
+    res.stopped = this.stopClosed(db);
+    res.joined = this.joinNewFailures(workspaceId, db);
+    const running = db.prepare(`SELECT id FROM recovery_runs WHERE status = 'running'`).pluck().all() as string[];
+    res.runs = running.length;
+    await this.recoverInFlight(workspaceId, db, res);
+    for (;;) {
+      const now = this.ctx.nowSec();
+      const row = db
+        .prepare(
+          `SELECT o.* FROM recovery_outbox o JOIN recovery_runs r ON r.id = o.run_id
+           WHERE o.status = 'scheduled' AND o.due_at <= ? AND r.status = 'running' ORDER BY o.due_at, o.run_id, o.invoice_id, o.step_index LIMIT 1`,
+        )
+        .get(now) as OutboxRow | undefined;
+      if (!row) break;
+      await this.fire(workspaceId, db, row, res);
+    }
+    for (const runId of running) this.completeIfDone(db, runId);
+    for (const runId of live) this.progress(workspaceId, db, runId, true);
+    return res;
+  }
+
+  private claim(db: Sqlite, row: OutboxRow, actor: string): boolean {
+    const nowMs = this.nowMs();
+    return db.transaction(() => {
+      const ok = db
+        .prepare(`UPDATE recovery_outbox SET status = 'in_flight', attempts = attempts + 1, started_at_ms = ?, updated_at_ms = ?, detail = ? WHERE key = ? AND status = 'scheduled'`)
+        .run(nowMs, nowMs, `in flight (${PROCESS_TAG})`, row.key).changes === 1;
+      if (ok) audit(db, nowMs, { actor, kind: 'action.started', runId: row.run_id, customerId: row.customer_id, invoiceId: row.invoice_id, message: `${row.channel} step ${row.step_id} started`, data: { key: row.key } });
+      return ok;
+    })();
+  }
+
+  /** Builds the context for a claimed row, or says why it does not run. */
+  private contextFor(workspaceId: string, db: Sqlite, row: OutboxRow): { ctx: ActionContext } | { result: ActionResult; stop?: string } {
+    const item = db.prepare(`SELECT * FROM recovery_run_items WHERE run_id = ? AND invoice_id = ?`).get(row.run_id, row.invoice_id) as ItemRow | undefined;
+    if (!item) return { result: { status: 'skipped', detail: 'the invoice is not part of the run' } };
+    const steps = JSON.parse(item.strategy) as Step[];
+    const step = steps.find((s) => s.id === row.step_id);
+    if (!step) return { result: { status: 'skipped', detail: 'the step is no longer in the strategy' } };
+    const inv = invoiceById(db, row.invoice_id);
+    const closed = closedReason(inv);
+    if (closed || !inv) return { result: { status: 'canceled' as never, detail: `not carried out: ${closed}` }, stop: closed ?? 'closed' };
+    const customer = customerInfo(db, row.customer_id);
+    const history = (
+      db
+        .prepare(`SELECT step_id AS stepId, channel, status, coalesce(finished_at_ms, updated_at_ms) / 1000 AS at FROM recovery_outbox WHERE run_id = ? AND invoice_id = ? AND step_index < ? ORDER BY step_index`)
+        .all(row.run_id, row.invoice_id, row.step_index) as ActionContext['history']
+    ).filter((h) => (h.status as string) !== 'scheduled' && (h.status as string) !== 'canceled');
+    const run = this.run(db, row.run_id);
+    const ctx = actionContext({
+      workspaceId, runId: row.run_id, step, segmentId: item.segment_id, segmentName: item.segment_name, invoice: { ...inv, firstFailureAt: item.first_failure_at },
+      customer, db, logger: this.ctx.ports.logger, now: this.ctx.nowSec(), mode: run.mode, currency: workspaceCurrency(db), actor: this.actor(db), dryRun: false, history,
+    });
+    const cond = conditionsFail(step, ctx.invoice, customer, history);
+    if (cond) return { result: { status: 'skipped', detail: cond } };
+    const channel = this.channels.get(step.channel);
+    if (!channel) return { result: { status: 'skipped', detail: `channel not available (${step.channel})` } };
+    const est = channel.estimate(ctx);
+    if (est.skipReason) return { result: { status: 'skipped', detail: est.skipReason } };
+    return { ctx };
+  }
+
+  private async fire(workspaceId: string, db: Sqlite, row: OutboxRow, res: TickResult, recovering = false): Promise<void> {
+    // Pause and cancel take effect between actions.
+    if (!recovering) {
+      const actor = this.actor(db);
+      if (!this.claim(db, row, actor)) return;
+    }
+    res.fired++;
+    const prepared = this.contextFor(workspaceId, db, row);
+    let result: ActionResult;
+    let stop: string | undefined;
+    let action: ActionContext | null = null;
+    if ('result' in prepared) {
+      result = prepared.result;
+      stop = prepared.stop;
+    } else {
+      action = prepared.ctx;
+      const channel = this.channels.get(action.step.channel)!;
+      try {
+        if (recovering) {
+          const r = channel.recover ? await channel.recover(action) : channel.idempotent ? 'execute' : ({ status: 'failed', detail: 'interrupted; not repeated so the customer is not contacted twice' } as ActionResult);
+          result = r === 'execute' ? await channel.execute(action) : r;
+        } else {
+          result = await channel.execute(action);
+        }
+      } catch (e) {
+        result = { status: 'failed', detail: e instanceof Error ? e.message : String(e), retryable: true };
+      }
+    }
+    this.finish(db, row, result, stop);
+    if (result.status === 'succeeded' || result.status === 'pending') res.succeeded++;
+    else if (result.status === 'failed') res.failed++;
+    else res.skipped++;
+    if (action && this.hooks.afterAction) {
+      try {
+        await this.hooks.afterAction(workspaceId, action, result);
+      } catch (e) {
+        this.ctx.ports.logger.warn({ err: String(e) }, 'afterAction hook failed');
+      }
+    }
+    this.progress(workspaceId, db, row.run_id);
+  }
+
+  private finish(db: Sqlite, row: OutboxRow, result: ActionResult, stop?: string): void {
+    const nowMs = this.nowMs();
+    const now = Math.floor(nowMs / 1000);
+    const actor = this.actor(db);
+    db.transaction(() => {
+      const attempts = (db.prepare(`SELECT attempts FROM recovery_outbox WHERE key = ?`).pluck().get(row.key) as number) ?? 1;
+      const again = result.status === 'failed' && result.retryable && attempts < MAX_ATTEMPTS;
+      const status = again ? 'scheduled' : (result.status as string);
+      db.prepare(
+        `UPDATE recovery_outbox SET status = ?, detail = ?, external_id = coalesce(?, external_id), cost_amount = ?, cost_currency = ?, due_at = ?, updated_at_ms = ?, finished_at_ms = ? WHERE key = ?`,
+      ).run(
+        status, again ? `${result.detail} (will try again)` : result.detail, result.externalId ?? null, result.cost?.amount ?? null, result.cost?.currency ?? null,
+        again ? now + RETRY_LATER_SEC : row.due_at, nowMs, again ? null : nowMs, row.key,
+      );
+      audit(db, nowMs, {
+        actor, kind: `action.${status === 'scheduled' ? 'deferred' : status}`, runId: row.run_id, customerId: row.customer_id, invoiceId: row.invoice_id,
+        message: `${row.channel} step ${row.step_id}: ${result.detail}`, data: { key: row.key, ...(result.externalId ? { externalId: result.externalId } : {}), ...(result.cost ? { cost: result.cost } : {}) },
+      });
+      if (!again) {
+        // The next step waiting on this one counts its delay from now.
+        db.prepare(
+          `UPDATE recovery_outbox SET due_at = ? + delay_sec, updated_at_ms = ? WHERE run_id = ? AND invoice_id = ? AND step_index = ? AND delay_from = 'previous_step' AND status = 'scheduled'`,
+        ).run(now, nowMs, row.run_id, row.invoice_id, row.step_index + 1);
+      }
+      const reason = result.invoicePaid ? 'paid' : stop ? stop.replace(/^the invoice was /, '') : null;
+      if (reason) this.stopItem(db, row.run_id, row.invoice_id, reason, nowMs, actor);
+    })();
+  }
+
+  private stopItem(db: Sqlite, runId: string, invoiceId: string, reason: string, nowMs: number, actor: string): void {
+    const changed = db.prepare(`UPDATE recovery_run_items SET state = 'stopped', stop_reason = ? WHERE run_id = ? AND invoice_id = ? AND state = 'active'`).run(reason, runId, invoiceId).changes;
+    db.prepare(`UPDATE recovery_outbox SET status = 'canceled', detail = ?, updated_at_ms = ? WHERE run_id = ? AND invoice_id = ? AND status = 'scheduled'`).run(
+      `not needed: the invoice was ${reason}`, nowMs, runId, invoiceId,
+    );
+    if (changed) {
+      const customer = db.prepare(`SELECT customer_id FROM recovery_run_items WHERE run_id = ? AND invoice_id = ?`).pluck().get(runId, invoiceId) as string;
+      audit(db, nowMs, { actor, kind: 'sequence.stopped', runId, invoiceId, customerId: customer, message: `remaining steps stopped: the invoice was ${reason}` });
+    }
+  }
+
+  /** A payment (or void / uncollectible) seen by sync stops the remaining steps. */
+  private stopClosed(db: Sqlite): number {
+    const items = db
+      .prepare(
+        `SELECT i.run_id, i.invoice_id FROM recovery_run_items i JOIN recovery_runs r ON r.id = i.run_id JOIN invoices v ON v.id = i.invoice_id
+         WHERE r.status IN ('running', 'paused') AND i.state = 'active' AND (v.status <> 'open' OR v.amount_remaining <= 0)`,
+      )
+      .all() as { run_id: string; invoice_id: string }[];
+    if (!items.length) return 0;
+    const nowMs = this.nowMs();
+    const actor = this.actor(db);
+    db.transaction(() => {
+      for (const it of items) {
+        const reason = closedReason(invoiceById(db, it.invoice_id))?.replace(/^the invoice was /, '') ?? 'closed';
+        this.stopItem(db, it.run_id, it.invoice_id, reason, nowMs, actor);
+      }
+    })();
+    return items.length;
+  }
+
+  /** New failures that appeared (after a sync) join the newest running run whose filters they match. */
+  private joinNewFailures(workspaceId: string, db: Sqlite): number {
+    const runs = db.prepare(`SELECT * FROM recovery_runs WHERE status = 'running' ORDER BY created_at_ms DESC`).all() as RunRow[];
+    if (!runs.length) return 0;
+    const seen = new Set(db.prepare(`SELECT DISTINCT invoice_id FROM recovery_run_items i JOIN recovery_runs r ON r.id = i.run_id WHERE r.status IN ('running', 'paused')`).pluck().all() as string[]);
+    const fresh = openFailedInvoices(db).filter((i) => !seen.has(i.id));
+    if (!fresh.length) return 0;
+    const winners = new Map((db.prepare(`SELECT customer_id AS c, segment_id AS s FROM segment_winner`).all() as { c: string; s: string | null }[]).map((r) => [r.c, r.s]));
+    const names = segmentNames(db);
+    const currency = workspaceCurrency(db);
+    const nowMs = this.nowMs();
+    const actor = this.actor(db);
+    let joined = 0;
+    db.transaction(() => {
+      for (const inv of fresh) {
+        const segmentId = winners.get(inv.customerId) ?? null;
+        const run = runs.find((r) => matchesFilters(JSON.parse(r.filters) as PlanFilters, segmentId, inv.customerId));
+        if (!run) continue;
+        // Joined only once per run: an invoice this run already finished with stays out.
+        if (db.prepare(`SELECT 1 FROM recovery_run_items WHERE run_id = ? AND invoice_id = ?`).get(run.id, inv.id)) continue;
+        const strategy = getStrategy(db, segmentId ?? DEFAULT_KEY);
+        if (!strategy.enabled) continue;
+        const segmentName = segmentId ? (names.get(segmentId) ?? 'Unknown segment') : 'Default';
+        const planned = planSteps({
+          db, workspaceId, mode: run.mode, now: this.ctx.nowSec(), channels: this.channels, logger: this.ctx.ports.logger, actor,
+          filters: JSON.parse(run.filters) as PlanFilters, runId: run.id, steps: strategy.steps, inv, segmentId, segmentName, currency,
+        });
+        db.prepare(
+          `INSERT INTO recovery_run_items (run_id, invoice_id, customer_id, segment_id, segment_name, strategy, first_failure_at, state, joined_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?)`,
+        ).run(run.id, inv.id, inv.customerId, segmentId, segmentName, JSON.stringify(strategy.steps), inv.firstFailureAt, nowMs);
+        insertOutbox(db, run.id, inv.id, inv.customerId, strategy.steps, planned, nowMs);
+        audit(db, nowMs, { actor, kind: 'run.joined', runId: run.id, customerId: inv.customerId, invoiceId: inv.id, message: `new failed invoice ${inv.id} joined run ${run.id} (${segmentName})` });
+        joined++;
+      }
+    })();
+    return joined;
+  }
+
+  /** Rows left in flight by a process that died: their channel says what happened, or repeats them safely. */
+  private async recoverInFlight(workspaceId: string, db: Sqlite, res: TickResult): Promise<void> {
+    const rows = db
+      .prepare(`SELECT o.* FROM recovery_outbox o JOIN recovery_runs r ON r.id = o.run_id WHERE o.status = 'in_flight' AND r.status IN ('running', 'paused')`)
+      .all() as OutboxRow[];
+    for (const row of rows) {
+      const owner = /\((pid (\d+)@([^#)]+)#[0-9a-f]+)\)/.exec(row.detail ?? '');
+      const mine = owner?.[1] && row.detail?.includes(PROCESS_TAG);
+      const otherAlive = owner && !mine && owner[3] === os.hostname() && pidAlive(Number(owner[2]));
+      const old = this.nowMs() - (row.started_at_ms ?? 0) > STALE_MS;
+      if (otherAlive && !old) continue;
+      audit(db, this.nowMs(), { actor: this.actor(db), kind: 'action.recovering', runId: row.run_id, customerId: row.customer_id, invoiceId: row.invoice_id, message: `${row.channel} step ${row.step_id} was interrupted; resolving it`, data: { key: row.key } });
+      await this.fire(workspaceId, db, row, res, true);
+    }
+  }
+
+  private completeIfDone(db: Sqlite, runId: string): void {
+    const open = db.prepare(`SELECT count(*) FROM recovery_outbox WHERE run_id = ? AND status IN ('scheduled', 'in_flight')`).pluck().get(runId) as number;
+    if (open > 0) return;
+    const nowMs = this.nowMs();
+    db.transaction(() => {
+      if (db.prepare(`UPDATE recovery_runs SET status = 'completed', updated_at_ms = ? WHERE id = ? AND status = 'running'`).run(nowMs, runId).changes) {
+        audit(db, nowMs, { actor: this.actor(db), kind: 'run.completed', runId, message: `run ${runId} completed: every step has fired or was stopped` });
+      }
+    })();
+  }
+
+  // ── summaries and events ──
+
+  private run(db: Sqlite, runId: string): RunRow {
+    const r = db.prepare(`SELECT * FROM recovery_runs WHERE id = ?`).get(runId) as RunRow | undefined;
+    if (!r) throw notFound(`Run ${runId.slice(0, 40)}`);
+    return r;
+  }
+
+  summary(db: Sqlite, runId: string): RunSummary {
+    const r = this.run(db, runId);
+    const counts = { scheduled: 0, in_flight: 0, pending: 0, succeeded: 0, failed: 0, skipped: 0, canceled: 0 };
+    for (const c of db.prepare(`SELECT status, count(*) AS n FROM recovery_outbox WHERE run_id = ? GROUP BY status`).all(runId) as { status: keyof typeof counts; n: number }[]) counts[c.status] = c.n;
+    const now = this.ctx.nowSec();
+    const due = db.prepare(`SELECT count(*) AS n, min(due_at) AS next FROM recovery_outbox WHERE run_id = ? AND status = 'scheduled' AND due_at <= ?`).get(runId, now) as { n: number };
+    const next = db.prepare(`SELECT min(due_at) FROM recovery_outbox WHERE run_id = ? AND status = 'scheduled'`).pluck().get(runId) as number | null;
+    const invoices = db.prepare(`SELECT count(*) FROM recovery_run_items WHERE run_id = ?`).pluck().get(runId) as number;
+    const rec = db
+      .prepare(`SELECT count(*) AS n, coalesce(sum(v.amount_due), 0) AS amount FROM recovery_run_items i JOIN invoices v ON v.id = i.invoice_id WHERE i.run_id = ? AND i.stop_reason = 'paid'`)
+      .get(runId) as { n: number; amount: number };
+    const cost = db.prepare(`SELECT coalesce(sum(cost_amount), 0) FROM recovery_outbox WHERE run_id = ?`).pluck().get(runId) as number;
+    return {
+      id: r.id, planId: r.plan_id, status: r.status, mode: r.mode, createdAt: r.created_at_ms, startedBy: r.started_by, filters: JSON.parse(r.filters) as PlanFilters,
+      invoices, counts, dueNow: due.n, nextDueAt: next, recovered: { invoices: rec.n, amount: rec.amount }, cost, message: r.message,
+    };
+  }
+
+  private progress(workspaceId: string, db: Sqlite, runId: string, force = false): void {
+    const now = Date.now();
+    if (!force && now - (this.lastEmit.get(runId) ?? 0) < 250) return;
+    this.lastEmit.set(runId, now);
+    this.ctx.events.emit('runs.progress', { workspaceId, run: this.summary(db, runId) });
+  }
+
+  private changed(workspaceId: string, runId: string | null): void {
+    this.ctx.events.emit('runs.changed', { workspaceId, runId });
+  }
+}
+
+function insertOutbox(db: Sqlite, runId: string, invoiceId: string, customerId: string, steps: Step[], planned: { stepId: string; dueAt: number; when: string; skipReason: string | null; channel: string }[], nowMs: number): void {
+  const ins = db.prepare(
+    `INSERT OR IGNORE INTO recovery_outbox (key, run_id, invoice_id, customer_id, step_id, step_index, channel, delay_from, delay_sec, due_at, status, detail, created_at_ms, updated_at_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  steps.forEach((step, i) => {
+    const p = planned.find((x) => x.stepId === step.id);
+    // Steps the plan skipped for a reason that cannot change (no email, unsubscribed, hard decline) stay skipped; others are re-checked when due.
+    const skip = p?.when === 'skip' ? p.skipReason : null;
+    ins.run(outboxKey(runId, invoiceId, step.id), runId, invoiceId, customerId, step.id, i, p?.channel ?? step.channel, step.delay.from, delaySeconds(step), p?.dueAt ?? 0, skip ? 'skipped' : 'scheduled', skip, nowMs, nowMs);
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+

@@ -1,0 +1,260 @@
+import crypto from 'node:crypto';
+import { DAY, HARD_DECLINES, makeCharge, prng, SOFT_DECLINES, type Obj, type Rng, type SimData } from './generator';
+
+/**
+ * The local Stripe server's writes for recovery (#12), kept apart from
+ * server.ts (which only forwards POSTs here first):
+ *
+ * - `POST /v1/invoices/:id/pay` — the outcome depends on the decline type and
+ *   the time since the first failure: a hard decline (lost/stolen/pickup card,
+ *   incorrect number, fraudulent, expired card) declines again with the same
+ *   code; soft declines succeed with a probability by code — insufficient funds
+ *   starts low and rises with days since failure (payday), do-not-honor and
+ *   generic declines sit near 35%, issuer hiccups (try_again_later,
+ *   processing_error) near 75%. Draws are a hash of (seed, invoice, attempt),
+ *   so the same request sequence gives the same outcomes. A paid, void or
+ *   uncollectible invoice answers 400 `invoice_not_open`, like Stripe.
+ * - `POST /v1/coupons` (percent or amount, duration, max_redemptions, metadata),
+ *   `POST /v1/subscriptions/:id` (`discounts[0][coupon]`, `coupon`, `items` price switch, metadata).
+ * - Every executed (not replayed) POST is counted per Idempotency-Key
+ *   (`executions()`), so tests can prove a resumed run never charged twice.
+ *
+ * Customer-response model (`respond`): after Reclaim emails a customer (or
+ * makes an offer), the simulated customer pays through the hosted invoice page
+ * with probability
+ *     p = base(segment) × tone(tone) × channel(channel) × exp(−days since first failure / 14)
+ * base: Enterprise .55, New Customer .40, Loyal Customer .40, Growth .30, Starter .22, At-Risk .15, other .25;
+ * tone: white_glove 1.2, warm 1.15, supportive 1.0, firm .95, concise .9;
+ * channel: email 1.0, offer 1.35 (others 1.0); capped at .9. The draw is a hash of
+ * (seed, invoice, step), so the demo is reproducible. Hard-declined cards only
+ * pay when the customer adds a new card (same model: the hosted page takes a new card).
+ */
+export interface WriteContext {
+  seed: number;
+  data: SimData;
+  byId: Map<string, Obj>;
+  now(): number;
+  insert(list: 'charges' | 'coupons' | 'invoices', o: Obj): void;
+  emit(type: string, o: Obj): void;
+  touch(): void;
+}
+
+export interface RouteInput {
+  method: string;
+  name: string;
+  id: string | undefined;
+  action: string | undefined;
+  body: Map<string, string[]>;
+  idempotencyKey: string | null;
+}
+
+export type RouteResult = { status: number; body: unknown } | null;
+
+export class SimStripeError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(String(body.message));
+  }
+}
+const invalid = (status: number, message: string, extra: Record<string, unknown> = {}) => new SimStripeError(status, { type: 'invalid_request_error', message, ...extra });
+
+/** A uniform draw in [0, 1) from a string: stable across runs and processes. */
+export function draw(...parts: (string | number)[]): number {
+  const h = crypto.createHash('sha256').update(parts.join('|')).digest();
+  return h.readUInt32BE(0) / 4294967296;
+}
+
+export const RESPONSE_MODEL = {
+  base: { Enterprise: 0.55, 'New Customer': 0.4, 'Loyal Customer': 0.4, Growth: 0.3, Starter: 0.22, 'At-Risk': 0.15 } as Record<string, number>,
+  otherBase: 0.25,
+  tone: { white_glove: 1.2, warm: 1.15, supportive: 1.0, firm: 0.95, concise: 0.9 } as Record<string, number>,
+  channel: { email: 1.0, offer: 1.35 } as Record<string, number>,
+  decayDays: 14,
+  cap: 0.9,
+};
+
+export function responseProbability(a: { segment: string; tone: string | null; channel: string; daysSinceFailure: number }): number {
+  const base = RESPONSE_MODEL.base[a.segment.replace(/ \(\d+\)$/, '')] ?? RESPONSE_MODEL.otherBase;
+  const p = base * (RESPONSE_MODEL.tone[a.tone ?? 'supportive'] ?? 1) * (RESPONSE_MODEL.channel[a.channel] ?? 1) * Math.exp(-Math.max(0, a.daysSinceFailure) / RESPONSE_MODEL.decayDays);
+  return Math.min(RESPONSE_MODEL.cap, p);
+}
+
+export function retrySuccessProbability(code: string | null, daysSinceFailure: number): number {
+  if (code === null) return 0.5;
+  if (HARD_DECLINES.includes(code)) return 0;
+  switch (code) {
+    case 'insufficient_funds':
+      return Math.min(0.7, 0.15 + 0.06 * Math.max(0, daysSinceFailure));
+    case 'try_again_later':
+    case 'processing_error':
+      return 0.75;
+    case 'do_not_honor':
+    case 'generic_decline':
+      return 0.35;
+    default:
+      return 0.4;
+  }
+}
+
+export function createWrites(w: WriteContext) {
+  const executions = new Map<string, number>();
+  const paid = new Map<string, number>();
+  const rng: Rng = prng(w.seed * 131 + 17);
+
+  const failedCharges = (invoiceId: string) => w.data.charges.filter((c) => c.invoice === invoiceId && c.status === 'failed').sort((a, b) => a.created - b.created);
+
+  function markPaid(invoice: Obj, via: 'retry' | 'hosted_page'): Obj {
+    const customer = w.byId.get(invoice.customer as string)!;
+    const pm = w.data.payment_methods.find((p) => p.customer === customer.id);
+    const card = (pm?.card ?? { exp_month: 12, exp_year: 2031 }) as { exp_month: number; exp_year: number };
+    const charge = makeCharge(rng, {
+      cusId: customer.id, inId: invoice.id, piId: invoice.payment_intent as string, pmId: pm?.id ?? '', amount: invoice.amount_remaining as number, currency: invoice.currency as string,
+      created: w.now(), status: 'succeeded', failureCode: null, declineCode: null, card: { expMonth: card.exp_month, expYear: card.exp_year },
+    });
+    charge.metadata = { paid_via: via };
+    w.insert('charges', charge);
+    Object.assign(invoice, { status: 'paid', paid: true, amount_paid: invoice.amount_due, amount_remaining: 0, next_payment_attempt: null, attempt_count: (invoice.attempt_count as number) + (via === 'retry' ? 1 : 0) });
+    (invoice.status_transitions as Record<string, unknown>).paid_at = w.now();
+    paid.set(invoice.id, (paid.get(invoice.id) ?? 0) + 1);
+    const sub = invoice.subscription ? w.byId.get(invoice.subscription as string) : undefined;
+    if (sub && sub.status === 'past_due') {
+      sub.status = 'active';
+      w.emit('customer.subscription.updated', sub);
+    }
+    w.emit('charge.succeeded', charge);
+    w.emit('invoice.paid', invoice);
+    w.touch();
+    return charge;
+  }
+
+  function pay(invoice: Obj): { status: number; body: unknown } {
+    if (invoice.status !== 'open') throw invalid(400, `This invoice can no longer be paid: it is ${String(invoice.status)}.`, { code: 'invoice_not_open' });
+    const failures = failedCharges(invoice.id);
+    const last = failures[failures.length - 1];
+    const lastCode = (last?.outcome as { reason?: string } | undefined)?.reason ?? null;
+    const customer = w.byId.get(invoice.customer as string)!;
+    const pm = w.data.payment_methods.find((p) => p.customer === customer.id);
+    const card = (pm?.card ?? { exp_month: 12, exp_year: 2031 }) as { exp_month: number; exp_year: number };
+    const ym = Number(new Date(w.now() * 1000).toISOString().slice(0, 7).replace('-', ''));
+    const expired = card.exp_year * 100 + card.exp_month < ym;
+    const days = failures[0] ? (w.now() - failures[0].created) / DAY : 0;
+    const p = expired ? 0 : retrySuccessProbability(lastCode, days);
+    const ok = draw(w.seed, invoice.id, invoice.attempt_count as number) < p;
+    if (ok) {
+      markPaid(invoice, 'retry');
+      return { status: 200, body: invoice };
+    }
+    const hard = expired || (lastCode !== null && HARD_DECLINES.includes(lastCode));
+    const code = expired ? 'expired_card' : hard ? lastCode! : (lastCode ?? rng.pick(SOFT_DECLINES));
+    invoice.attempt_count = (invoice.attempt_count as number) + 1;
+    const charge = makeCharge(rng, {
+      cusId: customer.id, inId: invoice.id, piId: invoice.payment_intent as string, pmId: pm?.id ?? '', amount: invoice.amount_remaining as number, currency: invoice.currency as string,
+      created: w.now(), status: 'failed', failureCode: code === 'expired_card' || code === 'incorrect_number' ? code : 'card_declined', declineCode: code, card: { expMonth: card.exp_month, expYear: card.exp_year },
+    });
+    w.insert('charges', charge);
+    w.emit('charge.failed', charge);
+    w.emit('invoice.payment_failed', invoice);
+    return { status: 402, body: { error: { type: 'card_error', code: charge.failure_code, decline_code: code, message: 'Your card was declined.', charge: charge.id } } };
+  }
+
+  function one(body: Map<string, string[]>, k: string): string | undefined {
+    return body.get(k)?.[0];
+  }
+
+  function createCoupon(body: Map<string, string[]>): Obj {
+    const percent = one(body, 'percent_off');
+    const amount = one(body, 'amount_off');
+    if (!percent && !amount) throw invalid(400, 'Must provide either percent_off or amount_off', { param: 'percent_off' });
+    if (amount && !one(body, 'currency')) throw invalid(400, 'You must pass currency when passing amount_off', { param: 'currency' });
+    const duration = one(body, 'duration') ?? 'once';
+    if (duration === 'repeating' && !one(body, 'duration_in_months')) throw invalid(400, 'duration_in_months is required when duration is repeating', { param: 'duration_in_months' });
+    const metadata: Record<string, string> = {};
+    for (const [k, v] of body) {
+      const m = /^metadata\[(.+)\]$/.exec(k);
+      if (m) metadata[m[1]!] = v[0]!;
+    }
+    const coupon: Obj = {
+      id: one(body, 'id') ?? rng.id('', 8), object: 'coupon', amount_off: amount ? Number(amount) : null, currency: one(body, 'currency') ?? null, duration,
+      duration_in_months: one(body, 'duration_in_months') ? Number(one(body, 'duration_in_months')) : null, created: w.now(), livemode: false,
+      max_redemptions: one(body, 'max_redemptions') ? Number(one(body, 'max_redemptions')) : null, metadata, name: one(body, 'name') ?? null,
+      percent_off: percent ? Number(percent) : null, redeem_by: null, times_redeemed: 0, valid: true,
+    };
+    if (w.byId.has(coupon.id)) throw invalid(400, 'Coupon already exists.', { code: 'resource_already_exists' });
+    w.insert('coupons', coupon);
+    w.emit('coupon.created', coupon);
+    return coupon;
+  }
+
+  function updateSubscription(sub: Obj, body: Map<string, string[]>): Obj {
+    const couponId = one(body, 'discounts[0][coupon]') ?? one(body, 'coupon');
+    if (couponId) {
+      const coupon = w.byId.get(couponId);
+      if (!coupon || coupon.object !== 'coupon') throw invalid(400, `No such coupon: '${couponId}'`, { code: 'resource_missing', param: 'coupon' });
+      const max = coupon.max_redemptions as number | null;
+      if (max !== null && (coupon.times_redeemed as number) >= max) throw invalid(400, `Coupon ${couponId} has reached its maximum number of redemptions.`, { code: 'coupon_expired' });
+      coupon.times_redeemed = (coupon.times_redeemed as number) + 1;
+      const end = coupon.duration === 'repeating' ? w.now() + (coupon.duration_in_months as number) * 30 * DAY : null;
+      const discount = { id: rng.id('di_'), object: 'discount', coupon, customer: sub.customer, start: w.now(), end, subscription: sub.id, invoice: null, invoice_item: null, promotion_code: null, checkout_session: null };
+      sub.discount = discount;
+      sub.discounts = [discount.id];
+    }
+    const price = one(body, 'items[0][price]');
+    if (price) {
+      const p = w.byId.get(price);
+      if (!p || p.object !== 'price') throw invalid(400, `No such price: '${price}'`, { code: 'resource_missing', param: 'items[0][price]' });
+      const items = sub.items as { data: Obj[] };
+      items.data[0] = { ...items.data[0]!, price: p };
+    }
+    for (const [k, v] of body) {
+      const m = /^metadata\[(.+)\]$/.exec(k);
+      if (m) (sub.metadata as Record<string, string>)[m[1]!] = v[0]!;
+    }
+    w.emit('customer.subscription.updated', sub);
+    w.touch();
+    return sub;
+  }
+
+  return {
+    /** Handles a POST the base server routes here; null when it is not one of ours. */
+    route(r: RouteInput): RouteResult {
+      if (r.method !== 'POST') return null;
+      let result: RouteResult = null;
+      if (r.name === 'invoices' && r.id && r.action === 'pay') {
+        const inv = w.byId.get(r.id);
+        if (!inv || inv.object !== 'invoice') throw invalid(404, `No such invoice: '${r.id}'`, { code: 'resource_missing', param: 'id' });
+        result = pay(inv);
+      } else if (r.name === 'coupons' && !r.id) {
+        result = { status: 200, body: createCoupon(r.body) };
+      } else if (r.name === 'subscriptions' && r.id && !r.action) {
+        const sub = w.byId.get(r.id);
+        if (!sub || sub.object !== 'subscription') throw invalid(404, `No such subscription: '${r.id}'`, { code: 'resource_missing', param: 'id' });
+        result = { status: 200, body: updateSubscription(sub, r.body) };
+      }
+      if (result && r.idempotencyKey) executions.set(r.idempotencyKey, (executions.get(r.idempotencyKey) ?? 0) + 1);
+      return result;
+    },
+    /** Executed (not replayed) POSTs per Idempotency-Key. */
+    executions: () => new Map(executions),
+    /** Successful payments per invoice (must never exceed 1). */
+    payments: () => new Map(paid),
+    /**
+     * A simulated customer reacting to an email or offer: pays through the
+     * hosted invoice page with the documented probability. Returns the new
+     * charge when they paid.
+     */
+    respond(a: { invoiceId: string; stepKey: string; segment: string; tone: string | null; channel: string; now?: number }): { paid: boolean; probability: number; charge: Obj | null } {
+      const inv = w.byId.get(a.invoiceId);
+      if (!inv || inv.object !== 'invoice' || inv.status !== 'open') return { paid: false, probability: 0, charge: null };
+      const first = failedCharges(inv.id)[0];
+      const days = first ? ((a.now ?? w.now()) - first.created) / DAY : 0;
+      const probability = responseProbability({ segment: a.segment, tone: a.tone, channel: a.channel, daysSinceFailure: days });
+      if (draw(w.seed, 'respond', inv.id, a.stepKey) >= probability) return { paid: false, probability, charge: null };
+      return { paid: true, probability, charge: markPaid(inv, 'hosted_page') };
+    },
+  };
+}
+
+export type SimWrites = ReturnType<typeof createWrites>;
+export { SimStripeError as WriteError };
