@@ -182,6 +182,8 @@ export const StepConditions = z.object({
   minFailures12m: z.number().int().min(0).nullable().default(null),
   /** Escalation (#13): only if at least this many earlier email steps of this run got no payment. */
   afterUnansweredEmails: z.number().int().min(0).nullable().default(null),
+  /** Escalation (#13): only if no call of this run for the invoice was answered (none made, no answer, failed). */
+  lastCallNotAnswered: z.boolean().default(false),
 });
 export type StepConditions = z.infer<typeof StepConditions>;
 
@@ -230,7 +232,7 @@ const stepBase = {
   id: StepId,
   label: z.string().max(120).default(''),
   delay: StepDelay.default({ days: 0, hours: 0, from: 'first_failure' }),
-  conditions: StepConditions.default({ declineType: 'any', minAmountAtRisk: null, maxAmountAtRisk: null, minFailures12m: null, afterUnansweredEmails: null }),
+  conditions: StepConditions.default({ declineType: 'any', minAmountAtRisk: null, maxAmountAtRisk: null, minFailures12m: null, afterUnansweredEmails: null, lastCallNotAnswered: false }),
 };
 export const Step = z.discriminatedUnion('channel', [
   z.object({ ...stepBase, channel: z.literal('email'), config: EmailConfig }),

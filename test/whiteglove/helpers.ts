@@ -59,7 +59,7 @@ export function seed(db: Sqlite, customers: SeedCustomer[]): void {
 /** An action context as the engine builds it, for one customer's invoice. */
 export function actionFor(
   db: Sqlite,
-  o: { customerId: string; runId?: string; stepId?: string; channel: ChannelKind; config?: Record<string, unknown>; now?: number; history?: ActionContext['history'] },
+  o: { customerId: string; runId?: string; stepId?: string; channel: ChannelKind; config?: Record<string, unknown>; now?: number; history?: ActionContext['history']; dryRun?: boolean },
 ): ActionContext {
   const runId = o.runId ?? 'run_1';
   const invoiceId = `in_${o.customerId}`;
@@ -85,7 +85,7 @@ export function actionFor(
     db,
     logger: silentLogger,
     now: o.now ?? NOW,
-    step: { id: stepId, label: '', channel: o.channel, config, delay: { days: 0, hours: 0, from: 'first_failure' }, conditions: { declineType: 'any', minAmountAtRisk: null, maxAmountAtRisk: null, minFailures12m: null, afterUnansweredEmails: null } } as Step,
+    step: { id: stepId, label: '', channel: o.channel, config, delay: { days: 0, hours: 0, from: 'first_failure' }, conditions: { declineType: 'any', minAmountAtRisk: null, maxAmountAtRisk: null, minFailures12m: null, afterUnansweredEmails: null, lastCallNotAnswered: false } } as Step,
     segmentName: win.segment_id === 'seg_starter' ? 'Starter' : win.segment_id ? 'Enterprise' : 'Default',
     invoice: {
       id: invoiceId, number: null, status: inv.status, subscriptionId: null, amountDue: inv.amount_due, amountRemaining: inv.amount_remaining,
@@ -99,7 +99,7 @@ export function actionFor(
     mode: 'test',
     currency: 'usd',
     actor: 'Test operator',
-    dryRun: false,
+    dryRun: o.dryRun ?? false,
     history: o.history ?? [],
   };
 }

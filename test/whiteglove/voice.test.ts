@@ -54,7 +54,7 @@ describe('voice calls through the fake provider', () => {
     const ch = channel();
 
     // Plan: 6 calls of 1.50 against a 4.00 run cap → the first 2 fit, the rest show the cap.
-    const plan = ids.map((id) => ch.estimate(actionFor(db, { customerId: id, channel: 'voice', runId: 'run_a' })).skipReason);
+    const plan = ids.map((id) => ch.estimate(actionFor(db, { customerId: id, channel: 'voice', runId: 'run_a', dryRun: true })).skipReason);
     expect(plan).toEqual([null, null, 'over voice budget (run cap reached)', 'over voice budget (run cap reached)', 'over voice budget (run cap reached)', 'over voice budget (run cap reached)']);
 
     // Execution holds the same line, counted at the provider.

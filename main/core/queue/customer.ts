@@ -105,13 +105,20 @@ export function managerName(address: string | null): string | null {
     .join(' ');
 }
 
+/** The same variable names as the email templates of #12 (see recovery/templates.ts VARIABLES). */
 export function templateVars(c: CustomerView, manager: string | null): Record<string, unknown> {
   const first = c.name?.trim().split(/\s+/)[0] ?? 'there';
+  const url = c.invoice?.hostedInvoiceUrl ?? '';
   return {
-    customer: { name: c.name ?? 'there', first_name: first, email: c.email },
+    name: c.name ?? c.email ?? 'there',
+    first_name: first,
+    email: c.email ?? '',
     amount: c.invoice ? formatMoney(c.invoice.amountRemaining, c.invoice.currency) : formatMoney(c.amountAtRisk, c.currency),
-    invoice: { id: c.invoice?.id ?? null, number: c.invoice?.number ?? c.invoice?.id ?? null, url: c.invoice?.hostedInvoiceUrl ?? null },
-    account_manager: { name: managerName(manager) ?? 'your account manager', email: manager },
+    invoice_number: c.invoice?.number ?? c.invoice?.id ?? '',
+    pay_url: url,
+    update_card_url: url,
+    account_manager: managerName(manager) ?? 'your account manager',
+    account_manager_email: manager ?? '',
     segment: c.segment?.name ?? 'Default',
   };
 }
@@ -124,18 +131,18 @@ export function renderText(template: string, vars: Record<string, unknown>): str
 }
 
 export const DEFAULT_CALL_SCRIPT =
-  'Hello {{ customer.first_name }}, this is {{ account_manager.name }} calling about invoice {{ invoice.number }}. ' +
+  'Hello {{ first_name }}, this is {{ account_manager }} calling about invoice {{ invoice_number }}. ' +
   'Your payment of {{ amount }} did not go through. You can update your card or pay at the link we sent by email. Thank you.';
 
-export const DEFAULT_EMAIL_SUBJECT = 'About invoice {{ invoice.number }}';
+export const DEFAULT_EMAIL_SUBJECT = 'About invoice {{ invoice_number }}';
 
-export const DEFAULT_EMAIL_TEXT = `Hi {{ customer.first_name }},
+export const DEFAULT_EMAIL_TEXT = `Hi {{ first_name }},
 
 I noticed your last payment of {{ amount }} did not go through. These things happen — often a card expired or the bank was being careful.
 
-You can update your card or pay here: {{ invoice.url }}
+You can update your card or pay here: {{ pay_url }}
 
 If anything is in the way, reply to this email or tell me a good time to call, and I will sort it out with you personally.
 
 Best,
-{{ account_manager.name }}`;
+{{ account_manager }}`;

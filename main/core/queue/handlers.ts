@@ -1,10 +1,10 @@
 import type { WhiteGloveSettingsView } from '../../../shared/contract';
 import type { HandlerContext, HandlerGroup } from '../context';
 import type { Sqlite } from '../db/sqlite';
-import { UserError } from '../errors';
 import { createVoiceChannel } from '../recovery/channels/voice/channel';
 import { newWebhookSecret } from '../recovery/channels/webhook';
 import { taskContext } from './context';
+import { sendTaskEmail } from './send-email';
 import { getSettings, updateSettings, voiceTokenSecretId, webhookSecretId } from './settings';
 import { getTaskRow, listTasks, logOutcome, taskSummary } from './tasks';
 
@@ -39,8 +39,12 @@ export function queueHandlers(ctx: HandlerContext): HandlerGroup<QueueMethod> {
       ctx.events.emit('queue.changed', { workspaceId, taskId: task.id });
       return taskSummary(db, task.id, now);
     },
-    'queue.sendEmail': async () => {
-      throw new UserError('unavailable', 'Sending the personal email needs the recovery outbox (#12), which is not merged yet.');
+    'queue.sendEmail': async ({ workspaceId, taskId, subject, text }) => {
+      const db = ctx.db(workspaceId);
+      const sent = await sendTaskEmail({ db, workspaceId, secrets, taskId, subject, text, nowMs: ctx.ports.clock.now() });
+      ctx.events.emit('queue.changed', { workspaceId, taskId });
+      ctx.events.emit('outbox.changed', { workspaceId });
+      return { ...sent, task: taskSummary(db, taskId, ctx.nowSec()) };
     },
     'whiteglove.settings.get': async ({ workspaceId }) => view(workspaceId, ctx.db(workspaceId)),
     'whiteglove.voice.set': async ({ workspaceId, authToken, ...patch }) => {

@@ -9,6 +9,7 @@ import type { AmSettings, Outcome, TaskSummary } from '../../../shared/whiteglov
 import { OUTCOME_LABELS } from '../../../shared/whiteglove';
 import type { Sqlite } from '../db/sqlite';
 import { badRequest, notFound } from '../errors';
+import { holdScheduled, resolvePending } from './outbox-link';
 import { DEFAULT_CALL_SCRIPT, DEFAULT_EMAIL_SUBJECT, DEFAULT_EMAIL_TEXT, loadCustomer, renderText, templateVars } from './customer';
 
 export interface TaskRow {
@@ -211,6 +212,15 @@ export function logOutcome(db: Sqlite, taskId: string, o: OutcomeInput): TaskRow
       const status = o.outcome === 'no_answer' ? 'no-answer' : o.outcome === 'wrong_contact' ? 'failed' : 'answered';
       db.prepare(`UPDATE voice_calls SET status = ?, updated_at = ? WHERE action_key = ?`).run(status, o.now, t.action_key);
     }
+    // The run's outbox row of this step: contact made → succeeded; wrong contact → failed; no answer → still pending.
+    const label = `${OUTCOME_LABELS[o.outcome]}${o.outcome === 'promised' ? ` by ${date}` : ''}${note ? ` — ${note.slice(0, 200)}` : ''}`;
+    resolvePending(db, t.action_key, {
+      status: o.outcome === 'no_answer' ? 'pending' : o.outcome === 'wrong_contact' ? 'failed' : 'succeeded',
+      detail: `${t.kind === 'call' ? 'call' : 'account manager'}: ${label}`,
+      actor: o.by ?? null,
+      nowMs: o.now * 1000,
+    });
+    if (o.outcome === 'promised') holdScheduled(db, t.invoice_id, endOfDay(date!), `${OUTCOME_LABELS.promised} by ${date}`, o.by ?? null, o.now * 1000);
     return getTaskRow(db, t.id);
   })();
 }

@@ -15,6 +15,7 @@ import type { Sqlite } from '../../../db/sqlite';
 import type { Secrets } from '../../../ports';
 import { DEFAULT_CALL_SCRIPT, loadCustomer, renderText, templateVars } from '../../../queue/customer';
 import { getSettings, voiceTokenSecretId } from '../../../queue/settings';
+import { resolvePending } from '../../../queue/outbox-link';
 import { createTask } from '../../../queue/tasks';
 import type { ActionContext, ActionResult, Channel, PlanEstimate } from '../../channel';
 import { UNDER_THRESHOLD, budgetBlock, customerValue, utcDay, voiceSpend } from './budget';
@@ -114,13 +115,21 @@ export function createVoiceChannel(deps: VoiceChannelDeps): VoiceChannel {
       const pre = precheck(a, s);
       if ('skip' in pre) return { skipReason: pre.skip };
       if (s.provider === 'call_list') return { skipReason: null, estimatedCost: { amount: 0, currency: s.currency } };
+      const spent = voiceSpend(a.db, utcDay(a.now), a.runId);
+      // Already reserved for this very action (a step looked at again after a crash): it fits by definition.
+      if (record(a.db, a.key)) return { skipReason: null, estimatedCost: { amount: s.costPerCall, currency: s.currency } };
+      if (!a.dryRun) {
+        // Just before execute: the reservation in execute is what counts; this only says whether one more call fits.
+        const block = budgetBlock(s, spent, s.costPerCall);
+        return block ? { skipReason: block } : { skipReason: null, estimatedCost: { amount: s.costPerCall, currency: s.currency } };
+      }
+      // A dry-run plan walks its calls in order: later calls see what earlier ones of the same plan would spend.
       let plan = planned.get(a.runId);
       if (!plan) {
         if (planned.size > 50) planned.delete(planned.keys().next().value!);
         planned.set(a.runId, (plan = new Map()));
       }
       plan.delete(a.key);
-      const spent = voiceSpend(a.db, utcDay(a.now), a.runId);
       const inPlan = [...plan.values()].reduce((x, y) => x + y, 0);
       const block = budgetBlock(s, { day: spent.day + inPlan, run: spent.run + inPlan }, s.costPerCall);
       if (block) return { skipReason: block };
@@ -180,13 +189,26 @@ export function createVoiceChannel(deps: VoiceChannelDeps): VoiceChannel {
       if (open.length === 0) return [];
       const token = await deps.secrets.get(voiceTokenSecretId(workspaceId));
       if (!token) return [];
-      const provider = providerFor(getSettings(db).voice, token);
+      let provider: VoiceProvider;
+      try {
+        provider = providerFor(getSettings(db).voice, token);
+      } catch {
+        return [];
+      }
       const out: { actionKey: string; status: string; cost: number | null }[] = [];
       for (const r of open) {
         try {
           const st = await provider.status(r.provider_call_id!);
           applyState(db, r.action_key, st, now);
           out.push({ actionKey: r.action_key, status: st.status, cost: st.final ? (st.cost ?? 0) : null });
+          if (st.final) {
+            resolvePending(db, r.action_key, {
+              status: st.status === 'answered' ? 'succeeded' : 'failed',
+              detail: st.status === 'answered' ? `call answered (${st.durationSec} s)` : st.status === 'no-answer' ? 'call not answered' : 'call failed',
+              cost: { amount: st.cost ?? 0, currency: r.currency },
+              nowMs: now * 1000,
+            });
+          }
         } catch (e) {
           if (!(e instanceof VoiceProviderError)) throw e;
         }
