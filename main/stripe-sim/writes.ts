@@ -239,6 +239,12 @@ export function createWrites(w: WriteContext) {
     executions: () => new Map(executions),
     /** Successful payments per invoice (must never exceed 1). */
     payments: () => new Map(paid),
+    /** The customer pays the invoice on its hosted page (tests and demos). */
+    payOnHostedPage(invoiceId: string): Obj | null {
+      const inv = w.byId.get(invoiceId);
+      if (!inv || inv.object !== 'invoice' || inv.status !== 'open') return null;
+      return markPaid(inv, 'hosted_page');
+    },
     /**
      * A simulated customer reacting to an email or offer: pays through the
      * hosted invoice page with the documented probability. Returns the new

@@ -21,15 +21,26 @@ export const outboxKey = (runId: string, invoiceId: string, stepId: string) => `
 
 export const delaySeconds = (step: Step) => step.delay.days * 86_400 + step.delay.hours * 3_600;
 
-/** Planned due times: each step from the first failure or from the previous step's due time. */
-export function dueTimes(steps: Step[], firstFailureAt: number): number[] {
-  const out: number[] = [];
+/**
+ * Planned due times: each step from the first failure or from the previous
+ * step. When a run starts after some steps' times have passed (`now`), the
+ * sequence keeps its spacing from now instead of firing every overdue step at
+ * once: due'(i) = max(due(i), due'(i-1) + (due(i) − due(i-1))), due'(0) = max(due(0), now).
+ */
+export function dueTimes(steps: Step[], firstFailureAt: number, now?: number): number[] {
+  const raw: number[] = [];
   let prev = firstFailureAt;
   for (const s of steps) {
     const due = (s.delay.from === 'first_failure' ? firstFailureAt : prev) + delaySeconds(s);
-    out.push(due);
+    raw.push(due);
     prev = due;
   }
+  if (now === undefined) return raw;
+  const out: number[] = [];
+  raw.forEach((due, i) => {
+    const gap = i === 0 ? 0 : Math.max(0, due - raw[i - 1]!);
+    out.push(Math.max(due, i === 0 ? now : out[i - 1]! + gap));
+  });
   return out;
 }
 

@@ -55,7 +55,7 @@ export function planSteps(
   a: Omit<PlanArgs, 'filters' | 'nowMs'> & { filters?: PlanFilters; runId: string; steps: Step[]; inv: OpenInvoice; segmentId: string | null; segmentName: string; currency: string; runOfferCounts?: Map<string, number> },
 ): PlanStep[] {
   const customer = customerInfo(a.db, a.inv.customerId);
-  const dues = dueTimes(a.steps, a.inv.firstFailureAt);
+  const dues = dueTimes(a.steps, a.inv.firstFailureAt, a.now);
   const history: ActionContext['history'] = [];
   return a.steps.map((step, i) => {
     const ctx = actionContext({

@@ -1,0 +1,106 @@
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import type { Core } from '../../main/core/api';
+import { createCore } from '../../main/core/api';
+import { dispatch } from '../../main/core/dispatch';
+import { silentLogger } from '../../main/core/ports';
+import { FileSecrets } from '../../main/core/secrets/file-secrets';
+import type { Input, Method, Output } from '../../shared/contract';
+import { randomTestKey, startStripeSim, type StripeSim } from '../../main/stripe-sim';
+import { tempDir } from '../helpers/core';
+
+export interface Received {
+  messageId: string;
+  to: string;
+  toText: string;
+  from: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers: Map<string, unknown>;
+}
+
+/** A real SMTP server on 127.0.0.1 that parses every message with mailparser. */
+export async function startSmtp(opts: { delayMs?: number; reject?: (to: string) => number | null } = {}) {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    disableReverseLookup: true,
+    onRcptTo(address, _session, cb) {
+      const code = opts.reject?.(address.address) ?? null;
+      if (code) {
+        const err = new Error(`mailbox ${address.address} unavailable`) as Error & { responseCode: number };
+        err.responseCode = code;
+        return cb(err);
+      }
+      cb();
+    },
+    onData(stream, _session, cb) {
+      simpleParser(stream)
+        .then(async (m) => {
+          if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+          received.push({
+            messageId: m.messageId ?? '',
+            to: (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((t) => t.value.map((v) => v.address ?? '')).join(', '),
+            toText: Array.isArray(m.to) ? m.to.map((t) => t.text).join(', ') : (m.to?.text ?? ''),
+            from: m.from?.text ?? '',
+            subject: m.subject ?? '',
+            text: m.text ?? '',
+            html: typeof m.html === 'string' ? m.html : '',
+            headers: m.headers,
+          });
+          cb();
+        })
+        .catch((e: Error) => cb(e));
+    },
+  });
+  // A client killed mid-message resets its connection; that is the point of some tests.
+  server.on('error', () => undefined);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.server.address() as { port: number }).port;
+  return { port, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+export interface MutableClock {
+  now(): number;
+  set(ms: number): void;
+  advance(seconds: number): void;
+}
+export function mutableClock(startMs: number): MutableClock {
+  let t = startMs;
+  return { now: () => t, set: (ms) => (t = ms), advance: (s) => (t += s * 1000) };
+}
+
+export function coreAt(dataDir: string, clock: MutableClock | { now(): number }): Core {
+  return createCore({ clock, secrets: new FileSecrets(dataDir), logger: silentLogger, paths: { dataDir }, fetch: globalThis.fetch, version: '0.0.0-test', shell: 'test' });
+}
+
+export function caller(core: Core) {
+  return async <M extends Method>(method: M, input: Input<M>): Promise<Output<M>> => {
+    const r = await dispatch(core, method, input, core.ports.logger);
+    if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+    return r.value as Output<M>;
+  };
+}
+
+/** A workspace synced from the local Stripe server, emailing through a local SMTP server. */
+export async function syncedWorkspace(opts: { seed: number; customers: number; smtpPort?: number; dataDir?: string }) {
+  const sim = await startStripeSim({ seed: opts.seed, customers: opts.customers, rateLimit: null });
+  const key = randomTestKey();
+  sim.addKey(key, 'all');
+  const dataDir = opts.dataDir ?? tempDir();
+  const clock = mutableClock(sim.now() * 1000);
+  const core = coreAt(dataDir, clock);
+  const call = caller(core);
+  const { workspace } = await call('workspaces.connect', { key, apiBase: sim.url });
+  const { done } = await core.sync.start(workspace.id);
+  const outcome = await done!;
+  if (outcome.status !== 'completed') throw new Error(outcome.message);
+  await call('recovery.settings.set', { workspaceId: workspace.id, operatorName: 'Test Operator', operatorEmail: 'ops@reclaim.test' });
+  if (opts.smtpPort) {
+    await call('smtp.set', { workspaceId: workspace.id, transport: 'smtp', host: '127.0.0.1', port: opts.smtpPort, tls: 'none', from: 'billing@northwind.test', fromName: 'Northwind Billing', ratePerMinute: 10_000 });
+  }
+  return { sim, key, dataDir, clock, core, call, workspaceId: workspace.id };
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderEmail, buildVars, toneTemplate } from '../../main/core/recovery/templates';
+import { tempDir } from '../helpers/core';
+import { caller, coreAt, mutableClock, startSmtp } from './helpers';
+import { NOW, seedWorkspace } from './fixture';
+
+const HOSTILE = '{{ pay_url }}{% assign x = 1 %}{% include "/etc/passwd" %}<script>alert(1)</script><img src=x onerror=alert(2)>\r\nBcc: victim@evil.test';
+
+describe('templates: safe engine, escaping, headers', () => {
+  const core = coreAt(tempDir(), mutableClock(NOW * 1000));
+  const call = caller(core);
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let workspaceId: string;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    workspaceId = (await call('workspaces.create', { name: 'Templates' })).id;
+    seedWorkspace(core, workspaceId, [
+      { id: 'cus_evil', name: HOSTILE, email: 'evil@customer.test', mrr: 2900, tenureDays: 40, failures12m: 1, accountManager: 'Mallory\r\nBcc: am@evil.test', invoice: { id: 'in_evil', amount: 1234, attempts: 1, failedDaysAgo: 1, decline: 'insufficient_funds', hard: false } },
+    ]);
+    await call('smtp.set', { workspaceId, transport: 'smtp', host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'billing@northwind.test', ratePerMinute: 10_000 });
+  });
+  afterAll(async () => {
+    await core.close();
+    await smtp.close();
+  });
+
+  it('prints a customer name full of template syntax, HTML and CRLF as inert text', async () => {
+    const template = { subject: 'Hello {{ name }}', text: 'Dear {{ name }}, pay {{ amount }} at {{ pay_url }}', html: '<p>Dear {{ name }}</p><p><a href="{{ pay_url }}">Pay {{ amount }}</a></p>' };
+    const r = await call('templates.preview', { workspaceId, customerId: 'cus_evil', template });
+    // Template syntax in data is never evaluated.
+    expect(r.text).toContain('{{ pay_url }}{% assign x = 1 %}{% include "/etc/passwd" %}');
+    expect(r.text).toContain('$12.34');
+    // HTML in data is escaped in the HTML part.
+    expect(r.html).not.toContain('<script>');
+    expect(r.html).not.toContain('<img');
+    expect(r.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    // CR/LF never reach a header.
+    expect(r.subject).not.toMatch(/[\r\n]/);
+  });
+
+  it('a test send of that template reaches only the operator, with no injected header', async () => {
+    await call('templates.testSend', { workspaceId, customerId: 'cus_evil', to: 'ops@reclaim.test', template: { subject: 'Hello {{ name }}', text: 'Dear {{ name }}', html: '' }, sender: 'account_manager' });
+    expect(smtp.received).toHaveLength(1);
+    const m = smtp.received[0]!;
+    expect(m.to).toBe('ops@reclaim.test');
+    expect(m.headers.has('bcc')).toBe(false);
+    expect(m.subject.startsWith('[Test] Hello {{ pay_url }}')).toBe(true);
+    // The account manager's name (with its CRLF) stays inside the From display name.
+    expect(m.from).toMatch(/<billing@northwind\.test>$/);
+    expect(smtp.received.map((x) => x.to)).toEqual(['ops@reclaim.test']);
+    expect(m.html).toContain('&lt;script&gt;');
+    expect(m.html).not.toContain('<script>');
+  });
+
+  it('operator templates cannot reach files or unknown variables, and bad syntax is a clear error', async () => {
+    const vars = buildVars({ customer: { id: 'c', email: 'a@b.test', name: 'A', plan: 'P', accountManager: null, mrr: 0, failures12m: 0, tenureDays: 0, amountAtRisk: 0 }, invoice: null, business: 'B', senderName: 'S', now: NOW });
+    expect(() => renderEmail({ subject: 's', text: '{% include "/etc/passwd" %}', html: '' }, vars)).toThrow(/cannot be rendered/);
+    expect(() => renderEmail({ subject: 's', text: '{{ process.env.HOME }}', html: '' }, vars)).toThrow(/cannot be rendered/);
+    expect(() => renderEmail({ subject: 's', text: '{{ name | nosuchfilter }}', html: '' }, vars)).toThrow(/cannot be rendered/);
+    expect(() => renderEmail({ subject: 's', text: '{% if %}', html: '' }, vars)).toThrow(/cannot be rendered/);
+    expect(renderEmail(toneTemplate('warm'), vars).subject).toContain('Welcome aboard, A');
+    const bad = await call('strategies.set', {
+      workspaceId, segmentId: 'default',
+      strategy: { name: 'x', steps: [{ id: 'e', channel: 'email', config: { template: { subject: 'Hi {{ nme }}', text: 't' } } }] },
+    }).catch((e: Error) => e);
+    expect(String(bad)).toMatch(/bad_request.*step 1 \(e\).*nme/);
+  });
+});
