@@ -51,7 +51,7 @@ const PATHS: Record<FakeOutcome, string[]> = {
 };
 
 export async function startFakeVoiceProvider(
-  opts: { port?: number; defaultOutcome?: FakeOutcome; talkSeconds?: number; pricePerMinute?: number; accountId?: string; authToken?: string } = {},
+  opts: { port?: number; defaultOutcome?: FakeOutcome; talkSeconds?: number; pricePerMinute?: number; accountId?: string; authToken?: string; /** Answer POSTs this late (tests widen crash windows). */ delayMs?: number } = {},
 ): Promise<FakeVoiceProvider> {
   const accountId = opts.accountId ?? `AC${crypto.randomBytes(16).toString('hex')}`;
   const authToken = opts.authToken ?? crypto.randomBytes(16).toString('hex');
@@ -117,7 +117,9 @@ export async function startFakeVoiceProvider(
           lose--;
           return send(res, 500, { code: 20500, message: 'Internal Server Error' });
         }
-        return send(res, existed ? 200 : 201, view(call));
+        const answer = view(call);
+        if (opts.delayMs) return void setTimeout(() => send(res, existed ? 200 : 201, answer), opts.delayMs);
+        return send(res, existed ? 200 : 201, answer);
       }
       if (req.method === 'GET' && m[2]) {
         const call = bySid.get(decodeURIComponent(m[2]));

@@ -15,7 +15,7 @@ export interface Received {
  * secret, compare in constant time, accept within 5 minutes, act once per
  * Reclaim-Delivery id.
  */
-export async function startReceiver(secret: () => string, opts: { failFirst?: number; status?: number } = {}) {
+export async function startReceiver(secret: () => string, opts: { failFirst?: number; status?: number; delayMs?: number } = {}) {
   const received: Received[] = [];
   const acted = new Set<string>();
   let fail = opts.failFirst ?? 0;
@@ -46,7 +46,9 @@ export async function startReceiver(secret: () => string, opts: { failFirst?: nu
         return;
       }
       acted.add(delivery);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      const ok = () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      if (opts.delayMs) setTimeout(ok, opts.delayMs);
+      else ok();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
