@@ -11,6 +11,7 @@ import { VERSION } from '../core/version';
 import { registerDataCommands } from './commands/data';
 import { registerQueueCommands } from './commands/queue';
 import { registerSegmentCommands } from './commands/segments';
+import { registerRecoveryCommands } from './commands/recovery';
 import { registerStripeCommands } from './commands/stripe';
 import { registerWorkspaceCommands } from './commands/workspaces';
 import { CliExit, type CliContext, type CliIO, type GlobalOpts } from './context';
@@ -77,6 +78,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   registerStripeCommands(program, ctx);
   registerDataCommands(program, ctx);
   registerSegmentCommands(program, ctx);
+  registerRecoveryCommands(program, ctx);
   registerQueueCommands(program, ctx);
 
   program

@@ -6,7 +6,7 @@ import { dispatch } from '../../main/core/dispatch';
 import { silentLogger } from '../../main/core/ports';
 import { FileSecrets } from '../../main/core/secrets/file-secrets';
 import type { Input, Method, Output } from '../../shared/contract';
-import { randomTestKey, startStripeSim, type StripeSim } from '../../main/stripe-sim';
+import { randomTestKey, startStripeSim } from '../../main/stripe-sim';
 import { tempDir } from '../helpers/core';
 
 export interface Received {

@@ -80,6 +80,22 @@ describe('recovery run over real SMTP and the local Stripe server', () => {
     expect(payRequests(env).length).toBe(pays);
   });
 
+  it('new failures that a later sync brings join the running run', async () => {
+    const [run] = await env.call('runs.list', { workspaceId: env.workspaceId });
+    const before = (await env.call('runs.status', { workspaceId: env.workspaceId, runId: run!.id })).invoices;
+    // Time passes at Stripe: renewals fail (and Stripe's own retries pay some invoices).
+    env.sim.advance(3 * 86_400);
+    const { done } = await env.core.sync.start(env.workspaceId);
+    expect((await done!).status).toBe('completed');
+    env.clock.set(env.sim.now() * 1000);
+    const tick = await env.call('runs.tick', { workspaceId: env.workspaceId });
+    expect(tick.joined).toBeGreaterThan(0);
+    const after = await env.call('runs.status', { workspaceId: env.workspaceId, runId: run!.id });
+    expect(after.invoices).toBe(before + tick.joined);
+    const log = await env.call('audit.list', { workspaceId: env.workspaceId, kind: 'run.joined', limit: 100 });
+    expect(log.total).toBe(tick.joined);
+  });
+
   it('a payment seen by sync stops that invoice’s remaining steps; later steps fire when due', async () => {
     const [run] = await env.call('runs.list', { workspaceId: env.workspaceId });
     const scheduled = await env.call('runs.actions', { workspaceId: env.workspaceId, runId: run!.id, status: 'scheduled', limit: 1000 });

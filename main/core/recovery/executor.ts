@@ -338,6 +338,8 @@ export class RecoveryEngine {
     if (action && this.hooks.afterAction) {
       try {
         await this.hooks.afterAction(workspaceId, action, result);
+        // A simulated customer may have paid just now: stop that sequence at once.
+        this.stopClosed(db);
       } catch (e) {
         this.ctx.ports.logger.warn({ err: String(e) }, 'afterAction hook failed');
       }
