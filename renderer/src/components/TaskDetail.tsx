@@ -17,6 +17,7 @@ const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 
 export function TaskDetail({ taskId, onClose, me, pendingOutcome, onOutcomeHandled }: { taskId: string; onClose: () => void; me: string; pendingOutcome: Outcome | null; onOutcomeHandled: () => void }) {
   const client = useApp((s) => s.client);
   const ws = useCurrentWorkspace();
+  const wsId = ws?.id ?? null;
   const { message } = App.useApp();
   const [ctx, setCtx] = useState<TaskContext | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -28,9 +29,9 @@ export function TaskDetail({ taskId, onClose, me, pendingOutcome, onOutcomeHandl
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
-    if (!client || !ws) return;
+    if (!client || !wsId) return;
     try {
-      const c = await client.call('queue.get', { workspaceId: ws.id, taskId });
+      const c = await client.call('queue.get', { workspaceId: wsId, taskId });
       setCtx(c);
       setError(null);
       return c;
@@ -38,34 +39,35 @@ export function TaskDetail({ taskId, onClose, me, pendingOutcome, onOutcomeHandl
       setError((e as Error).message);
       return null;
     }
-  }, [client, ws, taskId]);
+  }, [client, wsId, taskId]);
 
   useEffect(() => {
     // eslint-disable-next-line react-hooks/set-state-in-effect -- loading the task from the core is the effect
     void load().then((c) => {
+      // The draft is filled once; later reloads (events) keep what the manager typed.
       if (c) {
-        setSubject(c.emailDraft.subject);
-        setText(c.emailDraft.text);
+        setSubject((s) => s || c.emailDraft.subject);
+        setText((t) => t || c.emailDraft.text);
       }
     });
-    if (!client || !ws) return;
+    if (!client || !wsId) return;
     const offs = [
-      client.on('queue.changed', (e) => e.workspaceId === ws.id && void load()),
-      client.on('outbox.changed', (e) => e.workspaceId === ws.id && void load()),
+      client.on('queue.changed', (e) => e.workspaceId === wsId && void load()),
+      client.on('outbox.changed', (e) => e.workspaceId === wsId && void load()),
     ];
     return () => offs.forEach((off) => off());
-  }, [client, ws, load]);
+  }, [client, wsId, load]);
 
   const log = useCallback(
     async (outcome: Outcome) => {
-      if (!client || !ws) return;
+      if (!client || !wsId) return;
       if (outcome === 'promised' && !choosingDate) {
         setChoosingDate(true);
         return;
       }
       setBusy(true);
       try {
-        await client.call('queue.outcome', { workspaceId: ws.id, taskId, outcome, note, ...(outcome === 'promised' ? { promisedDate: date } : {}), ...(me ? { by: me } : {}) });
+        await client.call('queue.outcome', { workspaceId: wsId, taskId, outcome, note, ...(outcome === 'promised' ? { promisedDate: date } : {}), ...(me ? { by: me } : {}) });
         message.success(`Logged: ${OUTCOME_LABELS[outcome]}`);
         setNote('');
         setChoosingDate(false);
@@ -76,7 +78,7 @@ export function TaskDetail({ taskId, onClose, me, pendingOutcome, onOutcomeHandl
         setBusy(false);
       }
     },
-    [client, ws, taskId, note, date, me, choosingDate, load, message],
+    [client, wsId, taskId, note, date, me, choosingDate, load, message],
   );
 
   useEffect(() => {
@@ -87,10 +89,10 @@ export function TaskDetail({ taskId, onClose, me, pendingOutcome, onOutcomeHandl
   }, [pendingOutcome, onOutcomeHandled, log]);
 
   const send = async () => {
-    if (!client || !ws) return;
+    if (!client || !wsId) return;
     setBusy(true);
     try {
-      const r = await client.call('queue.sendEmail', { workspaceId: ws.id, taskId, subject, text });
+      const r = await client.call('queue.sendEmail', { workspaceId: wsId, taskId, subject, text });
       message.success(`Email sent to ${r.to}`);
       await load();
     } catch (e) {
