@@ -51,7 +51,7 @@ const PATHS: Record<FakeOutcome, string[]> = {
 };
 
 export async function startFakeVoiceProvider(
-  opts: { port?: number; defaultOutcome?: FakeOutcome; talkSeconds?: number; pricePerMinute?: number; accountId?: string; authToken?: string; /** Answer POSTs this late (tests widen crash windows). */ delayMs?: number } = {},
+  opts: { port?: number; defaultOutcome?: FakeOutcome; talkSeconds?: number; pricePerMinute?: number; accountId?: string; authToken?: string; /** Answer POSTs this late (tests widen crash windows). */ delayMs?: number; /** Outcome per dialled number when not scripted with setOutcome. */ outcomeFor?: (to: string) => FakeOutcome } = {},
 ): Promise<FakeVoiceProvider> {
   const accountId = opts.accountId ?? `AC${crypto.randomBytes(16).toString('hex')}`;
   const authToken = opts.authToken ?? crypto.randomBytes(16).toString('hex');
@@ -107,7 +107,7 @@ export async function startFakeVoiceProvider(
           for (const [k, v] of form) if (k.startsWith('Tag.')) tags[k.slice(4)] = v;
           call = {
             sid: `CA${crypto.randomBytes(16).toString('hex')}`, to, from, twiml: form.get('Twiml') ?? '', tags,
-            idempotencyKey: key, outcome: outcomes.get(to) ?? opts.defaultOutcome ?? 'answered', step: 0, createdAt: Date.now(),
+            idempotencyKey: key, outcome: outcomes.get(to) ?? opts.outcomeFor?.(to) ?? opts.defaultOutcome ?? 'answered', step: 0, createdAt: Date.now(),
           };
           calls.push(call);
           bySid.set(call.sid, call);

@@ -7,6 +7,7 @@ import { keySecretId } from '../workspaces/handlers';
 import { audit, exportAudit, listAudit } from './audit';
 import { createChannels } from './channels';
 import type { VoiceChannel } from './channels/voice/channel';
+import { DemoVoice } from '../queue/demo-voice';
 import { DEFAULT_FROM, senderName } from './channels/deliver';
 import { customerInfo, invoiceById, openFailedInvoices, workspaceCurrency } from './data';
 import { DemoStripe } from './demo-stripe';
@@ -31,6 +32,8 @@ export type RecoveryMethod =
 export interface Recovery {
   engine: RecoveryEngine;
   demo: DemoStripe;
+  /** #13: the demo workspace's local fake telephony provider. */
+  demoVoice: DemoVoice;
   close(): Promise<void>;
 }
 
@@ -57,20 +60,24 @@ export function createRecovery(ctx: HandlerContext): Recovery {
     }),
   );
   const voice = channels.get('voice') as VoiceChannel | undefined;
+  const demoVoice = new DemoVoice(ctx);
   const engine = new RecoveryEngine(ctx, channels, {
     afterAction: (workspaceId, action, result) => (ctx.registry.get(workspaceId).kind === 'demo' ? demo.afterAction(workspaceId, action, result) : undefined),
     // #13: calls placed earlier may have ended; their results feed escalation conditions.
     beforeTick: async (workspaceId) => {
+      await demoVoice.ensure(workspaceId);
       await voice?.poll(workspaceId, ctx.db(workspaceId), ctx.nowSec());
     },
   });
   return {
     engine,
     demo,
+    demoVoice,
     close: async () => {
       engine.stopTicker();
       await Promise.allSettled(ctx.registry.list().map((w) => engine.idle(w.id)));
       await demo.close();
+      await demoVoice.close();
     },
   };
 }
@@ -188,6 +195,7 @@ export function recoveryHandlers(ctx: HandlerContext, recovery: Recovery): Handl
       return { email, removed };
     },
     'runs.plan': async ({ workspaceId, ...filters }) => {
+      await recovery.demoVoice.ensure(workspaceId);
       const db = ctx.db(workspaceId);
       const ws = ctx.registry.get(workspaceId);
       if (upgradeDefaultOrder(db, ctx.nowSec())) recomputeMembership(db, catalogFor(db), ctx.nowSec());
