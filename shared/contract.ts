@@ -595,6 +595,8 @@ export const contract = {
   'strategies.get': { input: WorkspaceRef.extend({ segmentId: SegmentKey }).strict(), output: Strategy },
   'strategies.set': { input: WorkspaceRef.extend({ segmentId: SegmentKey, strategy: StrategyInput }).strict(), output: Strategy },
   'strategies.resetDefault': { input: WorkspaceRef.extend({ segmentId: SegmentKey }).strict(), output: Strategy },
+  /** Which channel kinds the engine can run now (the others are skipped as "channel not available"). */
+  'recovery.channels': { input: WorkspaceRef.strict(), output: z.array(z.object({ kind: ChannelKind, available: z.boolean() })) },
   'recovery.tones': { input: WorkspaceRef.strict(), output: z.array(z.object({ tone: Tone, label: z.string(), description: z.string(), template: EmailTemplate })) },
   /** Renders a template on a real customer (and their open invoice, or the one named). */
   'templates.preview': {
@@ -659,6 +661,7 @@ export const contract = {
     output: z.object({ total: z.number().int(), rows: z.array(CapturedEmailSummary) }),
   },
   'outbox.get': { input: WorkspaceRef.extend({ id: z.string().min(1) }).strict(), output: CapturedEmail },
+  /** `since`/`until`: milliseconds since the epoch (`at` in entries is the same unit). */
   'audit.list': {
     input: WorkspaceRef.extend({ since: z.number().int().optional(), until: z.number().int().optional(), kind: z.string().optional(), runId: z.string().optional(), customerId: z.string().optional(), ...Page }).strict(),
     output: z.object({ total: z.number().int(), rows: z.array(AuditEntry) }),

@@ -1,3 +1,4 @@
+import { ChannelKind } from '../../../shared/contract';
 import type { HandlerContext, HandlerGroup } from '../context';
 import { badRequest, notFound, UserError } from '../errors';
 import { catalogFor } from '../facts/catalog';
@@ -23,7 +24,7 @@ import { buildVars, renderEmail, TONES } from './templates';
 import { customerTimeline } from './timeline';
 
 export type RecoveryMethod =
-  | 'strategies.list' | 'strategies.get' | 'strategies.set' | 'strategies.resetDefault' | 'recovery.tones'
+  | 'strategies.list' | 'strategies.get' | 'strategies.set' | 'strategies.resetDefault' | 'recovery.channels' | 'recovery.tones'
   | 'templates.preview' | 'templates.testSend' | 'smtp.get' | 'smtp.set' | 'recovery.settings.get' | 'recovery.settings.set'
   | 'suppressions.list' | 'suppressions.add' | 'suppressions.remove'
   | 'runs.plan' | 'runs.planGet' | 'runs.planExport' | 'runs.start' | 'runs.status' | 'runs.list' | 'runs.pause' | 'runs.resume'
@@ -137,6 +138,11 @@ export function recoveryHandlers(ctx: HandlerContext, recovery: Recovery): Handl
       audit(db, nowMs(), { actor: actor(workspaceId), kind: 'strategy.reset', message: `strategy for ${s.segmentName} reset to the built-in default` });
       ctx.events.emit('strategies.changed', { workspaceId, segmentId: s.segmentId });
       return s;
+    },
+    'recovery.channels': async ({ workspaceId }) => {
+      ctx.registry.get(workspaceId);
+      const have = new Set(engine.channels.kinds());
+      return ChannelKind.options.map((kind) => ({ kind, available: have.has(kind) }));
     },
     'recovery.tones': async ({ workspaceId }) => {
       ctx.registry.get(workspaceId);

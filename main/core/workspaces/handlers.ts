@@ -1,4 +1,5 @@
 import type { HandlerContext, HandlerGroup } from '../context';
+import { smtpSecretId } from '../recovery/settings';
 
 export const keySecretId = (workspaceId: string) => `stripe-key:${workspaceId}`;
 
@@ -29,6 +30,7 @@ export function workspaceHandlers(ctx: HandlerContext, stopSync: (workspaceId: s
       await stopSync(id); // never delete a database a sync is writing to
       registry.remove(id);
       await ports.secrets.delete(keySecretId(id));
+      await ports.secrets.delete(smtpSecretId(id));
       ports.logger.info({ workspace: id }, 'workspace removed');
       changed(id);
       return { removed: true as const, id };
