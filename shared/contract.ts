@@ -680,7 +680,7 @@ export const contract = {
       segmentId: z.string().optional(),
       status: z.enum(['open', 'done', 'all']).default('open'),
     }).strict(),
-    output: z.object({ rows: z.array(TaskSummary), now: z.number().int() }),
+    output: z.object({ rows: z.array(TaskSummary), now: z.number().int(), /** Reporting currency of amounts at risk. */ currency: z.string() }),
   },
   /** One task with the customer's whole context. */
   'queue.get': { input: WorkspaceRef.extend({ taskId: z.string().min(1) }).strict(), output: TaskContext },

@@ -36,7 +36,7 @@ describe('reclaim queue', () => {
     ]);
     const mine = JSON.parse(reclaim(['--json', 'queue', 'list', '--mine', 'alice.wong@example.test', '--overdue'], dir).out) as { customerId: string }[];
     expect(mine.map((r) => r.customerId)).toEqual(['c01']);
-    expect(reclaim(['queue', 'list'], dir).out).toMatch(/TASK\s+KIND\s+CUSTOMER[\s\S]*Bob\s+Enterprise\s+4000\.00\s+bruno\.diaz@example\.test\s+.*OVERDUE/);
+    expect(reclaim(['queue', 'list'], dir).out).toMatch(/TASK\s+KIND\s+CUSTOMER[\s\S]*Bob\s+Enterprise\s+\$4,000\.00\s+bruno\.diaz@example\.test\s+.*OVERDUE/);
 
     const noDate = reclaim(['queue', 'outcome', rows[0]!.id, '--result', 'promised'], dir);
     expect(noDate.code).toBe(2);
@@ -55,5 +55,5 @@ describe('reclaim queue', () => {
     expect(open.map((r) => r.customerId)).toEqual(['c01']);
     const done = JSON.parse(reclaim(['--json', 'queue', 'list', '--status', 'done'], dir).out) as { customerId: string; outcome: string; promisedDate: string }[];
     expect(done).toEqual([expect.objectContaining({ customerId: 'c02', outcome: 'promised', promisedDate: date })]);
-  });
+  }, 180_000);
 });

@@ -47,7 +47,7 @@ describe('white-glove channels in the step engine', () => {
     cleanups.push(() => rx.close());
     const { secret: s } = await call(core, 'whiteglove.webhook.set', { workspaceId: ws.id, url: rx.url, rotateSecret: false });
     const secret = s!;
-    // First failure was 3 days ago (NOW − 3 d): steps at day 0/1 are due, the call at day 3 (now), the AM task an hour later.
+    // First failure was 3 days ago; a run that starts late keeps the spacing from now: e1 now, e2 tomorrow, the call on day 3, the AM task an hour later.
     await call(core, 'strategies.set', {
       workspaceId: ws.id, segmentId: 'seg_enterprise',
       strategy: { name: 'White glove', steps: [step.email('e1', 0), step.email('e2', 1), step.voice('call', 3, 0, { afterUnansweredEmails: 2 }), step.am('am', 3, 1, { lastCallNotAnswered: true }), step.webhook('hook', 3, 1)] },
@@ -59,8 +59,13 @@ describe('white-glove channels in the step engine', () => {
 
     const { plan, run } = await planAndStart(core, ws.id);
     const callOf = (c: string) => plan.rows.find((r) => r.customerId === c)!.steps.find((x) => x.stepId === 'call')!;
-    expect(callOf('c01')).toMatchObject({ when: 'now', skipReason: null, estimatedCost: { amount: 150, currency: 'usd' } });
+    expect(callOf('c01')).toMatchObject({ when: 'later', skipReason: null, estimatedCost: { amount: 150, currency: 'usd' } });
     expect(callOf('c03')).toMatchObject({ when: 'skip', skipReason: 'condition: needs 2 unanswered email(s) first' });
+    clock.sec = NOW + DAY + 60;
+    await call(core, 'runs.tick', { workspaceId: ws.id });
+    expect(provider!.calls).toHaveLength(0);
+    clock.sec = NOW + 3 * DAY + 60;
+    await call(core, 'runs.tick', { workspaceId: ws.id });
 
     // Two emails went out to each enterprise customer, then one call each; the Starter customer got no call.
     expect(provider!.calls.map((c) => c.to).sort()).toEqual(['+15551000001', '+15551000002']);
@@ -69,7 +74,7 @@ describe('white-glove channels in the step engine', () => {
 
     // The provider reports how the calls went; the results land in the run's outbox.
     for (let i = 0; i < 3; i++) await call(core, 'voice.poll', { workspaceId: ws.id });
-    clock.sec = NOW + 2 * 3600;
+    clock.sec = NOW + 3 * DAY + 2 * 3600;
     await call(core, 'runs.tick', { workspaceId: ws.id });
 
     const actions = (await call(core, 'runs.actions', { workspaceId: ws.id, runId: run.id })).rows;

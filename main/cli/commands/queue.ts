@@ -2,11 +2,11 @@ import { Option, type Command } from 'commander';
 import { OUTCOMES, OUTCOME_LABELS, type Outcome } from '../../../shared/whiteglove';
 import { CliExit, type CliContext } from '../context';
 import { table } from '../format';
+import { formatMoney } from '../../../shared/money';
 
 /** CLI result names → outcomes (`updated` = card updated). */
 const RESULTS: Record<string, Outcome> = Object.fromEntries(OUTCOMES.map((o) => [o, o]));
 
-const money = (minor: number) => (minor / 100).toFixed(2);
 const day = (sec: number) => new Date(sec * 1000).toISOString().replace('T', ' ').slice(0, 16) + 'Z';
 
 export function registerQueueCommands(program: Command, { call, print, workspaceId }: CliContext): void {
@@ -28,7 +28,7 @@ export function registerQueueCommands(program: Command, { call, print, workspace
       print(res.rows, () =>
         table(
           res.rows.map((t) => ({
-            id: t.id, customer: t.customerName ?? t.customerId, segment: t.segment?.name ?? 'Default', risk: money(t.amountAtRisk), assignee: t.assignee ?? 'unassigned',
+            id: t.id, customer: t.customerName ?? t.customerId, segment: t.segment?.name ?? 'Default', risk: formatMoney(t.amountAtRisk, res.currency), assignee: t.assignee ?? 'unassigned',
             due: `${day(t.dueAt)}${t.overdue ? ' OVERDUE' : ''}`, outcome: t.outcome ? OUTCOME_LABELS[t.outcome] : '', kind: t.kind,
           })),
           [

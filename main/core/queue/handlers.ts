@@ -4,6 +4,7 @@ import type { Sqlite } from '../db/sqlite';
 import { createVoiceChannel } from '../recovery/channels/voice/channel';
 import { newWebhookSecret } from '../recovery/channels/webhook';
 import { taskContext } from './context';
+import { reportingCurrency } from './customer';
 import { sendTaskEmail } from './send-email';
 import { getSettings, updateSettings, voiceTokenSecretId, webhookSecretId } from './settings';
 import { getTaskRow, listTasks, logOutcome, taskSummary } from './tasks';
@@ -29,7 +30,8 @@ export function queueHandlers(ctx: HandlerContext): HandlerGroup<QueueMethod> {
   return {
     'queue.list': async ({ workspaceId, mine, overdue, segmentId, status }) => {
       const now = ctx.nowSec();
-      return { rows: listTasks(ctx.db(workspaceId), { mine: mine || undefined, overdue, segmentId, status, now }), now };
+      const db = ctx.db(workspaceId);
+      return { rows: listTasks(db, { mine: mine || undefined, overdue, segmentId, status, now }), now, currency: reportingCurrency(db) };
     },
     'queue.get': async ({ workspaceId, taskId }) => taskContext(ctx.db(workspaceId), taskId, ctx.nowSec()),
     'queue.outcome': async ({ workspaceId, taskId, outcome, promisedDate, note, by }) => {
