@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect, test } from './fixtures';
 
 test('white-glove queue: an account manager opens an enterprise task, sends the personal email, logs a promise to pay, sees the timeline', async ({ page, demo }) => {
+  test.setTimeout(150_000);
   // The account manager's strategy for Enterprise: a task right away. Then a run on the demo (real CLI, same data folder).
   const file = path.join(demo.dataDir, 'wg-strategy.json');
   fs.writeFileSync(file, JSON.stringify({ name: 'White glove now', steps: [{ id: 'am-task', label: 'Account-manager task', channel: 'am_task', delay: { days: 0 }, config: {} }] }));
@@ -61,4 +62,11 @@ test('white-glove queue: an account manager opens an enterprise task, sends the 
   expect(done).toEqual([expect.objectContaining({ id: top.id, outcome: 'promised', promisedDate: promised })]);
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('queue-count')).toHaveText(`${mine - 1} task${mine - 1 === 1 ? '' : 's'}`);
+
+  // Settings: the demo's voice calls go to the local fake provider, with budgets.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog');
+  await expect(settings).toContainText('White-glove settings');
+  await expect(settings).toContainText('Voice calls');
+  await expect(settings).toContainText('No call below');
 });

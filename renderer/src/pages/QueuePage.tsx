@@ -1,9 +1,10 @@
-import { Alert, Empty, Segmented, Select, Space, Table, Tag, Tooltip, Typography, theme } from 'antd';
+import { Alert, Button, Empty, Segmented, Select, Space, Table, Tag, Tooltip, Typography, theme } from 'antd';
 import type { SortOrder } from 'antd/es/table/interface';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Segment } from '../../../shared/contract';
 import { OUTCOME_LABELS, type Outcome, type TaskSummary } from '../../../shared/whiteglove';
 import { OUTCOME_KEYS, TaskDetail } from '../components/TaskDetail';
+import { WhiteGloveSettings } from '../components/WhiteGloveSettings';
 import { formatMoney } from '../lib/format';
 import { useApp, useCurrentWorkspace } from '../store';
 
@@ -39,6 +40,7 @@ export function QueuePage() {
   const [rawCursor, setCursor] = useState(0);
   const [openId, setOpenId] = useState<string | null>(null);
   const [pending, setPending] = useState<Outcome | null>(null);
+  const [settings, setSettings] = useState(false);
   const [sort, setSort] = useState<{ key: string; order: SortOrder }>({ key: 'amountAtRisk', order: 'descend' });
 
   const load = useCallback(async () => {
@@ -142,6 +144,9 @@ export function QueuePage() {
           <Typography.Text keyboard>j</Typography.Text>/<Typography.Text keyboard>k</Typography.Text> move · <Typography.Text keyboard>o</Typography.Text> open ·{' '}
           <Typography.Text keyboard>1</Typography.Text>–<Typography.Text keyboard>6</Typography.Text> outcome
         </Typography.Text>
+        <Button size="small" onClick={() => setSettings(true)}>
+          Settings
+        </Button>
       </Space>
       {view === 'mine' && !me && <Alert type="info" showIcon message="Choose who you are (I am…) to see your tasks." />}
       {error && <Alert type="error" showIcon message={error} />}
@@ -208,6 +213,7 @@ export function QueuePage() {
         ]}
       />
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>As of {hm(now)} UTC · Filter and personal email draft work offline on the last synced data.</Typography.Text>
+      {settings && <WhiteGloveSettings onClose={() => setSettings(false)} />}
       {openId && <TaskDetail key={openId} taskId={openId} me={me} onClose={() => setOpenId(null)} pendingOutcome={pending} onOutcomeHandled={() => setPending(null)} />}
     </Space>
   );
