@@ -291,6 +291,14 @@ export const workspaceMigrations: Migration[] = [
   },
   {
     version: 7,
+    name: 'recovery: failed charges by invoice (#12)',
+    up: `
+      CREATE INDEX IF NOT EXISTS charges_invoice ON charges(invoice_id, status, created);
+      CREATE INDEX IF NOT EXISTS invoices_open ON invoices(status, amount_remaining);
+    `,
+  },
+  {
+    version: 8,
     name: 'white-glove outreach: voice calls, account-manager queue, webhook deliveries, holds',
     up: `
       -- Settings of white-glove channels, one JSON value per key ('voice', 'webhook', 'am', 'am_rr').
