@@ -5,6 +5,7 @@
  * its type is derived from this object, so a missing handler is a compile error.
  */
 import { z } from 'zod';
+import { AmSettings, Outcome, TaskContext, TaskSummary, VoiceSettings, WebhookSettings } from './whiteglove';
 
 export const Mode = z.enum(['test', 'live']);
 export type Mode = z.infer<typeof Mode>;
@@ -203,6 +204,8 @@ export const StepConditions = z.object({
   minFailures12m: z.number().int().min(0).nullable().default(null),
   /** Escalation (#13): only if at least this many earlier email steps of this run got no payment. */
   afterUnansweredEmails: z.number().int().min(0).nullable().default(null),
+  /** Escalation (#13): only if no call of this run for the invoice was answered (none made, no answer, failed). */
+  lastCallNotAnswered: z.boolean().default(false),
 });
 export type StepConditions = z.infer<typeof StepConditions>;
 
@@ -251,7 +254,7 @@ const stepBase = {
   id: StepId,
   label: z.string().max(120).default(''),
   delay: StepDelay.default({ days: 0, hours: 0, from: 'first_failure' }),
-  conditions: StepConditions.default({ declineType: 'any', minAmountAtRisk: null, maxAmountAtRisk: null, minFailures12m: null, afterUnansweredEmails: null }),
+  conditions: StepConditions.default({ declineType: 'any', minAmountAtRisk: null, maxAmountAtRisk: null, minFailures12m: null, afterUnansweredEmails: null, lastCallNotAnswered: false }),
 };
 export const Step = z.discriminatedUnion('channel', [
   z.object({ ...stepBase, channel: z.literal('email'), config: EmailConfig }),
@@ -478,6 +481,14 @@ const RunRef = WorkspaceRef.extend({ runId: z.string().min(1) });
 const SegmentKey = z.string().min(1).describe("a segment id, or 'default' for the Default strategy");
 const Page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) };
 
+// ── White-glove outreach (#13): data model (schemas in ./whiteglove.ts) ──
+export const WhiteGloveSettingsView = z.object({
+  voice: VoiceSettings.extend({ authTokenSet: z.boolean() }),
+  webhook: WebhookSettings.extend({ secretSet: z.boolean() }),
+  am: AmSettings,
+});
+export type WhiteGloveSettingsView = z.infer<typeof WhiteGloveSettingsView>;
+
 export const contract = {
   'app.info': {
     input: Empty,
@@ -699,6 +710,49 @@ export const contract = {
     output: z.object({ filename: z.string(), text: z.string() }),
   },
   'customers.timeline': { input: WorkspaceRef.extend({ customerId: z.string().min(1) }).strict(), output: z.array(TimelineEntry) },
+  // ── White-glove outreach (#13) ──
+  /** The white-glove queue: open tasks first, by amount at risk. `mine` is an account manager's address. */
+  'queue.list': {
+    input: WorkspaceRef.extend({
+      mine: z.string().trim().max(200).optional(),
+      overdue: z.boolean().default(false),
+      segmentId: z.string().optional(),
+      status: z.enum(['open', 'done', 'all']).default('open'),
+    }).strict(),
+    output: z.object({ rows: z.array(TaskSummary), now: z.number().int(), /** Reporting currency of amounts at risk. */ currency: z.string() }),
+  },
+  /** One task with the customer's whole context. */
+  'queue.get': { input: WorkspaceRef.extend({ taskId: z.string().min(1) }).strict(), output: TaskContext },
+  /** Logs an outcome; "promised" needs `promisedDate` and holds the invoice's remaining steps until then. */
+  'queue.outcome': {
+    input: WorkspaceRef.extend({
+      taskId: z.string().min(1),
+      outcome: Outcome,
+      promisedDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'The promised date is YYYY-MM-DD').optional(),
+      note: z.string().max(5000).default(''),
+      by: z.string().max(200).optional(),
+    }).strict(),
+    output: TaskSummary,
+  },
+  /** Sends the task's personal email (edited draft) in the account manager's name, through the run's outbox. */
+  'queue.sendEmail': {
+    input: WorkspaceRef.extend({ taskId: z.string().min(1), subject: z.string().trim().min(1).max(500).optional(), text: z.string().min(1).max(20_000).optional() }).strict(),
+    output: z.object({ messageId: z.string(), to: z.string(), transport: z.enum(['capture', 'smtp']), task: TaskSummary }),
+  },
+  'whiteglove.settings.get': { input: WorkspaceRef.strict(), output: WhiteGloveSettingsView },
+  /** Voice provider and budgets; `authToken` is write-only (omitted keeps the stored one, '' deletes it). */
+  'whiteglove.voice.set': {
+    input: WorkspaceRef.extend({ ...VoiceSettings.partial().shape, authToken: z.string().max(500).optional() }).strict(),
+    output: WhiteGloveSettingsView,
+  },
+  /** Webhook URL; a signing secret is created with the first URL (or on `rotateSecret`) and shown only in this answer. */
+  'whiteglove.webhook.set': {
+    input: WorkspaceRef.extend({ ...WebhookSettings.partial().shape, rotateSecret: z.boolean().default(false) }).strict(),
+    output: z.object({ settings: WhiteGloveSettingsView, secret: z.string().nullable() }),
+  },
+  'whiteglove.am.set': { input: WorkspaceRef.extend(AmSettings.partial().shape).strict(), output: WhiteGloveSettingsView },
+  /** Reads the provider's status of unfinished calls; records results and final cost. */
+  'voice.poll': { input: WorkspaceRef.strict(), output: z.object({ updated: z.number().int() }) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;
@@ -721,6 +775,8 @@ export const events = {
   // ── Membership recompute progress (#11) ──
   /** A full membership recompute in slices: `done` of `total` customers (done = total when finished). */
   'segments.recompute': z.object({ workspaceId: z.string(), done: z.number().int(), total: z.number().int() }),
+  // ── White-glove outreach (#13) ──
+  'queue.changed': z.object({ workspaceId: z.string(), taskId: z.string().nullable() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

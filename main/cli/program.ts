@@ -11,6 +11,7 @@ import { defaultDataDir } from '../core/paths';
 import { VERSION } from '../core/version';
 import { registerDataCommands } from './commands/data';
 import { registerFactsCommands } from './commands/facts';
+import { registerQueueCommands } from './commands/queue';
 import { registerSegmentCommands } from './commands/segments';
 import { registerRecoveryCommands } from './commands/recovery';
 import { registerStripeCommands } from './commands/stripe';
@@ -94,6 +95,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   registerFactsCommands(program, ctx);
   registerSegmentCommands(program, ctx);
   registerRecoveryCommands(program, ctx);
+  registerQueueCommands(program, ctx);
 
   program
     .command('console')

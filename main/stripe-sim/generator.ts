@@ -129,7 +129,8 @@ export function generateBusiness(opts: { seed: number; customers: number; now: n
       id: cusId, object: 'customer', address: null, balance: 0, created, currency, default_source: null, delinquent: false, description: company, discount: null,
       email: `${first.toLowerCase()}.${last.toLowerCase()}${i}@${last.toLowerCase()}-${i}.example`, invoice_prefix: cusId.slice(4, 12).toUpperCase(),
       invoice_settings: { custom_fields: null, default_payment_method: pmId, footer: null, rendering_options: null }, livemode: false, metadata, name: `${first} ${last}`,
-      phone: null, preferred_locales: [], shipping: null, tax_exempt: 'none', test_clock: null,
+      // Enterprise accounts have a phone on file (the 555-01xx range is reserved for fiction); derived, not drawn, so the seeded sequence is unchanged.
+      phone: plan.key === 'enterprise' ? `+1555010${String(i % 10_000).padStart(4, '0')}` : null, preferred_locales: [], shipping: null, tax_exempt: 'none', test_clock: null,
     });
     data.customers.push(customer);
     event('customer.created', customer, created);

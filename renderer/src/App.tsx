@@ -9,6 +9,7 @@ import { SECTIONS, type SectionKey } from './nav';
 import { CustomersPage } from './pages/CustomersPage';
 import { EmptySection } from './pages/EmptySection';
 import { RunsPage } from './pages/RunsPage';
+import { QueuePage } from './pages/QueuePage';
 import { SegmentsPage } from './pages/SegmentsPage';
 import { StrategiesPage } from './pages/StrategiesPage';
 import { WorkspacesPage } from './pages/WorkspacesPage';
@@ -135,6 +136,8 @@ function Shell() {
               <StrategiesPage key={workspace.id} />
             ) : section === 'runs' && workspace ? (
               <RunsPage key={workspace.id} />
+            ) : section === 'queue' && workspace ? (
+              <QueuePage key={workspace.id} />
             ) : (
               <EmptySection section={current} />
             )}

@@ -7,10 +7,11 @@ import {
   PlayCircleOutlined,
   TeamOutlined,
   DatabaseOutlined,
+  CustomerServiceOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
-export type SectionKey = 'customers' | 'segments' | 'strategies' | 'experiments' | 'runs' | 'performance' | 'exports' | 'workspaces';
+export type SectionKey = 'customers' | 'segments' | 'strategies' | 'experiments' | 'runs' | 'performance' | 'exports' | 'workspaces' | 'queue';
 
 export interface Section {
   key: SectionKey;
@@ -74,5 +75,11 @@ export const SECTIONS: Section[] = [
     label: 'Workspaces',
     icon: <DatabaseOutlined />,
     empty: { title: 'No workspaces', body: 'Create a workspace for each Stripe account and mode.' },
+  },
+  {
+    key: 'queue',
+    label: 'White-glove queue',
+    icon: <CustomerServiceOutlined />,
+    empty: { title: 'No tasks yet', body: 'Account-manager and call tasks of a run land here with the customer’s whole context.' },
   },
 ];

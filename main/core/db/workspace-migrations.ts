@@ -390,4 +390,102 @@ export const workspaceMigrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 12,
+    name: 'white-glove outreach: voice calls, account-manager queue, webhook deliveries, holds',
+    up: `
+      -- Settings of white-glove channels, one JSON value per key ('voice', 'webhook', 'am', 'am_rr').
+      CREATE TABLE whiteglove_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+      -- One row per voice action (outbox key), written BEFORE the provider is called: the
+      -- reserved cost counts against the budgets and the provider request id derives from it.
+      CREATE TABLE voice_calls (
+        action_key     TEXT PRIMARY KEY,
+        run_id         TEXT NOT NULL,
+        customer_id    TEXT NOT NULL,
+        invoice_id     TEXT NOT NULL,
+        provider       TEXT NOT NULL,                 -- http | call_list
+        request_id     TEXT NOT NULL,                 -- Idempotency-Key sent to the provider
+        to_number      TEXT,
+        provider_call_id TEXT,
+        status         TEXT NOT NULL,                 -- placing | queued | ringing | answered | no-answer | failed
+        duration_sec   INTEGER,
+        reserved_cost  INTEGER NOT NULL,              -- minor units, counted until the real cost is known
+        cost           INTEGER,                       -- minor units, the provider's price once final
+        currency       TEXT NOT NULL,
+        created_at     INTEGER NOT NULL,
+        day            TEXT NOT NULL,                 -- UTC 'YYYY-MM-DD' of created_at, for the daily cap
+        updated_at     INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX voice_calls_day ON voice_calls(day);
+      CREATE INDEX voice_calls_run ON voice_calls(run_id);
+      CREATE INDEX voice_calls_invoice ON voice_calls(invoice_id, created_at);
+
+      CREATE TABLE am_tasks (
+        id             TEXT PRIMARY KEY,
+        action_key     TEXT NOT NULL UNIQUE,          -- at most one task per outbox key
+        kind           TEXT NOT NULL CHECK (kind IN ('am', 'call')),
+        status         TEXT NOT NULL CHECK (status IN ('open', 'done')),
+        run_id         TEXT NOT NULL,
+        step_id        TEXT NOT NULL,
+        customer_id    TEXT NOT NULL,
+        invoice_id     TEXT NOT NULL,
+        segment_id     TEXT,
+        assignee       TEXT,
+        priority       INTEGER NOT NULL,              -- amount at risk when created (reporting currency)
+        created_at     INTEGER NOT NULL,
+        due_at         INTEGER NOT NULL,
+        sla_at         INTEGER NOT NULL,
+        first_outcome_at INTEGER,
+        outcome        TEXT,
+        promised_date  TEXT,
+        call_script    TEXT NOT NULL,
+        email_subject  TEXT NOT NULL,
+        email_text     TEXT NOT NULL,
+        email_sent_at  INTEGER,
+        email_action_key TEXT,
+        config         TEXT NOT NULL DEFAULT '{}'
+      ) STRICT;
+      CREATE INDEX am_tasks_queue ON am_tasks(status, priority DESC);
+      CREATE INDEX am_tasks_assignee ON am_tasks(assignee, status);
+      CREATE INDEX am_tasks_invoice ON am_tasks(invoice_id);
+
+      CREATE TABLE am_task_log (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        task_id   TEXT NOT NULL REFERENCES am_tasks(id) ON DELETE CASCADE,
+        at        INTEGER NOT NULL,
+        outcome   TEXT NOT NULL,
+        promised_date TEXT,
+        note      TEXT NOT NULL DEFAULT '',
+        by        TEXT
+      ) STRICT;
+      CREATE INDEX am_task_log_task ON am_task_log(task_id, at);
+
+      CREATE TABLE webhook_deliveries (
+        action_key   TEXT PRIMARY KEY,
+        delivery_id  TEXT NOT NULL UNIQUE,             -- sent as Reclaim-Delivery; receivers dedupe on it
+        run_id       TEXT NOT NULL,
+        customer_id  TEXT NOT NULL,
+        invoice_id   TEXT NOT NULL,
+        url          TEXT NOT NULL,
+        body         TEXT NOT NULL,                    -- the exact JSON sent on every attempt
+        status       TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        last_status  INTEGER,
+        last_error   TEXT,
+        created_at   INTEGER NOT NULL,
+        delivered_at INTEGER
+      ) STRICT;
+
+      -- A logged outcome that holds the rest of an invoice's sequence (e.g. promised to pay).
+      CREATE TABLE recovery_holds (
+        invoice_id  TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        until       INTEGER NOT NULL,                 -- unix seconds; steps due before it wait
+        reason      TEXT NOT NULL,
+        task_id     TEXT,
+        created_at  INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

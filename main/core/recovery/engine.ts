@@ -56,6 +56,8 @@ export function conditionsFail(step: Step, invoice: InvoiceInfo, customer: Custo
     const emails = history.filter((h) => h.channel === 'email' && (h.status === 'succeeded' || h.status === 'pending')).length;
     if (emails < c.afterUnansweredEmails) return `condition: needs ${c.afterUnansweredEmails} unanswered email(s) first`;
   }
+  // #13: a voice step's outbox row becomes 'succeeded' once the call is answered (see queue/outcomes.ts).
+  if (c.lastCallNotAnswered && history.some((h) => h.channel === 'voice' && h.status === 'succeeded')) return 'condition: the call was answered';
   return null;
 }
 

@@ -249,9 +249,11 @@ export class RecoveryEngine {
       const row = db
         .prepare(
           `SELECT o.* FROM recovery_outbox o JOIN recovery_runs r ON r.id = o.run_id
-           WHERE o.status = 'scheduled' AND o.due_at <= ? AND r.status = 'running' ORDER BY o.due_at, o.run_id, o.invoice_id, o.step_index LIMIT 1`,
+           WHERE o.status = 'scheduled' AND o.due_at <= ? AND r.status = 'running'
+             AND NOT EXISTS (SELECT 1 FROM recovery_holds h WHERE h.invoice_id = o.invoice_id AND h.until > ?) -- #13: promised to pay
+           ORDER BY o.due_at, o.run_id, o.invoice_id, o.step_index LIMIT 1`,
         )
-        .get(now) as OutboxRow | undefined;
+        .get(now, now) as OutboxRow | undefined;
       if (!row) break;
       await this.fire(workspaceId, db, row, res);
     }

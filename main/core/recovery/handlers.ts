@@ -7,6 +7,8 @@ import { upgradeDefaultOrder } from '../segments/service';
 import { keySecretId } from '../workspaces/handlers';
 import { audit, exportAudit, listAudit } from './audit';
 import { createChannels } from './channels';
+import type { VoiceChannel } from './channels/voice/channel';
+import { DemoVoice } from '../queue/demo-voice';
 import { DEFAULT_FROM, senderName } from './channels/deliver';
 import { customerInfo, invoiceById, openFailedInvoices, workspaceCurrency } from './data';
 import { DemoStripe } from './demo-stripe';
@@ -31,6 +33,8 @@ export type RecoveryMethod =
 export interface Recovery {
   engine: RecoveryEngine;
   demo: DemoStripe;
+  /** #13: the demo workspace's local fake telephony provider. */
+  demoVoice: DemoVoice;
   close(): Promise<void>;
 }
 
@@ -53,18 +57,28 @@ export function createRecovery(ctx: HandlerContext): Recovery {
       nowMs: () => ctx.ports.clock.now(),
       workspaceName: (id) => ctx.registry.get(id).name,
       stripe,
+      fetch: ctx.ports.fetch,
     }),
   );
+  const voice = channels.get('voice') as VoiceChannel | undefined;
+  const demoVoice = new DemoVoice(ctx);
   const engine = new RecoveryEngine(ctx, channels, {
     afterAction: (workspaceId, action, result) => (ctx.registry.get(workspaceId).kind === 'demo' ? demo.afterAction(workspaceId, action, result) : undefined),
+    // #13: calls placed earlier may have ended; their results feed escalation conditions.
+    beforeTick: async (workspaceId) => {
+      await demoVoice.ensure(workspaceId);
+      await voice?.poll(workspaceId, ctx.db(workspaceId), ctx.nowSec());
+    },
   });
   return {
     engine,
     demo,
+    demoVoice,
     close: async () => {
       engine.stopTicker();
       await Promise.allSettled(ctx.registry.list().map((w) => engine.idle(w.id)));
       await demo.close();
+      await demoVoice.close();
     },
   };
 }
@@ -96,7 +110,7 @@ export function recoveryHandlers(ctx: HandlerContext, recovery: Recovery): Handl
     const customer = customerInfo(db, input.customerId);
     const invoice = previewInvoice(workspaceId, input.customerId, input.invoiceId);
     const fake = actionContext({
-      workspaceId, runId: 'preview', step: { id: 'preview', label: '', channel: 'email', delay: { days: 0, hours: 0, from: 'first_failure' }, conditions: { declineType: 'any', minAmountAtRisk: null, maxAmountAtRisk: null, minFailures12m: null, afterUnansweredEmails: null }, config: { tone: 'supportive', sender: input.sender, template: input.template } },
+      workspaceId, runId: 'preview', step: { id: 'preview', label: '', channel: 'email', delay: { days: 0, hours: 0, from: 'first_failure' }, conditions: { declineType: 'any', minAmountAtRisk: null, maxAmountAtRisk: null, minFailures12m: null, afterUnansweredEmails: null, lastCallNotAnswered: false }, config: { tone: 'supportive', sender: input.sender, template: input.template } },
       segmentId: null, segmentName: '', invoice: invoice ?? { id: '', number: null, status: 'open', subscriptionId: null, amountDue: 0, amountRemaining: 0, currency: workspaceCurrency(db), attemptCount: 0, hostedInvoiceUrl: null, firstFailureAt: ctx.nowSec(), lastDeclineCode: null, hardDecline: false },
       customer, db, logger: ctx.ports.logger, now: ctx.nowSec(), mode: ctx.registry.get(workspaceId).mode, currency: workspaceCurrency(db), actor: actor(workspaceId), dryRun: true, history: [],
     });
@@ -187,6 +201,7 @@ export function recoveryHandlers(ctx: HandlerContext, recovery: Recovery): Handl
       return { email, removed };
     },
     'runs.plan': async ({ workspaceId, ...filters }) => {
+      await recovery.demoVoice.ensure(workspaceId);
       const db = ctx.db(workspaceId);
       const ws = ctx.registry.get(workspaceId);
       if (upgradeDefaultOrder(db, ctx.nowSec())) recomputeMembership(db, catalogFor(db), ctx.nowSec());

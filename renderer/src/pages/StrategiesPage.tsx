@@ -28,7 +28,7 @@ function newStep(channel: ChannelKind, steps: Step[], tones: ToneInfo[]): Step {
     id: `${channel}-${n}`,
     label: '',
     delay: { days: steps.length ? 3 : 0, hours: 0, from: steps.length ? ('previous_step' as const) : ('first_failure' as const) },
-    conditions: { declineType: 'any' as const, minAmountAtRisk: null, maxAmountAtRisk: null, minFailures12m: null, afterUnansweredEmails: null },
+    conditions: { declineType: 'any' as const, minAmountAtRisk: null, maxAmountAtRisk: null, minFailures12m: null, afterUnansweredEmails: null, lastCallNotAnswered: false },
   };
   const tone = tones.find((t) => t.tone === 'supportive') ?? tones[0];
   const template = tone?.template ?? { subject: 'About your invoice {{ invoice.number }}', text: 'Hi {{ customer.name }},\n\nYour payment of {{ invoice.amount }} did not go through. You can pay here: {{ invoice.url }}', html: '' };

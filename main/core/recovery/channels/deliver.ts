@@ -14,6 +14,8 @@ export interface ChannelDeps {
   workspaceName(workspaceId: string): string;
   /** The official Stripe client for the workspace (throws a UserError when no key is stored). */
   stripe(workspaceId: string): Promise<Stripe>;
+  /** HTTP for the voice provider and webhooks (#13); the core's fetch port. */
+  fetch?: typeof fetch;
 }
 
 export const DEFAULT_FROM = 'billing@reclaim.local';

@@ -20,7 +20,9 @@ export const CHANNEL_COLOR: Record<ChannelKind, string> = {
   webhook: 'geekblue',
 };
 /** Channels this build carries out; the others belong to the voice / account-manager issue. */
-export const AVAILABLE: ChannelKind[] = ['email', 'retry', 'offer'];
+/** Channels whose settings are edited on the step itself; the others are configured once per workspace. */
+export const AVAILABLE: ChannelKind[] = ['email', 'retry', 'offer', 'voice', 'am_task', 'webhook'];
+const WORKSPACE_CONFIGURED: ChannelKind[] = ['voice', 'am_task', 'webhook'];
 
 export interface ToneOption {
   tone: Tone;
@@ -206,7 +208,6 @@ interface Props {
 export function StepCard({ step, index, count, currency, tones, selected, onChange, onMove, onRemove, onEditTemplate }: Props) {
   const name = `Step ${index + 1}`;
   const set = <K extends keyof Step>(k: K, v: Step[K]) => onChange({ ...step, [k]: v } as Step);
-  const available = AVAILABLE.includes(step.channel);
   return (
     <Card
       size="small"
@@ -269,7 +270,9 @@ export function StepCard({ step, index, count, currency, tones, selected, onChan
         )}
         {step.channel === 'retry' && <RetrySettings name={name} config={step.config} onChange={(config) => onChange({ ...step, config })} />}
         {step.channel === 'offer' && <OfferSettings name={name} config={step.config} onChange={(config) => onChange({ ...step, config })} currency={currency} />}
-        {!available && <Alert type="info" showIcon message={`${CHANNEL_LABEL[step.channel]} steps are planned but not carried out yet: runs report them as “channel not available”.`} />}
+        {WORKSPACE_CONFIGURED.includes(step.channel) && (
+          <Alert type="info" showIcon message={`${CHANNEL_LABEL[step.channel]} settings (provider, budgets and value threshold, account managers, webhook URL) are set once per workspace under White-glove queue → Settings.`} />
+        )}
         <Checkbox checked disabled>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             Only while the invoice is unpaid (a step never fires once it is paid, void or uncollectible)

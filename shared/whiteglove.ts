@@ -1,0 +1,109 @@
+/**
+ * Schemas of white-glove outreach (#13): voice, webhook and account-manager
+ * queue settings, tasks and outcomes. The contract's `White-glove outreach`
+ * block names the requests; the core validates stored settings with the same
+ * schemas.
+ */
+import { z } from 'zod';
+
+const Minor = z.number().int().min(0);
+
+export const VoiceSettings = z
+  .object({
+    /** 'http': place calls through the provider API; 'call_list': turn each call into a queue task for a human. */
+    provider: z.enum(['http', 'call_list']).default('call_list'),
+    /** Base URL of the telephony API (https, or http to loopback for the local fake provider). */
+    apiBase: z.string().url().nullable().default(null),
+    /** Provider account id (the auth token is a secret, stored like the Stripe key). */
+    accountId: z.string().max(200).nullable().default(null),
+    /** Caller id the provider dials from, E.164. */
+    fromNumber: z.string().max(32).nullable().default(null),
+    /** Budgeted cost of one call in minor units of `currency`; reserved before the call is placed. */
+    costPerCall: Minor.default(150),
+    currency: z.string().regex(/^[a-z]{3}$/).default('usd'),
+    /** No call below this customer value: max(MRR, amount at risk), minor units of the reporting currency. */
+    minCustomerValue: Minor.default(50_000),
+    /** Spend caps in minor units; null = no cap. */
+    dailyBudget: Minor.nullable().default(5_000),
+    perRunBudget: Minor.nullable().default(2_000),
+  })
+  .strict();
+export type VoiceSettings = z.infer<typeof VoiceSettings>;
+
+export const WebhookSettings = z
+  .object({
+    url: z.string().url().nullable().default(null),
+    /** Attempts per delivery inside one execution (then the engine may retry later). */
+    maxAttempts: z.number().int().min(1).max(10).default(4),
+    /** First backoff in ms; doubles each attempt, with jitter. */
+    backoffMs: z.number().int().min(0).max(60_000).default(500),
+  })
+  .strict();
+export type WebhookSettings = z.infer<typeof WebhookSettings>;
+
+export const AmSettings = z
+  .object({
+    /** Account managers for round-robin when a customer has no account_manager fact. */
+    managers: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
+    /** A task is due this many hours after it lands in the queue. */
+    dueHours: z.number().int().min(1).max(24 * 30).default(24),
+    /** SLA: hours to first outcome before the task is shown as breached. */
+    slaHours: z.number().int().min(1).max(24 * 30).default(4),
+  })
+  .strict();
+export type AmSettings = z.infer<typeof AmSettings>;
+
+export const WhiteGloveSettings = z.object({ voice: VoiceSettings, webhook: WebhookSettings, am: AmSettings });
+export type WhiteGloveSettings = z.infer<typeof WhiteGloveSettings>;
+
+export const OUTCOMES = ['reached', 'promised', 'updated', 'refused', 'wrong_contact', 'no_answer'] as const;
+export const Outcome = z.enum(OUTCOMES);
+export type Outcome = z.infer<typeof Outcome>;
+export const OUTCOME_LABELS: Record<Outcome, string> = {
+  reached: 'Reached',
+  promised: 'Promised to pay',
+  updated: 'Card updated',
+  refused: 'Refused',
+  wrong_contact: 'Wrong contact',
+  no_answer: 'No answer',
+};
+
+export const TaskSummary = z.object({
+  id: z.string(),
+  kind: z.enum(['am', 'call']),
+  status: z.enum(['open', 'done']),
+  customerId: z.string(),
+  customerName: z.string().nullable(),
+  customerEmail: z.string().nullable(),
+  invoiceId: z.string(),
+  segment: z.object({ id: z.string(), name: z.string(), color: z.string() }).nullable(),
+  assignee: z.string().nullable(),
+  /** Amount at risk in the reporting currency (minor units): the priority. */
+  amountAtRisk: z.number().int(),
+  mrr: z.number().int(),
+  createdAt: z.number().int(),
+  dueAt: z.number().int(),
+  slaAt: z.number().int(),
+  overdue: z.boolean(),
+  slaBreached: z.boolean(),
+  outcome: Outcome.nullable(),
+  promisedDate: z.string().nullable(),
+  emailSentAt: z.number().int().nullable(),
+  runId: z.string(),
+  stepId: z.string(),
+});
+export type TaskSummary = z.infer<typeof TaskSummary>;
+
+export const TaskContext = z.object({
+  task: TaskSummary,
+  facts: z.record(z.string(), z.unknown()),
+  currency: z.string(),
+  openInvoices: z.array(z.object({ id: z.string(), number: z.string().nullable(), status: z.string(), amountRemaining: z.number().int(), currency: z.string(), attemptCount: z.number().int(), created: z.number().int(), hostedInvoiceUrl: z.string().nullable() })),
+  payments: z.array(z.object({ id: z.string(), created: z.number().int(), amount: z.number().int(), currency: z.string(), status: z.string(), declineCode: z.string().nullable(), hard: z.boolean().nullable() })),
+  segmentWhy: z.string(),
+  timeline: z.array(z.object({ at: z.number().int(), channel: z.string(), title: z.string(), detail: z.string() })),
+  callScript: z.string(),
+  emailDraft: z.object({ from: z.string().nullable(), to: z.string().nullable(), subject: z.string(), text: z.string() }),
+  log: z.array(z.object({ at: z.number().int(), outcome: Outcome, promisedDate: z.string().nullable(), note: z.string(), by: z.string().nullable() })),
+});
+export type TaskContext = z.infer<typeof TaskContext>;
