@@ -18,7 +18,8 @@ import { sendEmail, EmailRejected } from './mailer';
 import { getEmail, listEmails } from './outbox';
 import { buildPlan, exportPlan, getPlan } from './plan';
 import { listSuppressions, readSettings, readSmtp, smtpSecretId, smtpView, suppress, unsuppress, writeSettings, writeSmtp } from './settings';
-import { createStripeClient, type Stripe } from './stripe-client';
+import { createStripeClient, workspaceLimiter } from '../stripe/client';
+import type { Stripe } from './stripe-client';
 import { DEFAULT_KEY, getStrategy, listStrategies, resetStrategy, setStrategy } from './strategies';
 import { buildVars, renderEmail, TONES } from './templates';
 import { customerTimeline } from './timeline';
@@ -45,11 +46,13 @@ export function createRecovery(ctx: HandlerContext): Recovery {
     const ws = ctx.registry.get(workspaceId);
     if (ws.kind === 'demo') {
       const { sim, key } = await demo.get(workspaceId);
-      return createStripeClient({ key, apiBase: sim.url, fetch: ctx.ports.fetch });
+      // The demo's own local server has no rate limit to respect.
+      return createStripeClient({ key, apiBase: sim.url, fetch: ctx.ports.fetch, logger: ctx.ports.logger, ratePerSecond: 10_000 }).stripe;
     }
     const key = await ctx.ports.secrets.get(keySecretId(workspaceId));
     if (!key) throw badRequest('Connect a Stripe key to this workspace first: retries and offers write to Stripe');
-    return createStripeClient({ key, apiBase: ctx.registry.apiBase(workspaceId), fetch: ctx.ports.fetch });
+    // The one Stripe client (official SDK, pinned version), sharing the workspace's limiter with its sync.
+    return createStripeClient({ key, apiBase: ctx.registry.apiBase(workspaceId) ?? 'https://api.stripe.com', fetch: ctx.ports.fetch, logger: ctx.ports.logger, limiter: workspaceLimiter(workspaceId, key) }).stripe;
   };
   const channels = new ChannelRegistry(
     createChannels({
