@@ -13,7 +13,7 @@ describe('console bridge under hostile requests (a real `reclaim console` proces
   let c: ConsoleChild;
   beforeAll(async () => {
     c = await startConsoleChild(tempDir());
-  }, 30_000);
+  }, 240_000);
   afterAll(async () => c?.stop());
 
   it('answers malformed percent-encoding with 400 and keeps running', async () => {
@@ -60,7 +60,7 @@ describe('console bridge under hostile requests (a real `reclaim console` proces
       }),
       { numRuns: 150 },
     );
-  }, 60_000);
+  }, 240_000);
 
   it('fuzz: every contract method with invalid payloads gives a clear error and changes nothing', async () => {
     const created = await api(c, 'workspaces.create', { name: 'Fuzz target' });
@@ -90,5 +90,5 @@ describe('console bridge under hostile requests (a real `reclaim console` proces
       { numRuns: 200 },
     );
     expect(JSON.stringify((await api(c, 'workspaces.list', {})).body?.value)).toBe(before);
-  }, 120_000);
+  }, 240_000);
 });

@@ -26,7 +26,7 @@ describe('reclaim CLI: strategies, plan, run, outbox, audit on the demo', () => 
     dir = tempDir();
     const r = reclaim(['demo', '--customers', '200', '--seed', '9']);
     expect(r.code, r.err).toBe(0);
-  }, 120_000);
+  }, 240_000);
 
   it('lists strategies and round-trips one through a file', () => {
     const list = json<(Strategy & { priority: number | null })[]>(['strategies', 'list']);

@@ -13,7 +13,7 @@ describe('SIGKILL during a run, then resume', () => {
   beforeAll(async () => {
     smtp = await startSmtp({ delayMs: 25 });
     env = await syncedWorkspace({ seed: 23, customers: 220, smtpPort: smtp.port });
-  }, 90_000);
+  }, 240_000);
   afterAll(async () => {
     await env.sim.close();
     await smtp.close();

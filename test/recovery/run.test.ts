@@ -15,7 +15,7 @@ describe('recovery run over real SMTP and the local Stripe server', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     env = await syncedWorkspace({ seed: 11, customers: 160, smtpPort: smtp.port });
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => {
     await env.core.close();
     await env.sim.close();

@@ -25,7 +25,7 @@ describe('defects of issue #10, through the core', () => {
     expect(demo.ok).toBe(true);
     ws = (demo.value as { id: string }).id;
     ids = core.registry.openDb(ws).prepare('SELECT customer_id FROM customer_facts ORDER BY customer_id').pluck().all() as string[];
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => core.close());
 
   it('#3 refuses a segment of 1,000 empty groups with a clear message, and the workspace keeps working', async () => {

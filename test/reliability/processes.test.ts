@@ -14,7 +14,7 @@ describe('several Reclaim processes on one workspace', () => {
   let fx: Fixture;
   beforeAll(async () => {
     fx = await connectedWorkspace({ customers: 300, seed: 11, sync: false });
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => fx?.sim.close());
 
   it('a second `reclaim sync` joins the running one: never "database is locked"', async () => {
@@ -32,7 +32,7 @@ describe('several Reclaim processes on one workspace', () => {
     expect(both).toMatch(/Sync completed/);
     expect(both).toMatch(/already running in another Reclaim process/);
     expect(checkWorkspace(workspaceFile(fx.dataDir, fx.workspaceId))).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('the console creates segments and imports CSVs while the CLI syncs: no failure', async () => {
     const core = openCore(fx.dataDir);

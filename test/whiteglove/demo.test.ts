@@ -47,5 +47,5 @@ describe('white-glove on the demo workspace', () => {
     } finally {
       await core.close();
     }
-  }, 120_000);
+  }, 240_000);
 });
