@@ -90,7 +90,7 @@ const RESOURCES: Record<string, { list: ListName; read: string; write?: string }
   products: { list: 'products', read: 'rak_product_read' },
   prices: { list: 'prices', read: 'rak_plan_read' },
   coupons: { list: 'coupons', read: 'rak_coupon_read', write: 'rak_coupon_write' },
-  subscriptions: { list: 'subscriptions', read: 'rak_subscription_read' },
+  subscriptions: { list: 'subscriptions', read: 'rak_subscription_read', write: 'rak_subscription_write' },
   invoices: { list: 'invoices', read: 'rak_invoice_read', write: 'rak_invoice_write' },
   payment_intents: { list: 'payment_intents', read: 'rak_payment_intent_read' },
   charges: { list: 'charges', read: 'rak_charge_read' },
@@ -475,7 +475,7 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
         if (write && (name === 'invoices' || name === 'coupons' || name === 'subscriptions')) {
           need(r.auth.perms, r.auth.key, write);
           const handled = writes.route({ method: r.method, name: name!, id, action, body: r.body, idempotencyKey: currentIdem });
-          if (handled) return handled.status === 200 && handled.body && typeof handled.body === 'object' ? { status: 200, body: render(handled.body as Obj, [], r.apiVersion) } : handled;
+          if (handled) return handled.status === 200 && handled.body && typeof handled.body === 'object' ? { status: 200, body: render(handled.body as Obj, r.body.get('expand[]') ?? [], r.apiVersion) } : handled;
         }
       }
     }

@@ -167,7 +167,8 @@ export function createWrites(w: WriteContext) {
       return { status: 200, body: invoice };
     }
     const hard = expired || (lastCode !== null && HARD_DECLINES.includes(lastCode));
-    const code = expired ? 'expired_card' : hard ? lastCode! : (lastCode ?? rng.pick(SOFT_DECLINES));
+    // A hard decline repeats itself; otherwise an expired card is what the issuer says now.
+    const code = lastCode !== null && HARD_DECLINES.includes(lastCode) ? lastCode : expired ? 'expired_card' : (lastCode ?? rng.pick(SOFT_DECLINES));
     invoice.attempt_count = (invoice.attempt_count as number) + 1;
     const charge = makeCharge(rng, {
       cusId: customer.id, piId: piOf(invoice.id), pmId: pm?.id ?? '', amount: invoice.amount_remaining as number, currency: invoice.currency as string,

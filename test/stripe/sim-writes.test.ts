@@ -20,10 +20,14 @@ describe('local Stripe server: recovery writes', () => {
   /** Last decline code per invoice, from one snapshot. */
   const declines = () => {
     const m = new Map<string, { at: number; code: string | null }>();
-    for (const c of sim.snapshot().charges) {
-      if (c.status !== 'failed' || typeof c.invoice !== 'string') continue;
-      const prev = m.get(c.invoice);
-      if (!prev || c.created >= prev.at) m.set(c.invoice, { at: c.created, code: (c.outcome as { reason?: string }).reason ?? null });
+    const snap = sim.snapshot();
+    // Charges reach their invoice through invoice payments in the pinned API version.
+    const invoiceOfPi = new Map(snap.invoice_payments.map((p) => [(p.payment as { payment_intent: string }).payment_intent, p.invoice as string]));
+    for (const c of snap.charges) {
+      const invoice = invoiceOfPi.get(c.payment_intent as string);
+      if (c.status !== 'failed' || !invoice) continue;
+      const prev = m.get(invoice);
+      if (!prev || c.created >= prev.at) m.set(invoice, { at: c.created, code: (c.outcome as { reason?: string }).reason ?? null });
     }
     return m;
   };
@@ -65,8 +69,10 @@ describe('local Stripe server: recovery writes', () => {
     const sub = sim.snapshot().subscriptions.find((s) => s.status === 'past_due')!;
     const coupon = await stripe.coupons.create({ percent_off: 20, duration: 'once', max_redemptions: 1, metadata: { reclaim_run: 'r' } });
     expect(coupon).toMatchObject({ percent_off: 20, duration: 'once', max_redemptions: 1 });
-    const updated = await stripe.subscriptions.update(sub.id, { discounts: [{ coupon: coupon.id }] });
-    expect((updated as unknown as { discount: { coupon: { id: string } } }).discount.coupon.id).toBe(coupon.id);
+    const updated = await stripe.subscriptions.update(sub.id, { discounts: [{ coupon: coupon.id }], expand: ['discounts'] });
+    // A discount object in the pinned version: its coupon under source.coupon.
+    const applied = (updated.discounts as Stripe.Discount[]).map((d) => (typeof d.source.coupon === 'string' ? d.source.coupon : d.source.coupon?.id));
+    expect(applied).toContain(coupon.id);
     const other = sim.snapshot().subscriptions.find((s) => s.status === 'active')!;
     await expect(stripe.subscriptions.update(other.id, { discounts: [{ coupon: coupon.id }] })).rejects.toThrow(/maximum number of redemptions/);
     await expect(stripe.coupons.create({ amount_off: 500, duration: 'once' })).rejects.toThrow(/currency/);

@@ -5,6 +5,8 @@ import type { ActionContext, ChannelKind } from '../../main/core/recovery/channe
 import { isHardDecline } from '../../main/core/facts/declines';
 import { silentLogger, type Secrets } from '../../main/core/ports';
 import { insertFacts, NOW } from '../segments/helpers';
+import { catalogFor } from '../../main/core/facts/catalog';
+import { recomputeMembership } from '../../main/core/segments/service';
 
 export { NOW };
 export const DAY = 86_400;
@@ -25,10 +27,12 @@ export interface SeedCustomer {
 export function seed(db: Sqlite, customers: SeedCustomer[]): void {
   db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('currency', 'usd')`).run();
   const seg = db.prepare(
-    `INSERT OR IGNORE INTO segments (id, name, color, rule, priority, created_at_ms, updated_at_ms) VALUES (?, ?, ?, '{"combinator":"and","rules":[]}', ?, 0, 0)`,
+    `INSERT OR IGNORE INTO segments (id, name, color, rule, priority, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, 0, 0)`,
   );
-  seg.run('seg_enterprise', 'Enterprise', '#7048e8', 1);
-  seg.run('seg_starter', 'Starter', '#12b886', 2);
+  // Each seeded customer's winning segment comes from a real rule over its facts (region marks it).
+  const byRegion = (region: string) => JSON.stringify({ combinator: 'and', rules: [{ field: 'region', operator: '=', value: region }] });
+  seg.run('seg_enterprise', 'Enterprise', '#7048e8', byRegion('wg-enterprise'), 1);
+  seg.run('seg_starter', 'Starter', '#12b886', byRegion('wg-starter'), 2);
   for (const c of customers) {
     const risk = c.amountAtRisk ?? 10_000;
     db.prepare(`INSERT INTO customers (id, email, name, created, currency, metadata, raw) VALUES (?, ?, ?, ?, 'usd', '{}', ?)`).run(
@@ -49,11 +53,11 @@ export function seed(db: Sqlite, customers: SeedCustomer[]): void {
         amount_at_risk: risk, open_past_due_count: 1, account_manager: c.accountManager ?? null,
         last_decline_code: c.declineCode ?? 'insufficient_funds', last_decline_hard: isHardDecline(c.declineCode ?? 'insufficient_funds') ? 1 : 0,
         failures_12m: 1, tenure_days: 400,
+        region: c.segment === null ? null : c.segment === 'Starter' ? 'wg-starter' : 'wg-enterprise',
       },
     ]);
-    const segId = c.segment === null ? null : c.segment === 'Starter' ? 'seg_starter' : 'seg_enterprise';
-    db.prepare(`INSERT INTO segment_winner (customer_id, segment_id) VALUES (?, ?)`).run(c.id, segId);
   }
+  recomputeMembership(db, catalogFor(db), NOW);
 }
 
 /** An action context as the engine builds it, for one customer's invoice. */
