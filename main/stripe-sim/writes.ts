@@ -166,7 +166,6 @@ export function createWrites(w: WriteContext) {
       markPaid(invoice, 'retry');
       return { status: 200, body: invoice };
     }
-    const hard = expired || (lastCode !== null && HARD_DECLINES.includes(lastCode));
     // A hard decline repeats itself; otherwise an expired card is what the issuer says now.
     const code = lastCode !== null && HARD_DECLINES.includes(lastCode) ? lastCode : expired ? 'expired_card' : (lastCode ?? rng.pick(SOFT_DECLINES));
     invoice.attempt_count = (invoice.attempt_count as number) + 1;
