@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../../shared/contract';
 import type { Sqlite } from '../db/sqlite';
+import { Where } from '../db/where';
 
 /** Append-only (triggers refuse UPDATE and DELETE): every plan, confirmation, action, result and error. */
 export interface AuditInput {
@@ -26,30 +27,13 @@ export interface AuditFilter {
   customerId?: string | undefined;
 }
 
-function where(f: AuditFilter): { sql: string; args: unknown[] } {
-  const c: string[] = [];
-  const args: unknown[] = [];
-  if (f.since !== undefined) {
-    c.push('at_ms >= ?');
-    args.push(f.since);
-  }
-  if (f.until !== undefined) {
-    c.push('at_ms < ?');
-    args.push(f.until);
-  }
-  if (f.kind) {
-    c.push('(kind = ? OR kind LIKE ?)');
-    args.push(f.kind, `${f.kind}.%`);
-  }
-  if (f.runId) {
-    c.push('run_id = ?');
-    args.push(f.runId);
-  }
-  if (f.customerId) {
-    c.push('customer_id = ?');
-    args.push(f.customerId);
-  }
-  return { sql: c.length ? `WHERE ${c.join(' AND ')}` : '', args };
+function where(f: AuditFilter): Where {
+  return new Where()
+    .add('at_ms >= ?', f.since)
+    .add('at_ms < ?', f.until)
+    .add('(kind = ? OR kind LIKE ?)', f.kind, `${f.kind}.%`)
+    .add('run_id = ?', f.runId)
+    .add('customer_id = ?', f.customerId);
 }
 
 interface Row { id: number; at_ms: number; actor: string; kind: string; run_id: string | null; customer_id: string | null; invoice_id: string | null; message: string; data: string }

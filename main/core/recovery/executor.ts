@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { Mode, PlanFilters, RunAction, RunSummary, Step } from '../../../shared/contract';
 import type { HandlerContext } from '../context';
 import type { Sqlite } from '../db/sqlite';
+import { Where } from '../db/where';
 import { conflict, notFound } from '../errors';
 import { audit } from './audit';
 import type { ActionContext, ActionResult } from './channel';
@@ -168,24 +169,14 @@ export class RecoveryEngine {
   actions(workspaceId: string, runId: string, f: { status?: string | undefined; customerId?: string | undefined; offset: number; limit: number }): { total: number; rows: RunAction[] } {
     const db = this.ctx.db(workspaceId);
     this.run(db, runId);
-    const c = ['o.run_id = ?'];
-    const args: unknown[] = [runId];
-    if (f.status) {
-    c.push('o.status = ?');
-    args.push(f.status);
-  }
-    if (f.customerId) {
-    c.push('o.customer_id = ?');
-    args.push(f.customerId);
-  }
-    const w = c.join(' AND ');
-    const total = db.prepare(`SELECT count(*) FROM recovery_outbox o WHERE ${w}`).pluck().get(...args) as number;
+    const { sql: w, args } = new Where().add('o.run_id = ?', runId).add('o.status = ?', f.status).add('o.customer_id = ?', f.customerId);
+    const total = db.prepare(`SELECT count(*) FROM recovery_outbox o ${w}`).pluck().get(...args) as number;
     const rows = db
       .prepare(
         `SELECT o.*, cf.name AS customer_name, i.segment_name FROM recovery_outbox o
          LEFT JOIN customer_facts cf ON cf.customer_id = o.customer_id
          LEFT JOIN recovery_run_items i ON i.run_id = o.run_id AND i.invoice_id = o.invoice_id
-         WHERE ${w} ORDER BY o.due_at, o.invoice_id, o.step_index LIMIT ? OFFSET ?`,
+         ${w} ORDER BY o.due_at, o.invoice_id, o.step_index LIMIT ? OFFSET ?`,
       )
       .all(...args, f.limit, f.offset) as (OutboxRow & { customer_name: string | null; segment_name: string | null })[];
     return {

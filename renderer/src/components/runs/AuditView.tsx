@@ -1,9 +1,9 @@
-import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, App as AntApp, Button, Card, DatePicker, Input, Space, Table, Typography } from 'antd';
+import { Alert, App as AntApp, Card, DatePicker, Input, Space, Table, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import type { AuditEntry, Output } from '../../../../shared/contract';
 import { downloadText } from '../../lib/download';
+import { ExportButtons } from './ExportButtons';
 import { useDebounced } from '../../lib/useDebounced';
 import { useApp, useCurrentWorkspace } from '../../store';
 import { whenMs } from '../../lib/time';
@@ -76,14 +76,7 @@ export function AuditView() {
       data-testid="audit"
       title={current ? `Audit log · ${current.total.toLocaleString()} entries` : 'Audit log'}
       extra={
-        <Space>
-          <Button size="small" icon={<DownloadOutlined />} onClick={() => exportAs('csv')}>
-            Export CSV
-          </Button>
-          <Button size="small" icon={<DownloadOutlined />} onClick={() => exportAs('json')}>
-            Export JSON
-          </Button>
-        </Space>
+        <ExportButtons onExport={(f) => void exportAs(f)} />
       }
     >
       <Space wrap style={{ marginBottom: 12 }}>

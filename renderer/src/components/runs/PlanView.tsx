@@ -1,8 +1,8 @@
-import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, App as AntApp, Button, Card, Input, Select, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App as AntApp, Card, Input, Select, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import type { ChannelKind, Plan, PlanRow, PlanStep } from '../../../../shared/contract';
 import { downloadText } from '../../lib/download';
+import { ExportButtons } from './ExportButtons';
 import { formatDate, formatMoney } from '../../lib/format';
 import { useApp, useCurrentWorkspace } from '../../store';
 import { CHANNEL_COLOR, CHANNEL_LABEL } from '../strategies/StepCard';
@@ -75,14 +75,7 @@ export function PlanView({ plan }: { plan: Plan }) {
         size="small"
         title="Dry-run plan"
         extra={
-          <Space>
-            <Button size="small" icon={<DownloadOutlined />} onClick={() => exportAs('csv')}>
-              Export CSV
-            </Button>
-            <Button size="small" icon={<DownloadOutlined />} onClick={() => exportAs('json')}>
-              Export JSON
-            </Button>
-          </Space>
+          <ExportButtons onExport={(f) => void exportAs(f)} />
         }
       >
         <Space size="large" wrap>
