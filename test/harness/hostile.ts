@@ -136,5 +136,5 @@ export async function hostileCategory(tally: Tally, fx: Fixture, runs: number): 
     await consoleChild.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  tally.note('templates with customer text: not run yet (templates land with recovery runs, #12); IPC: same dispatch as the bridge, sender check in test/unit/electron-policy.test.ts');
+  tally.note('templates with customer text: not in the harness yet (injection is tested in test/recovery/templates.test.ts); IPC: same dispatch as the bridge, sender check in test/unit/electron-policy.test.ts');
 }
