@@ -133,9 +133,9 @@ test('recovery: a run with steps still to come pauses, resumes and cancels; the 
   await page.goto(demo.url);
   await expect(page.getByTestId('customer-count')).toBeVisible();
 
-  // Loyal Customer: one email, a year after the first failure, so nothing is due now.
+  // At-Risk (the segment with the most open failed invoices in the demo): one email, a year after the first failure, so nothing is due now.
   await page.keyboard.press('Alt+3');
-  await page.getByRole('button', { name: 'Open Loyal Customer strategy' }).click();
+  await page.getByRole('button', { name: 'Open At-Risk strategy' }).click();
   await expect(page.getByTestId('step-timeline')).toBeVisible();
   const steps = page.getByTestId('step-timeline').locator('[data-testid^="step-"]');
   while ((await steps.count()) > 0) {
@@ -149,11 +149,11 @@ test('recovery: a run with steps still to come pauses, resumes and cancels; the 
   await page.getByRole('spinbutton', { name: 'Step 1 delay days' }).fill('365');
   await page.getByRole('button', { name: 'Save strategy' }).click();
   await expect(page.getByText(/Strategy “.*” saved/)).toBeVisible();
-  await expect(page.getByTestId('strategy-Loyal Customer')).toContainText('365d Email');
+  await expect(page.getByTestId('strategy-At-Risk')).toContainText('365d Email');
 
   await page.keyboard.press('Alt+5');
   await page.getByLabel('Segments to plan').click();
-  await page.locator('.ant-select-dropdown:visible').getByTitle('Loyal Customer', { exact: true }).click();
+  await page.locator('.ant-select-dropdown:visible').getByTitle('At-Risk', { exact: true }).click();
   await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Dry-run plan' }).click();
   await expect(page.getByTestId('plan-invoices')).toHaveText(/^Invoices[1-9]\d*$/, { timeout: 30_000 });
