@@ -1,8 +1,6 @@
 import { ChannelKind } from '../../../shared/contract';
 import type { HandlerContext, HandlerGroup } from '../context';
 import { badRequest, notFound, UserError } from '../errors';
-import { catalogFor } from '../facts/catalog';
-import { recomputeMembership } from '../segments/service';
 import { upgradeDefaultOrder } from '../segments/service';
 import { keySecretId } from '../workspaces/handlers';
 import { audit, exportAudit, listAudit } from './audit';
@@ -207,7 +205,8 @@ export function recoveryHandlers(ctx: HandlerContext, recovery: Recovery): Handl
       await recovery.demoVoice.ensure(workspaceId);
       const db = ctx.db(workspaceId);
       const ws = ctx.registry.get(workspaceId);
-      if (upgradeDefaultOrder(db, ctx.nowSec())) recomputeMembership(db, catalogFor(db), ctx.nowSec());
+      // Moves a never-reordered workspace to the new default order; reorder regenerates the winner view itself (no rule evaluation).
+      upgradeDefaultOrder(db, ctx.nowSec());
       const plan = buildPlan({ db, workspaceId, mode: ws.mode, now: ctx.nowSec(), nowMs: nowMs(), filters, channels: engine.channels, logger: ctx.ports.logger, actor: actor(workspaceId) });
       audit(db, nowMs(), {
         actor: actor(workspaceId), kind: 'run.planned',
