@@ -21,6 +21,7 @@ import type { Stripe } from './stripe-client';
 import { DEFAULT_KEY, getStrategy, listStrategies, resetStrategy, setStrategy } from './strategies';
 import { buildVars, renderEmail, TONES } from './templates';
 import { customerTimeline } from './timeline';
+import { refreshFactsAndMembership, staleSince } from '../facts/freshness';
 
 export type RecoveryMethod =
   | 'strategies.list' | 'strategies.get' | 'strategies.set' | 'strategies.resetDefault' | 'recovery.channels' | 'recovery.tones'
@@ -207,6 +208,8 @@ export function recoveryHandlers(ctx: HandlerContext, recovery: Recovery): Handl
       const ws = ctx.registry.get(workspaceId);
       // Moves a never-reordered workspace to the new default order; reorder regenerates the winner view itself (no rule evaluation).
       upgradeDefaultOrder(db, ctx.nowSec());
+      // A plan acts on today's figures: facts from an earlier day (tenure, days since the first failure…) are refreshed first.
+      if (staleSince(db, ctx.nowSec()) !== null) await refreshFactsAndMembership(ctx, db, workspaceId, ctx.nowSec());
       const plan = buildPlan({ db, workspaceId, mode: ws.mode, now: ctx.nowSec(), nowMs: nowMs(), filters, channels: engine.channels, logger: ctx.ports.logger, actor: actor(workspaceId) });
       audit(db, nowMs(), {
         actor: actor(workspaceId), kind: 'run.planned',

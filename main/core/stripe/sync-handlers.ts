@@ -1,9 +1,8 @@
 import type { SyncProgress } from '../../../shared/contract';
 import { badRequest, UserError } from '../errors';
-import { recomputeFacts } from '../facts/compute';
+import { refreshFactsAndMembership } from '../facts/freshness';
 import { ensureDefaults } from '../segments/service';
 import { describeHolder, tryLock } from '../reliability/lock';
-import { markMembershipPending, recomputeMembershipAndClearInBackground } from '../reliability/pending';
 import { workspaceLimiter } from './client';
 import { createSync } from './sync';
 import { storageProblem } from '../dispatch';
@@ -106,14 +105,9 @@ export class SyncManager {
       }
       this.emit({ ...base, phase: 'facts', message: 'Computing customer facts and segments' });
       const now = this.ctx.nowSec();
-      const ws = registry.get(workspaceId);
-      // Marked before facts are recomputed: a crash between facts and membership is finished on next open.
-      markMembershipPending(db);
-      recomputeFacts(db, { now, reportingCurrency: ws.currency, customerIds: 'dirty' });
       ensureDefaults(db, now);
-      await recomputeMembershipAndClearInBackground(db, now, {
-        onProgress: (p) => this.ctx.events.emit('segments.recompute', { workspaceId, ...p }),
-      });
+      // The customers the sync touched, and everyone once a day (facts that move with time).
+      await refreshFactsAndMembership(this.ctx, db, workspaceId, now);
       registry.update(workspaceId, { last_sync_at: ports.clock.now() });
       this.ctx.events.emit('workspaces.changed', { ids: [workspaceId] });
       const { skipped: _skipped, failed = 0, ...synced } = result.counts;

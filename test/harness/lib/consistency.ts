@@ -45,8 +45,15 @@ export function checkWorkspace(file: string, opts: { currency?: string; now?: nu
       const before = { facts: facts(), members: members(), winners: winners() };
       const now = opts.now ?? Math.floor(Date.now() / 1000);
       const currency = opts.currency ?? ((db.prepare("SELECT value FROM meta WHERE key = 'currency'").pluck().get() as string | undefined) ?? 'usd');
-      recomputeFacts(db, { now, reportingCurrency: currency, customerIds: 'all' });
-      recomputeMembership(db, catalogFor(db), now);
+      // Some facts move with time alone (tenure, days since the first failure): each row is
+      // checked against a recompute as of its own computed_at (the product refreshes rows from
+      // an earlier day on sync and plan: test/facts/freshness.test.ts). Customers without a
+      // row are computed as of now, and show up as a row-count difference.
+      const asOf = opts.now !== undefined ? [] : (db.prepare('SELECT computed_at AS t, json_group_array(customer_id) AS ids FROM customer_facts GROUP BY computed_at').all() as { t: number; ids: string }[]);
+      for (const g of asOf) recomputeFacts(db, { now: g.t, reportingCurrency: currency, customerIds: JSON.parse(g.ids) as string[] });
+      const missing = db.prepare(opts.now !== undefined ? 'SELECT id FROM customers' : 'SELECT id FROM customers WHERE id NOT IN (SELECT customer_id FROM customer_facts)').pluck().all() as string[];
+      recomputeFacts(db, { now, reportingCurrency: currency, customerIds: missing });
+      recomputeMembership(db, catalogFor(db), asOf.length ? Math.max(...asOf.map((g) => g.t)) : now);
       const after = { facts: facts(), members: members(), winners: winners() };
       if (before.facts.length !== after.facts.length) problems.push(`facts rows ${before.facts.length}, expected ${after.facts.length}`);
       else {
