@@ -42,10 +42,10 @@ const customer = fc.record({
 /** A template that prints every customer-derived variable once. */
 const PROBE = {
   subject: 'Hi {{ name }} ({{ first_name }})',
-  text: 'N:{{ name }}|F:{{ first_name }}|E:{{ email }}|P:{{ plan }}|A:{{ account_manager }}|M:{{ account_manager_email }}|S:{{ sender_name }}',
-  html: '<p>{{ name }}</p><p>{{ first_name }}</p><p>{{ email }}</p><p>{{ plan }}</p><p>{{ account_manager }}</p><p>{{ sender_name }}</p>',
+  text: 'N:{{ name }}|F:{{ first_name }}|E:{{ email }}|P:{{ plan }}|A:{{ account_manager }}|M:{{ account_manager_email }}|S:{{ sender_name }}|B:{{ business }}',
+  html: '<p>{{ name }}</p><p>{{ first_name }}</p><p>{{ email }}</p><p>{{ plan }}</p><p>{{ account_manager }}</p><p>{{ sender_name }}</p><p>{{ business }}</p>',
 };
-const expectedText = (v: Record<string, string>) => `N:${v.name}|F:${v.first_name}|E:${v.email}|P:${v.plan}|A:${v.account_manager}|M:${v.account_manager_email}|S:${v.sender_name}`;
+const expectedText = (v: Record<string, string>) => `N:${v.name}|F:${v.first_name}|E:${v.email}|P:${v.plan}|A:${v.account_manager}|M:${v.account_manager_email}|S:${v.sender_name}|B:${v.business}`;
 
 /** Operator-written template fragments, many hostile. */
 function operatorFragments(canaryFile: string) {
@@ -78,7 +78,9 @@ export async function templateTrials(tally: Tally, runs: number): Promise<void> 
   const core: Core = coreAt(dir, mutableClock(NOW * 1000));
   const call = (m: string, input: unknown) => dispatch(core, m, input, core.ports.logger);
   try {
-    const created = await call('workspaces.create', { name: 'Hostile templates' });
+    // The business name (a template variable) is a company name that reads like template code too.
+    const business = "Acme {{ pay_url }} {% include '/etc/passwd' %} <script>alert(1)</script> \u202Eevil";
+    const created = await call('workspaces.create', { name: business });
     if (!created.ok) throw new Error(created.error.message);
     const ws = (created.value as { id: string }).id;
     await call('recovery.settings.set', { workspaceId: ws, operatorName: 'Ops', operatorEmail: 'ops@reclaim.test' });
@@ -104,6 +106,7 @@ export async function templateTrials(tally: Tally, runs: number): Promise<void> 
         const wantName = c.name?.trim() || c.email || 'there';
         if (v.name !== wantName) problems.push('the name variable is not the customer name');
         if (v.email !== (c.email ?? '')) problems.push('the email variable is not the customer email');
+        if (v.business !== business) problems.push(`the business variable is not the workspace name: ${JSON.stringify(v.business)}`);
         if (out.text !== expectedText(v)) problems.push('customer text was not printed verbatim (evaluated as template code?)');
         const htmlRest = out.html.replace(/<\/?p>/g, '');
         if (/[<>]/.test(htmlRest)) problems.push(`unescaped markup in the HTML part: ${JSON.stringify(htmlRest.match(/.{0,20}[<>].{0,20}/)?.[0])}`);
@@ -165,7 +168,7 @@ export async function templateTrials(tally: Tally, runs: number): Promise<void> 
         const tpl = { subject, text: body, html };
         const problems: string[] = [];
         const check = (what: string, r: Awaited<ReturnType<typeof call>>, ms: number) => {
-          if (ms > 8_000) problems.push(`${what} took ${ms} ms`);
+          if (ms > 15_000) problems.push(`${what} took ${ms} ms`);
           if (r.ok) {
             if (JSON.stringify(r.value).includes(CANARY)) problems.push(`${what} read a file`);
             return;

@@ -145,7 +145,7 @@ async function mailRound(
       outputs.push(f);
     }
     tally.record(label('the round mailed through the authenticated server'), smtp.messages.length > 0 && smtp.stats().logins > 0 && smtp.stats().refusedLogins === 0 ? null : `${smtp.messages.length} emails, ${smtp.stats().logins} logins, ${smtp.stats().refusedLogins} refused logins`);
-    tally.note(`secrets round ${round}: ${smtp.messages.length} emails through SMTP AUTH, ${ids.length} runs, kill ${landedMidRun ? 'mid-run' : 'after the run'}`);
+    tally.note(`secrets round ${round}: ${smtp.messages.length} emails through SMTP AUTH; the first run killed ${landedMidRun ? 'mid-run' : 'after it ended'} and resumed, then a second run`);
     await check('after runs, mail, audit and outbox exports (and the mail itself)');
   } finally {
     await smtp.close();
