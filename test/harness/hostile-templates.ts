@@ -26,7 +26,7 @@ const text = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('{{ name }}', '<b>', '\r\nBcc: evil@x.test', 'é'), fc.integer({ min: 1_000, max: 60_000 })).map(([s, n]) => s.repeat(Math.ceil(n / s.length))) },
 );
 const email = fc.oneof(
-  fc.constantFrom('ok@customer.test', 'victim@customer.test\r\nBcc: evil@x.test', 'a@b.test, evil@x.test', '"{{ name }}"@customer.test', '<script>@x.test', 'a@b.test\u0000', 'a@b.test>\r\nCc: evil@x.test'),
+  fc.constantFrom('ok@customer.test', 'victim,evil@x.test', 'victim;evil@x.test', 'victim@customer.test\r\nBcc: evil@x.test', 'a@b.test, evil@x.test', '"{{ name }}"@customer.test', '<script>@x.test', 'a@b.test\u0000', 'a@b.test>\r\nCc: evil@x.test'),
   fc.emailAddress(),
   text,
 );
