@@ -7,11 +7,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from '../core/api';
 import { openDemoIfEmpty } from '../core/boot';
-import { dispatch } from '../core/dispatch';
 import { createLogger } from '../core/logging';
 import { systemClock } from '../core/ports';
 import { VERSION } from '../core/version';
-import { isAllowedExternalUrl, isTrustedSender, NAV_MENU, secureWebPreferences, WINDOW_ICON_PATH } from './policy';
+import { createInvokeHandler, INVOKE_CHANNEL } from './ipc-handler';
+import { isAllowedExternalUrl, NAV_MENU, secureWebPreferences, WINDOW_ICON_PATH } from './policy';
 import { SafeStorageSecrets } from './secrets';
 
 app.setName('Reclaim');
@@ -113,13 +113,9 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 
-  ipcMain.handle('reclaim:invoke', async (event, method: unknown, input: unknown) => {
-    if (!isTrustedSender(event.senderFrame?.url, RENDERER_URL)) {
-      logger.warn({ url: event.senderFrame?.url }, 'IPC refused: untrusted sender');
-      return { ok: false, error: { code: 'forbidden', message: 'Refused: request from an untrusted page' } };
-    }
-    return dispatch(activeCore, String(method), input, logger);
-  });
+  // Sender check and dispatch live in ipc-handler.ts (electron-free, fuzzed by the harness).
+  const invoke = createInvokeHandler({ core: activeCore, rendererUrl: RENDERER_URL, logger });
+  ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, input: unknown) => invoke(event, method, input));
   activeCore.events.onAny((event, payload) => win?.webContents.send('reclaim:event', event, payload));
 
   buildMenu();

@@ -35,6 +35,8 @@ export type Fault =
   | { kind: 'slow'; ms: number; rate: number }
   | { kind: 'drop'; rate: number }
   | { kind: 'truncate'; rate: number }
+  /** Accepts the request and never answers (`midBody`: sends the headers and part of the body, then stalls). */
+  | { kind: 'hang'; rate: number; midBody?: boolean }
   | { kind: '429'; rate: number };
 
 export interface StripeSim {
@@ -516,6 +518,13 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
           res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '4096' });
           res.write('{"object": "list", "data": [{"id": "cus_');
           return void setTimeout(() => req.socket.destroy(), 5);
+        } else if (f.kind === 'hang') {
+          // The connection stays open until the client gives up (or the server closes).
+          if (f.midBody) {
+            res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '4096' });
+            res.write('{"object": "list", "data": [{"id": "cus_');
+          }
+          return;
         }
       }
       try {

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { Core } from '../../main/core/api';
+import { silentLogger } from '../../main/core/ports';
+import { createInvokeHandler, type IpcSenderEvent } from '../../main/electron/ipc-handler';
 import { isAllowedExternalUrl, isTrustedSender, secureWebPreferences } from '../../main/electron/policy';
 import { tempDir } from './lib/fixture';
 import { ROOT } from './lib/procs';
@@ -47,7 +50,7 @@ const JUSTIFIED: Record<string, { why: string; holds: () => string | null }> = {
 const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
 
 /** Our own static checks: window options, CSP, IPC sender validation, navigation rules. */
-const STATIC: [string, () => string | null][] = [
+const STATIC: [string, () => string | null | Promise<string | null>][] = [
   ['webPreferences: no node, isolation, sandbox, web security', () => {
     const p = secureWebPreferences('x');
     const bad = Object.entries({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false }).filter(([k, v]) => (p as Record<string, unknown>)[k] !== v);
@@ -62,10 +65,26 @@ const STATIC: [string, () => string | null][] = [
   ['navigation away from the renderer is prevented', () => (/on\('will-navigate'[\s\S]*?preventDefault\(\)/.test(read('main/electron/main.ts')) ? null : 'no will-navigate guard')],
   ['webviews cannot attach', () => (/will-attach-webview[\s\S]*?preventDefault\(\)/.test(read('main/electron/main.ts')) ? null : 'no will-attach-webview guard')],
   ['every IPC handler checks its sender', () => {
+    // main.ts registers handlers; each checks the sender itself or is the checked handler of ipc-handler.ts.
     const src = read('main/electron/main.ts');
     const handlers = src.split(/ipcMain\.(?:handle|on)\(/).slice(1);
-    const unchecked = handlers.filter((h) => !h.slice(0, 300).includes('isTrustedSender('));
+    const viaChecked = /createInvokeHandler\(/.test(src);
+    const unchecked = handlers.filter((h) => !h.slice(0, 300).includes('isTrustedSender(') && !(viaChecked && /^INVOKE_CHANNEL, \(event, method: unknown, input: unknown\) => invoke\(event, method, input\)\)/.test(h)));
+    const ipc = read('main/electron/ipc-handler.ts');
+    const checkAt = ipc.indexOf('isTrustedSender(url');
+    const dispatchAt = ipc.indexOf('dispatch(o.core');
+    if (checkAt < 0 || dispatchAt < 0 || checkAt > dispatchAt) return 'ipc-handler.ts does not check the sender before dispatch';
     return handlers.length > 0 && unchecked.length === 0 ? null : `${unchecked.length} of ${handlers.length} IPC handlers do not check the sender`;
+  }],
+  ['the IPC handler refuses foreign frames before touching the core', async () => {
+    // A core that throws on any use: a refused sender must never reach it.
+    const core = new Proxy({}, { get: () => { throw new Error('the core was used'); } }) as Core;
+    const invoke = createInvokeHandler({ core, rendererUrl: 'file:///app/dist/renderer/index.html', logger: silentLogger });
+    for (const event of [{ senderFrame: { url: 'https://evil.example/' } }, { senderFrame: { url: 'file:///tmp/x.html' } }, { senderFrame: null }, {}, null, { senderFrame: { url: 42 } }]) {
+      const r = await invoke(event as IpcSenderEvent, 'workspaces.list', {});
+      if (r.ok || r.error.code !== 'forbidden') return `sender ${JSON.stringify(event)} was not refused`;
+    }
+    return null;
   }],
   ['the sender check refuses other frames', () =>
     !isTrustedSender('https://evil.example/', 'file:///app/index.html') && !isTrustedSender(undefined, 'file:///app/index.html') && isTrustedSender('file:///app/index.html?x#y', 'file:///app/index.html') ? null : 'isTrustedSender accepts a foreign frame'],
@@ -111,5 +130,5 @@ export async function electronCategory(tally: Tally): Promise<void> {
     if (j) tally.note(`justified ${issue.id}: ${j.why}`);
   }
   if (result.errors.length) tally.record('electronegativity parsed every file', `${result.errors.length} files could not be parsed`);
-  for (const [label, check] of STATIC) tally.record(label, check());
+  for (const [label, check] of STATIC) await tally.trial(label, async () => check());
 }

@@ -7,13 +7,29 @@ import { cloneDataDir, openCore, tempDir, workspaceFile, type Fixture } from './
 import { cli } from './lib/procs';
 import type { Tally } from './lib/tally';
 
-const FAULTS: [string, Fault[]][] = [
+const FAULTS: [string, Fault[], { timeoutMs?: number }?][] = [
   ['429 storm', [{ kind: '429', rate: 0.3 }]],
   ['5xx bursts', [{ kind: '5xx', rate: 0.2 }, { kind: '5xx', status: 503, rate: 0.1 }]],
   ['slow responses (timeouts)', [{ kind: 'slow', ms: 1500, rate: 0.05 }]],
   ['dropped connections', [{ kind: 'drop', rate: 0.1 }]],
   ['truncated bodies', [{ kind: 'truncate', rate: 0.1 }]],
+  // Responses that never end: no answer at all, or headers and half a body, then silence.
+  // The client's per-attempt timeout (RECLAIM_STRIPE_TIMEOUT_MS, 30 s by default) cuts them.
+  ['hung responses', [{ kind: 'hang', rate: 0.05 }, { kind: 'hang', rate: 0.05, midBody: true }], { timeoutMs: 2000 }],
 ];
+
+/** Runs `fn` with the Stripe client's per-attempt timeout set (in this process). */
+async function withStripeTimeout<T>(ms: number | undefined, fn: () => Promise<T>): Promise<T> {
+  if (ms === undefined) return fn();
+  const before = process.env.RECLAIM_STRIPE_TIMEOUT_MS;
+  process.env.RECLAIM_STRIPE_TIMEOUT_MS = String(ms);
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env.RECLAIM_STRIPE_TIMEOUT_MS;
+    else process.env.RECLAIM_STRIPE_TIMEOUT_MS = before;
+  }
+}
 
 async function syncInProcess(dataDir: string, ws: string): Promise<{ status: string; message: string }> {
   const core = openCore(dataDir);
@@ -43,13 +59,13 @@ function mount(args: string[]): boolean {
  */
 export async function faultsCategory(tally: Tally, fresh: Fixture, freshRef: Record<string, string>, repeat: number): Promise<void> {
   const ws = fresh.workspaceId;
-  for (const [label, faults] of FAULTS) {
+  for (const [label, faults, opts] of FAULTS) {
     for (let i = 1; i <= repeat; i++) {
       await tally.trial(`${label} #${i}`, async () => {
         const dir = cloneDataDir(fresh.dataDir);
         fresh.sim.setFaults(faults, { seed: i * 97 });
         try {
-          const outcome = await syncInProcess(dir, ws);
+          const outcome = await withStripeTimeout(opts?.timeoutMs, () => syncInProcess(dir, ws));
           if (outcome.status !== 'completed') return `sync ${outcome.status}: ${outcome.message}`;
           const file = workspaceFile(dir, ws);
           const got = stripeFingerprint(file);

@@ -6,6 +6,8 @@ import { contract } from '../../shared/contract';
 import { api, startConsoleChild } from '../helpers/console-child';
 import { cloneDataDir, openCore, type Fixture } from './lib/fixture';
 import type { Tally } from './lib/tally';
+import { ipcTrials } from './hostile-ipc';
+import { templateTrials } from './hostile-templates';
 
 const FIELDS = ['mrr', 'ltv', 'failures_12m', 'plan', 'subscription_status', 'last_decline_code', 'tags', 'attrs.harness_score', 'attrs.x"); DROP TABLE segments;--', 'constructor', '__proto__', ''];
 const OPS = ['=', '!=', '<', '>', '>=', 'between', 'in', 'notIn', 'contains', 'null', 'notNull', 'hasAny', 'withinLastDays', 'DROP', ''];
@@ -61,9 +63,10 @@ function snapshot(core: Core, ws: string): Snapshot {
 }
 
 /**
- * fast-check over rules, segment imports, CSV imports, and every contract
- * method with invalid payloads over the bridge: a clear error (never an
- * internal one), the process up, and data unchanged when refused.
+ * fast-check over rules, segment imports, CSV imports, templates with customer
+ * text, and every contract method with invalid payloads over the IPC handler
+ * and over the bridge: a clear error (never an internal one), the process up,
+ * and data unchanged when refused.
  */
 export async function hostileCategory(tally: Tally, fx: Fixture, runs: number): Promise<void> {
   const dir = cloneDataDir(fx.dataDir);
@@ -109,9 +112,15 @@ export async function hostileCategory(tally: Tally, fx: Fixture, runs: number): 
         return problems;
       });
     }
+    // The Electron IPC handler (main/electron/ipc-handler.ts), without Electron.
+    const fingerprint = () =>
+      JSON.stringify([snapshot(core, ws), core.registry.list().map((w) => w.id), core.registry.openDb(ws).prepare('SELECT count(*) FROM recovery_suppressions').pluck().get()]);
+    await ipcTrials(tally, core, ws, runs, fingerprint);
   } finally {
     await core.close();
   }
+
+  await templateTrials(tally, runs);
 
   // Every contract method with invalid payloads, over the bridge of a real console process.
   const consoleChild = await startConsoleChild(dir);
@@ -136,5 +145,5 @@ export async function hostileCategory(tally: Tally, fx: Fixture, runs: number): 
     await consoleChild.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  tally.note('templates with customer text: not in the harness yet (injection is tested in test/recovery/templates.test.ts); IPC: same dispatch as the bridge, sender check in test/unit/electron-policy.test.ts');
+  tally.note(`templates: ${runs} customers with hostile text through preview (every ${Math.max(1, Math.round(runs / 10))}th also test-sent to a real SMTP server), ${runs} hostile operator templates through preview, test send and strategy save; IPC: ${runs * 2} invalid requests and ${runs} from foreign frames through main/electron/ipc-handler.ts`);
 }

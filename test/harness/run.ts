@@ -19,7 +19,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : args[args.indexOf(onlyArg) + 1]!).split(',') : null;
-const want = (c: string) => !only || only.includes(c);
+// A category by its name or its first word (`--only hostile,electron`).
+const want = (c: string) => !only || only.some((o) => o === c || o === c.split(' ')[0]);
 
 const SIZE = quick
   ? { customers: 120, crashEach: 3, rounds: 1, faultRepeat: 1, hostileRuns: 40, secretRounds: 1 }

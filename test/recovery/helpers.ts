@@ -18,6 +18,8 @@ export interface Received {
   text: string;
   html: string;
   headers: Map<string, unknown>;
+  /** The SMTP envelope's recipients (RCPT TO), which is where mail really goes. */
+  rcptTo: string[];
 }
 
 /** A real SMTP server on 127.0.0.1 that parses every message with mailparser. */
@@ -37,7 +39,7 @@ export async function startSmtp(opts: { delayMs?: number; reject?: (to: string) 
       }
       cb();
     },
-    onData(stream, _session, cb) {
+    onData(stream, session, cb) {
       simpleParser(stream)
         .then(async (m) => {
           if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
@@ -50,6 +52,7 @@ export async function startSmtp(opts: { delayMs?: number; reject?: (to: string) 
             text: m.text ?? '',
             html: typeof m.html === 'string' ? m.html : '',
             headers: m.headers,
+            rcptTo: session.envelope.rcptTo.map((r) => r.address),
           });
           cb();
         })

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendEmail } from '../../main/core/recovery/mailer';
 import { renderEmail, buildVars, toneTemplate } from '../../main/core/recovery/templates';
 import { tempDir } from '../helpers/core';
 import { caller, coreAt, mutableClock, startSmtp } from './helpers';
@@ -51,6 +52,31 @@ describe('templates: safe engine, escaping, headers', () => {
     expect(smtp.received.map((x) => x.to)).toEqual(['ops@reclaim.test']);
     expect(m.html).toContain('&lt;script&gt;');
     expect(m.html).not.toContain('<script>');
+  });
+
+  it('the preview shows the From name an email will really carry: no CR/LF from the account manager', async () => {
+    const r = await call('templates.preview', { workspaceId, customerId: 'cus_evil', template: { subject: 'Hi', text: 'x', html: '' }, sender: 'account_manager' });
+    expect(r.from).not.toMatch(/[\r\n]/);
+    expect(r.from).toBe('Mallory Bcc: am <billing@northwind.test>');
+    expect(r.variables.sender_name).toBe('Mallory Bcc: am');
+  });
+
+  it('mail goes to one plain address: a customer address that is a list is refused, a Reply-To with CR/LF is dropped', async () => {
+    const db = core.registry.openDb(workspaceId);
+    const base = { db, workspaceId, secrets: core.ports.secrets, nowMs: NOW * 1000, defaultFrom: 'billing@northwind.test' };
+    const rendered = { subject: 's', text: 't', html: '<p>t</p>' };
+    const before = smtp.received.length;
+    for (const address of ['victim,evil@x.test', 'victim;evil@x.test', '"a"b@x.test', 'a@b.test\u0000']) {
+      await expect(sendEmail({ ...base, email: { key: `k-${address}`, runId: null, customerId: 'cus_evil', to: { address }, rendered } }), address).rejects.toThrow(/not a usable email address/);
+    }
+    expect(smtp.received.length).toBe(before);
+    await sendEmail({ ...base, email: { key: 'k-reply', runId: null, customerId: 'cus_evil', to: { address: 'evil@customer.test' }, replyTo: 'am@x.test\r\nBcc: evil@x.test', rendered } });
+    const m = smtp.received.at(-1)!;
+    expect(m.rcptTo).toEqual(['evil@customer.test']);
+    expect(m.headers.has('reply-to')).toBe(false);
+    expect(m.headers.has('bcc')).toBe(false);
+    await sendEmail({ ...base, email: { key: 'k-reply-ok', runId: null, customerId: 'cus_evil', to: { address: 'evil@customer.test' }, replyTo: 'alice.wong@reclaim-demo.test', rendered } });
+    expect((smtp.received.at(-1)!.headers.get('reply-to') as { text: string }).text).toBe('alice.wong@reclaim-demo.test');
   });
 
   it('operator templates cannot reach files or unknown variables, and bad syntax is a clear error', async () => {

@@ -8,6 +8,7 @@ import { silentLogger, type Clock } from '../../main/core/ports';
 import { checkKey } from '../../main/core/stripe/connect';
 import { REQUIRED_PERMISSIONS } from '../../main/core/stripe/permissions';
 import { createSync } from '../../main/core/stripe/sync';
+import { stripeTimeoutMs } from '../../main/core/stripe/client';
 import { randomTestKey, startStripeSim, type StripeSim } from '../../main/stripe-sim';
 import { tempDir } from '../helpers/core';
 
@@ -133,6 +134,30 @@ describe('sync against the local Stripe server', () => {
     expect(result.status).toBe('completed');
     expect(result.retries).toBeGreaterThan(0);
     expect(dbChecksums(db)).toEqual(simChecksums(s));
+  });
+
+  it('completes through responses that never end (no answer, or a body that stalls), with the timeout from RECLAIM_STRIPE_TIMEOUT_MS', async () => {
+    expect(stripeTimeoutMs({})).toBe(30_000);
+    expect(stripeTimeoutMs({ RECLAIM_STRIPE_TIMEOUT_MS: '400' })).toBe(400);
+    for (const bad of ['', 'abc', '0', '-5', '1.5', '99999999']) expect(stripeTimeoutMs({ RECLAIM_STRIPE_TIMEOUT_MS: bad }), bad).toBe(30_000);
+    const { s, key } = await sim();
+    s.setFaults([{ kind: 'hang', rate: 0.08 }, { kind: 'hang', rate: 0.08, midBody: true }], { seed: 5 });
+    const before = process.env.RECLAIM_STRIPE_TIMEOUT_MS;
+    process.env.RECLAIM_STRIPE_TIMEOUT_MS = '300';
+    try {
+      const { db } = freshDb();
+      const t0 = Date.now();
+      const result = await run(db, s, key);
+      expect(result.status).toBe('completed');
+      expect(result.retries).toBeGreaterThan(0);
+      expect(dbChecksums(db)).toEqual(simChecksums(s));
+      // Hung attempts were cut at 0.3 s, not the 30 s default.
+      expect(Date.now() - t0).toBeLessThan(25_000);
+    } finally {
+      s.setFaults([]);
+      if (before === undefined) delete process.env.RECLAIM_STRIPE_TIMEOUT_MS;
+      else process.env.RECLAIM_STRIPE_TIMEOUT_MS = before;
+    }
   });
 
   it('picks up new and changed objects from the Events API after time passes', async () => {

@@ -40,6 +40,10 @@ export class EmailRejected extends Error {
   }
 }
 
+/** One address, nothing else: no display name, no list, no whitespace or control characters. */
+// eslint-disable-next-line no-control-regex -- excluding control characters is the point
+const PLAIN_ADDRESS = /^[^\s@<>,;"\u0000-\u001f\u007f]+@[^\s@<>,;"\u0000-\u001f\u007f]+$/;
+
 export function messageIdFor(key: string, fromAddress: string): string {
   const domain = /@([A-Za-z0-9.-]+)$/.exec(fromAddress)?.[1] ?? 'reclaim.local';
   return `<reclaim.${crypto.createHash('sha256').update(key).digest('hex').slice(0, 32)}@${domain}>`;
@@ -66,11 +70,13 @@ export async function sendEmail(args: { db: Sqlite; workspaceId: string; secrets
   const fromName = headerSafe(email.fromName ?? smtp.fromName ?? '');
   const messageId = email.key ? messageIdFor(email.key, fromAddress) : messageIdFor(`test:${crypto.randomUUID()}`, fromAddress);
   const to = email.to.address.trim();
-  if (/[\r\n]/.test(to) || !/^[^\s@<>]+@[^\s@<>]+$/.test(to)) throw new EmailRejected(`"${headerSafe(to).slice(0, 80)}" is not a usable email address`, true);
+  if (/[\r\n]/.test(to) || !PLAIN_ADDRESS.test(to)) throw new EmailRejected(`"${headerSafe(to).slice(0, 80)}" is not a usable email address`, true);
+  // Reply-To may come from customer data (the account manager): one plain address, or none.
+  const replyTo = [email.replyTo, smtp.replyTo].map((a) => a?.trim() ?? '').find((a) => a !== '');
   const message = {
     from: fromName ? { name: fromName, address: fromAddress } : fromAddress,
     to: email.to.name ? { name: headerSafe(email.to.name), address: to } : to,
-    ...(email.replyTo || smtp.replyTo ? { replyTo: (email.replyTo ?? smtp.replyTo)! } : {}),
+    ...(replyTo && PLAIN_ADDRESS.test(replyTo) ? { replyTo } : {}),
     subject: headerSafe(email.rendered.subject),
     text: email.rendered.text,
     html: email.rendered.html,

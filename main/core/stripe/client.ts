@@ -90,7 +90,7 @@ export interface StripeClientOptions {
   backoffMs?: number;
   /** Base backoff after a 429 in ms (default 2 s; doubles per attempt, capped at 60 s). */
   rateLimitBackoffMs?: number;
-  /** Per-attempt timeout in ms (default 30 s). */
+  /** Per-attempt timeout in ms (default: `stripeTimeoutMs()`, 30 s). */
   timeoutMs?: number;
 }
 
@@ -98,6 +98,15 @@ export interface StripeClient {
   stripe: Stripe;
   limiter: RateLimiter;
   stats: { requests: number; retries: number; rateLimited: number; lastRateLimitReason: string | null };
+}
+
+/**
+ * The default per-attempt timeout: 30 s, or `RECLAIM_STRIPE_TIMEOUT_MS` (read
+ * here only; the reliability harness shortens it to try hung responses fast).
+ */
+export function stripeTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.RECLAIM_STRIPE_TIMEOUT_MS);
+  return Number.isInteger(n) && n >= 100 && n <= 600_000 ? n : 30_000;
 }
 
 const RETRYABLE_STATUS = (status: number) => status === 429 || status >= 500;
@@ -109,7 +118,7 @@ export function createStripeClient(o: StripeClientOptions): StripeClient {
   const max = o.maxAttempts ?? 8;
   const base = o.backoffMs ?? 250;
   const base429 = o.rateLimitBackoffMs ?? 2000;
-  const timeoutMs = o.timeoutMs ?? 30_000;
+  const timeoutMs = o.timeoutMs ?? stripeTimeoutMs();
 
   const transport = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const outer = init?.signal ?? undefined;

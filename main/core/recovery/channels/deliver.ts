@@ -3,7 +3,7 @@ import type { Secrets } from '../../ports';
 import type { ActionContext, ActionResult, PlanEstimate } from '../channel';
 import { EmailRejected, emailExists, messageIdFor, sendEmail } from '../mailer';
 import { isSuppressed, readSmtp, suppress } from '../settings';
-import { buildVars, personName, renderEmail } from '../templates';
+import { buildVars, headerSafe, personName, renderEmail } from '../templates';
 import type { Stripe } from '../stripe-client';
 
 /** What channels need from the core. */
@@ -29,8 +29,9 @@ export function emailSkip(action: ActionContext): string | null {
 }
 
 export function senderName(action: ActionContext, deps: ChannelDeps, sender: 'workspace' | 'account_manager'): string | null {
-  if (sender === 'account_manager' && action.customer.accountManager) return personName(action.customer.accountManager);
-  return readSmtp(action.db).fromName ?? null;
+  // A header value (the From display name): the account manager comes from customer data, so no CR/LF or control characters.
+  const name = sender === 'account_manager' && action.customer.accountManager ? personName(action.customer.accountManager) : readSmtp(action.db).fromName;
+  return name ? headerSafe(name) || null : null;
 }
 
 /** Renders and sends (or captures) one email for an action, at most once per key. */
