@@ -40,8 +40,12 @@ export interface RunTrial {
   actionsNow: number;
 }
 
-/** A private copy of the base with a fresh Stripe server; emails go to `smtpPort`; a run planned (not started). */
-export async function runTrial(base: RunBase, smtpPort: number): Promise<RunTrial> {
+/**
+ * A private copy of the base with a fresh Stripe server; emails go to
+ * `smtpPort`; a run planned (not started). With `emailNow`, the plan covers only
+ * that many customers, each with an email due at once.
+ */
+export async function runTrial(base: RunBase, smtpPort: number, opts: { emailNow?: number } = {}): Promise<RunTrial> {
   const dir = cloneDataDir(base.dataDir);
   const sim = await startStripeSim({ seed: base.seed, customers: base.customers, rateLimit: null });
   sim.addKey(base.key, 'all');
@@ -53,7 +57,11 @@ export async function runTrial(base: RunBase, smtpPort: number): Promise<RunTria
   try {
     const call = caller(core);
     await useSmtp(call, base.workspaceId, smtpPort);
-    const plan = await call('runs.plan', { workspaceId: base.workspaceId });
+    let plan = await call('runs.plan', { workspaceId: base.workspaceId });
+    if (opts.emailNow) {
+      const customerIds = plan.rows.filter((r) => r.steps.some((x) => x.when === 'now' && x.channel === 'email')).slice(0, opts.emailNow).map((r) => r.customerId);
+      plan = await call('runs.plan', { workspaceId: base.workspaceId, customerIds });
+    }
     return { dir, workspaceId: base.workspaceId, sim, clock, planId: plan.planId, actionsNow: plan.totals.actionsNow };
   } catch (e) {
     await sim.close();
@@ -106,6 +114,8 @@ export interface Ledger {
   pays: number;
   interrupted: number;
   rows: OutboxRow[];
+  /** Emails the SMTP server received per outbox key. */
+  receivedByKey: Map<string, number>;
 }
 
 /**
@@ -140,6 +150,7 @@ export function ledger(t: RunTrial, received: Received[]): Ledger {
   const byMessageId = new Map(rows.map((r) => [messageIdFor(r.key, from), r]));
   const perId = new Map<string, number>();
   const perRecipientAction = new Map<string, number>();
+  const receivedByKey = new Map<string, number>();
   for (const m of received) {
     perId.set(m.messageId, (perId.get(m.messageId) ?? 0) + 1);
     const row = byMessageId.get(m.messageId);
@@ -147,9 +158,10 @@ export function ledger(t: RunTrial, received: Received[]): Ledger {
       problems.push(`email ${m.messageId} to ${m.to} matches no action of the run`);
       continue;
     }
+    receivedByKey.set(row.key, (receivedByKey.get(row.key) ?? 0) + 1);
     const k = `${m.to}|${row.invoice_id}|${row.step_id}`;
     perRecipientAction.set(k, (perRecipientAction.get(k) ?? 0) + 1);
-    if (row.status !== 'succeeded' && !/interrupted/.test(row.detail ?? '')) problems.push(`email for ${row.key} arrived but the action is ${row.status}: ${row.detail}`);
+    if (row.status !== 'succeeded' && !/interrupted|not sent again/.test(row.detail ?? '')) problems.push(`email for ${row.key} arrived but the action is ${row.status}: ${row.detail}`);
   }
   const twice = [...perId].filter(([, n]) => n > 1);
   if (twice.length) problems.push(`${twice.length} emails received more than once by Message-ID (${twice[0]![0]} ×${twice[0]![1]})`);
@@ -187,7 +199,7 @@ export function ledger(t: RunTrial, received: Received[]): Ledger {
   if (disagree.length) problems.push(`${disagree.length} actions whose audit says otherwise (${disagree[0]!.key}: ${lastAudit.get(disagree[0]!.key)} vs ${disagree[0]!.status})`);
   if (unaudited.length) problems.push(`${unaudited.length} finished actions missing from the audit log`);
 
-  return { problems, emails: received.length, pays: payKeys.length, interrupted: rows.filter((r) => /interrupted/.test(r.detail ?? '')).length, rows };
+  return { problems, emails: received.length, pays: payKeys.length, interrupted: rows.filter((r) => /interrupted/.test(r.detail ?? '')).length, rows, receivedByKey };
 }
 
 export { startSmtp };
