@@ -1,7 +1,7 @@
 import { checkWorkspace, stripeFingerprint } from './lib/consistency';
 import { call, cloneDataDir, openCore, workspaceFile, type Fixture } from './lib/fixture';
 import { opChild, sleep, type Running } from './lib/procs';
-import { ledger, runBase, runOf, runToEnd, runTrial, startSmtp, type RunBase, type RunTrial } from './lib/runs';
+import { ledger, RUN_SEED, runBase, runCustomers, runOf, runToEnd, runTrial, startSmtp, type RunBase, type RunTrial } from './lib/runs';
 import type { Tally } from './lib/tally';
 type Smtp = Awaited<ReturnType<typeof startSmtp>>;
 import Database from 'better-sqlite3';
@@ -16,7 +16,8 @@ import path from 'node:path';
  * scratch, and the data equal to an uninterrupted run.
  *
  * Recovery runs ('run execution'): a run starts in a child that is killed,
- * then children resuming it four days later (retries due) are killed too,
+ * then children resuming it four days later (retries due) are killed too
+ * (one such round in quick mode, two in full),
  * and the run is resumed to the end in this process; the outbox and audit are
  * then compared with what a real SMTP server and the local Stripe server
  * received (lib/runs.ts `ledger`).
@@ -32,6 +33,7 @@ export interface CrashContext {
   /** A CSV of attributes for every customer of `synced`. */
   csvFile: string;
   refs: Record<string, Record<string, string>>;
+  quick: boolean;
   /** Uninterrupted durations (ms) per scenario, once measured. */
   durations?: Record<string, number>;
 }
@@ -183,17 +185,20 @@ export async function crashCategory(tally: Tally, ctx: CrashContext, trialsEach:
 function runScenario(): CrashScenario {
   let base: RunBase | null = null;
   const open = new Map<string, { t: RunTrial; smtp: Smtp }>();
-  const stats = { trials: 0, emails: 0, pays: 0, interrupted: 0, resumeKills: 0, resumeLanded: 0 };
+  const stats = { trials: 0, emails: 0, pays: 0, interrupted: 0, resumeKills: 0, resumeLanded: 0, ms: 0 };
+  const started = new Map<string, number>();
   const now = (t: RunTrial) => ({ RECLAIM_NOW_MS: String(t.clock.now()) });
   return {
     name: 'run execution',
     prepare: async (c) => {
-      base ??= await runBase({ seed: 303, customers: c.synced.customerIds.length });
+      const t0 = Date.now();
+      base ??= await runBase({ seed: RUN_SEED, customers: runCustomers(c.quick) });
       const smtp = await startSmtp({ delayMs: 10 });
       const t = await runTrial(base, smtp.port);
       // Slow Stripe answers widen the window between the outbox commit and the effect.
       t.sim.setFaults([{ kind: 'slow', ms: 30, rate: 1 }]);
       open.set(t.dir, { t, smtp });
+      started.set(t.dir, t0);
       return t.dir;
     },
     start: (dir) => {
@@ -202,7 +207,7 @@ function runScenario(): CrashScenario {
     },
     verify: async (dir, c) => {
       const { t, smtp } = open.get(dir)!;
-      for (let round = 0; round < 2; round++) {
+      for (let round = 0; round < (c.quick ? 1 : 2); round++) {
         const runId = runOf(t);
         if (!runId) break;
         t.clock.advance(4 * 86_400);
@@ -227,9 +232,11 @@ function runScenario(): CrashScenario {
       const o = open.get(dir);
       open.delete(dir);
       if (o) await Promise.all([o.t.sim.close(), o.smtp.close()]);
+      stats.ms += Date.now() - (started.get(dir) ?? Date.now());
+      started.delete(dir);
     },
     summary: () =>
-      `run execution: ${stats.trials} runs, ${stats.emails} emails received, ${stats.pays} pay requests executed (each once); ` +
+      `run execution (${Math.round(stats.ms / 1000)} s with its reference run): ${stats.trials} runs, ${stats.emails} emails received, ${stats.pays} pay requests executed (each once); ` +
       `resume kills landed mid-run ${stats.resumeLanded}/${stats.resumeKills}; ${stats.interrupted} SMTP sends cut off by a kill were recorded as failed ("interrupted") and not resent (at most once)`,
   };
 }

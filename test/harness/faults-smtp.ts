@@ -1,6 +1,6 @@
 import type { RunAction } from '../../shared/contract';
 import { caller, coreAt } from '../recovery/helpers';
-import { endTrial, ledger, runBase, runToEnd, runTrial, type RunBase } from './lib/runs';
+import { endTrial, ledger, RUN_SEED, runBase, runCustomers, runToEnd, runTrial, type RunBase } from './lib/runs';
 import { faultySmtp, type SmtpFault } from './lib/smtp-faults';
 import type { Tally } from './lib/tally';
 
@@ -41,8 +41,9 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} hung for ${ms / 1000} s`)), ms)))]).finally(() => clearTimeout(timer));
 }
 
-export async function smtpFaults(tally: Tally, opts: { customers: number; repeat: number }): Promise<void> {
-  const base: RunBase = await runBase({ seed: 404, customers: opts.customers });
+export async function smtpFaults(tally: Tally, opts: { quick: boolean; repeat: number }): Promise<void> {
+  const t0 = Date.now();
+  const base: RunBase = await runBase({ seed: RUN_SEED, customers: runCustomers(opts.quick) });
   const smtp = await faultySmtp();
   const outcomes: string[] = [];
   try {
@@ -109,5 +110,5 @@ export async function smtpFaults(tally: Tally, opts: { customers: number; repeat
   } finally {
     await smtp.close();
   }
-  tally.note(`SMTP faults (per trial): ${outcomes.join('; ')}`);
+  tally.note(`SMTP faults (${Math.round((Date.now() - t0) / 1000)} s; per trial): ${outcomes.join('; ')}`);
 }

@@ -42,7 +42,7 @@ function mount(args: string[]): boolean {
  * correct completion once space is back). Mounts need root; without it those
  * trials are reported as not run.
  */
-export async function faultsCategory(tally: Tally, fresh: Fixture, freshRef: Record<string, string>, repeat: number): Promise<void> {
+export async function faultsCategory(tally: Tally, fresh: Fixture, freshRef: Record<string, string>, repeat: number, quick: boolean): Promise<void> {
   const ws = fresh.workspaceId;
   for (const [label, faults] of FAULTS) {
     for (let i = 1; i <= repeat; i++) {
@@ -124,5 +124,5 @@ export async function faultsCategory(tally: Tally, fresh: Fixture, freshRef: Rec
     }
   } else tally.note('disk full: not run (cannot mount a tmpfs here; needs root)');
   fs.rmSync(mnt, { recursive: true, force: true });
-  await smtpFaults(tally, { customers: 60, repeat });
+  await smtpFaults(tally, { quick, repeat });
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smtpFailure } from '../../main/core/recovery/mailer';
 import { faultySmtp } from '../harness/lib/smtp-faults';
 import { tempDir } from '../helpers/core';
 import { caller, coreAt, mutableClock, type MutableClock } from './helpers';
@@ -74,5 +75,18 @@ describe('SMTP refusals and drops during a run', () => {
     await call('runs.tick', { workspaceId });
     expect((await action()).status).toBe('succeeded');
     expect(smtp.received).toHaveLength(1);
+  });
+});
+
+// The classification on nodemailer's error shapes (smtp-connection `_formatError`) for replies the proxy cannot produce.
+describe('smtpFailure', () => {
+  it('a 5xx to the login or to the content is final but is not a bounce of the customer address', () => {
+    const auth = smtpFailure(Object.assign(new Error('Invalid login'), { code: 'EAUTH', responseCode: 535, response: '535 5.7.8 Authentication failed', command: 'AUTH PLAIN' }), 'mail.test:587', false);
+    expect([auth.permanent, auth.final]).toEqual([false, false]);
+    expect(auth.message).toBe('The mail server at mail.test:587 did not accept the user name and password (535 5.7.8 Authentication failed); check the SMTP settings');
+    const content = smtpFailure(Object.assign(new Error('Message failed'), { code: 'EMESSAGE', responseCode: 554, response: '554 5.6.0 Message rejected', command: 'DATA' }), 'mail.test:587', true);
+    expect([content.permanent, content.final]).toEqual([false, true]);
+    const rcpt = smtpFailure(Object.assign(new Error("Can't send mail"), { code: 'EENVELOPE', responseCode: 550, response: '550 5.1.1 No such user', command: 'RCPT TO' }), 'mail.test:587', false);
+    expect([rcpt.permanent, rcpt.final]).toEqual([true, true]);
   });
 });

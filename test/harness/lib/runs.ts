@@ -23,12 +23,26 @@ export interface RunBase {
   customers: number;
 }
 
-export async function runBase(opts: { seed: number; customers: number }): Promise<RunBase> {
-  const env = await syncedWorkspace(opts);
-  await env.core.close();
-  await env.sim.close();
-  return { dataDir: env.dataDir, workspaceId: env.workspaceId, key: env.key, seed: opts.seed, customers: opts.customers };
+const bases = new Map<string, Promise<RunBase>>();
+/** Built once per (seed, customers) and shared by the categories (trials work on copies). */
+export function runBase(opts: { seed: number; customers: number }): Promise<RunBase> {
+  const id = `${opts.seed}:${opts.customers}`;
+  let base = bases.get(id);
+  if (!base) {
+    base = (async () => {
+      const env = await syncedWorkspace(opts);
+      await env.core.close();
+      await env.sim.close();
+      return { dataDir: env.dataDir, workspaceId: env.workspaceId, key: env.key, seed: opts.seed, customers: opts.customers };
+    })();
+    bases.set(id, base);
+  }
+  return base;
 }
+
+/** The recovery-run workspace of the harness: 60 customers in quick mode (about 30 actions due at once), more in full. */
+export const RUN_SEED = 303;
+export const runCustomers = (quick: boolean) => (quick ? 60 : 150);
 
 export interface RunTrial {
   dir: string;
