@@ -1,7 +1,9 @@
 import { checkWorkspace, stripeFingerprint } from './lib/consistency';
 import { call, cloneDataDir, openCore, workspaceFile, type Fixture } from './lib/fixture';
 import { opChild, sleep, type Running } from './lib/procs';
+import { ledger, RUN_SEED, runBase, runCustomers, runOf, runToEnd, runTrial, startSmtp, type RunBase, type RunTrial } from './lib/runs';
 import type { Tally } from './lib/tally';
+type Smtp = Awaited<ReturnType<typeof startSmtp>>;
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,13 +15,15 @@ import path from 'node:path';
  * SQLite's integrity check, facts and membership equal to a recompute from
  * scratch, and the data equal to an uninterrupted run.
  *
- * EXTENSION POINT — recovery runs (#12) add scenarios here, e.g.
- *   { name: 'run execution', prepare: clone a workspace with a strategy and an
- *     SMTP server (smtp-server) + the Stripe sim, start: op-child `run <id>`,
- *     verify: resume the run, then 0 duplicate emails (count messages per
- *     recipient+step at the SMTP server) and 0 duplicate charge retries (count
- *     POST /v1/invoices/:id/pay per idempotency key in sim.requestLog) }
- * and op-child.ts gains the matching `run` operation. Nothing else changes.
+ * Recovery runs ('run execution'): a run starts in a child that is killed,
+ * then children resuming it four days later (retries due) are killed too
+ * (one such round in quick mode, two in full),
+ * and the run is resumed to the end in this process; the outbox and audit are
+ * then compared with what a real SMTP server and the local Stripe server
+ * received (lib/runs.ts `ledger`).
+ *
+ * Adding an operation: a scenario here and, when it needs a child process,
+ * the matching operation in children/op-child.ts. Nothing else changes.
  */
 export interface CrashContext {
   /** Connected, never synced. */
@@ -29,14 +33,21 @@ export interface CrashContext {
   /** A CSV of attributes for every customer of `synced`. */
   csvFile: string;
   refs: Record<string, Record<string, string>>;
+  quick: boolean;
+  /** Uninterrupted durations (ms) per scenario, once measured. */
+  durations?: Record<string, number>;
 }
 
 export interface CrashScenario {
   name: string;
-  prepare(ctx: CrashContext): string;
+  prepare(ctx: CrashContext): string | Promise<string>;
   start(dataDir: string, ctx: CrashContext): Running;
   /** After the kill and a reopen: what is wrong (empty = all good). */
   verify(dataDir: string, ctx: CrashContext, finished: boolean): Promise<string[]>;
+  /** Frees what `prepare` started besides the folder (servers). */
+  cleanup?(dataDir: string): Promise<void>;
+  /** A line for the notes after all trials. */
+  summary?(): string;
 }
 
 async function resumeSync(dataDir: string, workspaceId: string): Promise<string[]> {
@@ -108,13 +119,14 @@ export const crashScenarios: CrashScenario[] = [
       return checkWorkspace(workspaceFile(dir, c.synced.workspaceId));
     },
   },
+  runScenario(),
 ];
 
 /** Reference runs (uninterrupted) for the sync scenarios, and how long each operation takes. */
 export async function references(ctx: CrashContext): Promise<Record<string, number>> {
   const durations: Record<string, number> = {};
   for (const s of crashScenarios) {
-    const dir = s.prepare(ctx);
+    const dir = await s.prepare(ctx);
     const child = s.start(dir, ctx);
     await child.waitFor('ready');
     const t0 = Date.now();
@@ -126,8 +138,10 @@ export async function references(ctx: CrashContext): Promise<Record<string, numb
       const ws = s.name === 'full sync' ? ctx.fresh.workspaceId : ctx.synced.workspaceId;
       ctx.refs[s.name] = stripeFingerprint(workspaceFile(dir, ws));
     }
+    await s.cleanup?.(dir);
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  ctx.durations = durations;
   return durations;
 }
 
@@ -138,7 +152,7 @@ export async function crashCategory(tally: Tally, ctx: CrashContext, trialsEach:
   for (const s of crashScenarios) {
     for (let i = 0; i < trialsEach; i++) {
       await tally.trial(`${s.name} #${i + 1}`, async () => {
-        const dir = s.prepare(ctx);
+        const dir = await s.prepare(ctx);
         try {
           const child = s.start(dir, ctx);
           if (!(await child.waitFor('ready'))) return [`child did not start: ${(await child.done).err.slice(0, 300)}`];
@@ -151,12 +165,80 @@ export async function crashCategory(tally: Tally, ctx: CrashContext, trialsEach:
           if (r.out.includes('failed:')) return [`operation failed before the kill: ${r.out.trim()}`];
           return await s.verify(dir, ctx, finished);
         } finally {
+          await s.cleanup?.(dir);
           fs.rmSync(dir, { recursive: true, force: true });
         }
       });
     }
   }
   tally.note(`kills that landed mid-operation: ${crashScenarios.map((s) => `${s.name} ${landed[s.name] ?? 0}/${trialsEach}`).join(', ')}`);
+  for (const s of crashScenarios) if (s.summary) tally.note(s.summary());
+}
+
+/**
+ * A recovery run (default strategies, emails over a real SMTP server, retries
+ * at the local Stripe server) started in a child killed at a random moment;
+ * then twice: four days pass (retries come due), a child resumes the run and is
+ * killed. Finally resumed to the end in this process (the clock advancing until
+ * every step has fired) and checked against both servers (`ledger`).
+ */
+function runScenario(): CrashScenario {
+  let base: RunBase | null = null;
+  const open = new Map<string, { t: RunTrial; smtp: Smtp }>();
+  const stats = { trials: 0, emails: 0, pays: 0, interrupted: 0, resumeKills: 0, resumeLanded: 0, ms: 0 };
+  const started = new Map<string, number>();
+  const now = (t: RunTrial) => ({ RECLAIM_NOW_MS: String(t.clock.now()) });
+  return {
+    name: 'run execution',
+    prepare: async (c) => {
+      const t0 = Date.now();
+      base ??= await runBase({ seed: RUN_SEED, customers: runCustomers(c.quick) });
+      const smtp = await startSmtp({ delayMs: 10 });
+      const t = await runTrial(base, smtp.port);
+      // Slow Stripe answers widen the window between the outbox commit and the effect.
+      t.sim.setFaults([{ kind: 'slow', ms: 30, rate: 1 }]);
+      open.set(t.dir, { t, smtp });
+      started.set(t.dir, t0);
+      return t.dir;
+    },
+    start: (dir) => {
+      const { t } = open.get(dir)!;
+      return opChild(dir, t.workspaceId, 'run-start', t.planId, now(t));
+    },
+    verify: async (dir, c) => {
+      const { t, smtp } = open.get(dir)!;
+      for (let round = 0; round < (c.quick ? 1 : 2); round++) {
+        const runId = runOf(t);
+        if (!runId) break;
+        t.clock.advance(4 * 86_400);
+        const child = opChild(dir, t.workspaceId, 'run-resume', runId, now(t));
+        if (!(await child.waitFor('ready'))) return [`resume child did not start: ${(await child.done).err.slice(0, 300)}`];
+        await sleep(Math.floor(Math.random() * Math.max(50, c.durations?.['run execution'] ?? 500)));
+        child.child.kill('SIGKILL');
+        const r = await child.done;
+        stats.resumeKills++;
+        if (!r.out.includes('done')) stats.resumeLanded++;
+        if (r.out.includes('failed:')) return [`resume failed before the kill: ${r.out.trim()}`];
+      }
+      const end = await runToEnd(t);
+      const l = ledger(t, smtp.received);
+      stats.trials++;
+      stats.emails += l.emails;
+      stats.pays += l.pays;
+      stats.interrupted += l.interrupted;
+      return [...(end.status === 'completed' ? [] : [`run ${end.status} after resuming to the end`]), ...l.problems];
+    },
+    cleanup: async (dir) => {
+      const o = open.get(dir);
+      open.delete(dir);
+      if (o) await Promise.all([o.t.sim.close(), o.smtp.close()]);
+      stats.ms += Date.now() - (started.get(dir) ?? Date.now());
+      started.delete(dir);
+    },
+    summary: () =>
+      `run execution (${Math.round(stats.ms / 1000)} s with its reference run): ${stats.trials} runs, ${stats.emails} emails received, ${stats.pays} pay requests executed (each once); ` +
+      `resume kills landed mid-run ${stats.resumeLanded}/${stats.resumeKills}; ${stats.interrupted} SMTP sends cut off by a kill were recorded as failed ("interrupted") and not resent (at most once)`,
+  };
 }
 
 export function writeCsv(dir: string, ids: string[]): string {

@@ -5,6 +5,7 @@ import type { Fault } from '../../main/stripe-sim';
 import { checkWorkspace, stripeFingerprint } from './lib/consistency';
 import { cloneDataDir, openCore, tempDir, workspaceFile, type Fixture } from './lib/fixture';
 import { cli } from './lib/procs';
+import { smtpFaults } from './faults-smtp';
 import type { Tally } from './lib/tally';
 
 const FAULTS: [string, Fault[], { timeoutMs?: number }?][] = [
@@ -57,7 +58,7 @@ function mount(args: string[]): boolean {
  * correct completion once space is back). Mounts need root; without it those
  * trials are reported as not run.
  */
-export async function faultsCategory(tally: Tally, fresh: Fixture, freshRef: Record<string, string>, repeat: number): Promise<void> {
+export async function faultsCategory(tally: Tally, fresh: Fixture, freshRef: Record<string, string>, repeat: number, quick: boolean): Promise<void> {
   const ws = fresh.workspaceId;
   for (const [label, faults, opts] of FAULTS) {
     for (let i = 1; i <= repeat; i++) {
@@ -139,5 +140,5 @@ export async function faultsCategory(tally: Tally, fresh: Fixture, freshRef: Rec
     }
   } else tally.note('disk full: not run (cannot mount a tmpfs here; needs root)');
   fs.rmSync(mnt, { recursive: true, force: true });
-  tally.note('SMTP refusals and drops: not in the harness yet (5xx refusals are tested in test/recovery/bounce.test.ts)');
+  await smtpFaults(tally, { quick, repeat });
 }

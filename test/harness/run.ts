@@ -37,7 +37,7 @@ const synced = await connectedWorkspace({ customers: SIZE.customers, seed: 202, 
 synced.sim.advance(3 * 86_400);
 const work = tempDir();
 const csvFile = writeCsv(work, synced.customerIds);
-const ctx: CrashContext = { fresh, synced, csvFile, refs: {} };
+const ctx: CrashContext = { fresh, synced, csvFile, refs: {}, quick };
 
 async function category(name: string, fn: (t: Tally) => Promise<void>): Promise<void> {
   if (!want(name)) return;
@@ -67,7 +67,7 @@ try {
     await core.close();
     const ref = stripeFingerprint(path.join(dir, 'workspaces', `${fresh.workspaceId}.sqlite`));
     fs.rmSync(dir, { recursive: true, force: true });
-    await faultsCategory(t, fresh, ref, SIZE.faultRepeat);
+    await faultsCategory(t, fresh, ref, SIZE.faultRepeat, quick);
   });
   await category('hostile input', (t) => hostileCategory(t, synced, SIZE.hostileRuns));
   await category('secrets', (t) => secretsCategory(t, synced, SIZE.secretRounds));

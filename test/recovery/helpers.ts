@@ -88,6 +88,11 @@ export function caller(core: Core) {
   };
 }
 
+/** Points the workspace's email at a local SMTP server (plain, no auth). */
+export async function useSmtp(call: ReturnType<typeof caller>, workspaceId: string, port: number): Promise<void> {
+  await call('smtp.set', { workspaceId, transport: 'smtp', host: '127.0.0.1', port, tls: 'none', from: 'billing@northwind.test', fromName: 'Northwind Billing', ratePerMinute: 10_000 });
+}
+
 /** A workspace synced from the local Stripe server, emailing through a local SMTP server. */
 export async function syncedWorkspace(opts: { seed: number; customers: number; smtpPort?: number; dataDir?: string }) {
   const sim = await startStripeSim({ seed: opts.seed, customers: opts.customers, rateLimit: null });
@@ -102,8 +107,6 @@ export async function syncedWorkspace(opts: { seed: number; customers: number; s
   const outcome = await done!;
   if (outcome.status !== 'completed') throw new Error(outcome.message);
   await call('recovery.settings.set', { workspaceId: workspace.id, operatorName: 'Test Operator', operatorEmail: 'ops@reclaim.test' });
-  if (opts.smtpPort) {
-    await call('smtp.set', { workspaceId: workspace.id, transport: 'smtp', host: '127.0.0.1', port: opts.smtpPort, tls: 'none', from: 'billing@northwind.test', fromName: 'Northwind Billing', ratePerMinute: 10_000 });
-  }
+  if (opts.smtpPort) await useSmtp(call, workspace.id, opts.smtpPort);
   return { sim, key, dataDir, clock, core, call, workspaceId: workspace.id };
 }

@@ -34,7 +34,10 @@ export interface SentEmail {
 export class EmailRejected extends Error {
   constructor(
     message: string,
+    /** The recipient was refused for good (a bounce: the address is suppressed). */
     readonly permanent: boolean,
+    /** Not to be tried again (a bounce, a permanent refusal of the message, or a send that may have gone out). */
+    readonly final: boolean = permanent,
   ) {
     super(message);
   }
@@ -43,6 +46,43 @@ export class EmailRejected extends Error {
 /** One address, nothing else: no display name, no list, no whitespace or control characters. */
 // eslint-disable-next-line no-control-regex -- excluding control characters is the point
 const PLAIN_ADDRESS = /^[^\s@<>,;"\u0000-\u001f\u007f]+@[^\s@<>,;"\u0000-\u001f\u007f]+$/;
+
+/**
+ * A failed SMTP send as the operator should read it, and what to do about it.
+ * SMTP has no idempotency: when the connection breaks after the whole message
+ * was handed to the server but before it confirmed (RFC 5321 §4.1.1.4: the
+ * server takes responsibility only with its reply to the final dot; RFC 1047
+ * describes the duplicates a resend then makes), the message may have been
+ * delivered, so it is not sent again — the same at-most-once rule as a send
+ * cut off by a crash. A refusal before the message was handed over (no
+ * connection, no greeting, a reset while writing, a 4xx) is tried again; a
+ * 5xx to the recipient is a bounce; any other 5xx is final.
+ */
+export function smtpFailure(e: unknown, server: string, handedOver: boolean): EmailRejected {
+  const err = (e ?? {}) as { code?: string; originalCode?: string; responseCode?: number; response?: string; message?: string; command?: string };
+  const sys = err.originalCode ?? err.code ?? '';
+  const reply = headerSafe(err.response ?? '').slice(0, 300);
+  if (err.code === 'EAUTH') return new EmailRejected(`The mail server at ${server} did not accept the user name and password${reply ? ` (${reply})` : ''}; check the SMTP settings`, false);
+  if (err.responseCode) {
+    const text = `The mail server refused the message: ${reply || headerSafe(err.message ?? '').slice(0, 300)}`;
+    if (err.responseCode < 500) return new EmailRejected(text, false);
+    return new EmailRejected(text, err.command === 'RCPT TO', true);
+  }
+  const cutOff = ['ECONNECTION', 'ETIMEDOUT', 'ECONNRESET'].includes(err.code ?? '') || sys === 'ECONNRESET';
+  if (handedOver && cutOff && sys !== 'EPIPE') {
+    return new EmailRejected(
+      `The connection to the mail server at ${server} broke after the message was handed over and before the server confirmed it; it may have been delivered, so it is not sent again (the customer never gets it twice)`,
+      false,
+      true,
+    );
+  }
+  if (sys === 'ECONNREFUSED') return new EmailRejected(`The mail server at ${server} could not be reached: it refused the connection (is it running, and are the host and port right?)`, false);
+  if (sys === 'ENOTFOUND' || sys === 'EAI_AGAIN' || err.code === 'EDNS') return new EmailRejected(`The mail server host in ${server} could not be found`, false);
+  if (err.code === 'ETIMEDOUT' || sys === 'ETIMEDOUT') return new EmailRejected(`The mail server at ${server} did not answer in time`, false);
+  if (err.code === 'ETLS') return new EmailRejected(`The secure connection to the mail server at ${server} failed; check its TLS setting`, false);
+  if (cutOff || sys === 'EPIPE' || err.code === 'ESOCKET') return new EmailRejected(`The mail server at ${server} closed the connection before accepting the message`, false);
+  return new EmailRejected(`The mail server at ${server} could not take the message: ${headerSafe(err.message ?? String(e)).slice(0, 200)}`, false);
+}
 
 export function messageIdFor(key: string, fromAddress: string): string {
   const domain = /@([A-Za-z0-9.-]+)$/.exec(fromAddress)?.[1] ?? 'reclaim.local';
@@ -92,7 +132,15 @@ export async function sendEmail(args: { db: Sqlite; workspaceId: string; secrets
   if (smtp.transport === 'smtp') {
     await rateLimit(args.workspaceId, smtp.ratePerMinute);
     const pass = await args.secrets.get(smtpSecretId(args.workspaceId));
+    // nodemailer logs the end of the message data stream ("<n bytes encoded mime message>"): from then on the server may have it.
+    let handedOver = false;
+    const watch = (entry: unknown) => {
+      const e = entry as { tnx?: string; outByteCount?: number } | null;
+      if (e?.tnx === 'message' && typeof e.outByteCount === 'number') handedOver = true;
+    };
+    const quiet = () => undefined;
     const transport = nodemailer.createTransport({
+      logger: { level: quiet, trace: quiet, debug: quiet, info: watch, warn: quiet, error: quiet, fatal: quiet } as never,
       host: smtp.host!,
       port: smtp.port ?? 587,
       secure: smtp.tls === 'tls',
@@ -106,9 +154,7 @@ export async function sendEmail(args: { db: Sqlite; workspaceId: string; secrets
     try {
       await transport.sendMail(message);
     } catch (e) {
-      const err = e as { responseCode?: number; response?: string; message?: string };
-      const text = headerSafe(err.response ?? err.message ?? String(e)).slice(0, 300);
-      throw new EmailRejected(`The mail server refused the message: ${text}`, (err.responseCode ?? 0) >= 500);
+      throw smtpFailure(e, `${smtp.host}:${smtp.port ?? 587}`, handedOver);
     } finally {
       transport.close();
     }

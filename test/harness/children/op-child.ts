@@ -1,7 +1,8 @@
 // One operation on a workspace in its own process, so a harness trial can
 // SIGKILL it at a random moment. Prints "ready" once the core is open, then
 // "done" (or "failed: …") when the operation has ended.
-//   op-child.ts <dataDir> <workspaceId> import <csvFile> | recompute <n> | sync
+//   op-child.ts <dataDir> <workspaceId> import <csvFile> | recompute <n> | sync | run-start <planId> | run-resume <runId>
+// RECLAIM_NOW_MS, when set, fixes the clock (recovery runs are due by the harness's clock).
 import fs from 'node:fs';
 import { createCore } from '../../../main/core/api';
 import { dispatch } from '../../../main/core/dispatch';
@@ -9,7 +10,9 @@ import { createNodePorts } from '../../../main/core/node-ports';
 import { silentLogger } from '../../../main/core/ports';
 
 const [dataDir, workspaceId, op, arg] = process.argv.slice(2) as [string, string, string, string | undefined];
-const core = createCore(createNodePorts({ dataDir, shell: 'cli', logger: silentLogger }));
+const ports = createNodePorts({ dataDir, shell: 'cli', logger: silentLogger });
+const fixedNow = process.env.RECLAIM_NOW_MS ? Number(process.env.RECLAIM_NOW_MS) : null;
+const core = createCore(fixedNow === null ? ports : { ...ports, clock: { now: () => fixedNow } });
 const call = async (method: string, input: unknown) => {
   const r = await dispatch(core, method, input, silentLogger);
   if (!r.ok) throw new Error(r.error.message);
@@ -27,6 +30,10 @@ try {
     if (!started || !done) throw new Error(message);
     const outcome = await done;
     if (outcome.status !== 'completed') throw new Error(outcome.message);
+  } else if (op === 'run-start') {
+    await call('runs.start', { workspaceId, planId: arg!, confirm: true, wait: true });
+  } else if (op === 'run-resume') {
+    await call('runs.resume', { workspaceId, runId: arg!, wait: true });
   } else throw new Error(`unknown op ${op}`);
   process.stdout.write('done\n');
 } catch (e) {

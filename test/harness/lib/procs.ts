@@ -51,7 +51,7 @@ export function run(args: string[], opts: { input?: string; env?: NodeJS.Process
 export const cli = (dataDir: string, args: string[], opts: { input?: string } = {}) => run([BIN, '--data-dir', dataDir, ...args], opts);
 
 /** The op child (tsx) for crash trials. */
-export const opChild = (dataDir: string, workspaceId: string, op: string, arg?: string) =>
-  run([OP_CHILD, dataDir, workspaceId, op, ...(arg !== undefined ? [arg] : [])], { node: ['--import', 'tsx'] });
+export const opChild = (dataDir: string, workspaceId: string, op: string, arg?: string, env?: NodeJS.ProcessEnv) =>
+  run([OP_CHILD, dataDir, workspaceId, op, ...(arg !== undefined ? [arg] : [])], { node: ['--import', 'tsx'], ...(env ? { env } : {}) });
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -60,7 +60,7 @@ export async function deliver(
   } catch (e) {
     if (e instanceof EmailRejected) {
       if (e.permanent) suppress(action.db, action.customer.email!, `bounced: ${e.message.slice(0, 150)}`, deps.nowMs());
-      return { status: 'failed', detail: e.permanent ? `bounced: ${e.message}` : e.message, retryable: !e.permanent };
+      return { status: 'failed', detail: e.permanent ? `bounced: ${e.message}` : e.message, retryable: !e.final };
     }
     return { status: 'failed', detail: `could not send: ${e instanceof Error ? e.message : String(e)}`, retryable: true };
   }
