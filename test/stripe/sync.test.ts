@@ -141,18 +141,19 @@ describe('sync against the local Stripe server', () => {
     expect(stripeTimeoutMs({ RECLAIM_STRIPE_TIMEOUT_MS: '400' })).toBe(400);
     for (const bad of ['', 'abc', '0', '-5', '1.5', '99999999']) expect(stripeTimeoutMs({ RECLAIM_STRIPE_TIMEOUT_MS: bad }), bad).toBe(30_000);
     const { s, key } = await sim();
-    s.setFaults([{ kind: 'hang', rate: 0.08 }, { kind: 'hang', rate: 0.08, midBody: true }], { seed: 5 });
+    s.setFaults([{ kind: 'hang', rate: 0.04 }, { kind: 'hang', rate: 0.04, midBody: true }], { seed: 5 });
     const before = process.env.RECLAIM_STRIPE_TIMEOUT_MS;
-    process.env.RECLAIM_STRIPE_TIMEOUT_MS = '300';
+    // Short enough to keep the test quick, long enough that a busy machine's real answers are not cut.
+    process.env.RECLAIM_STRIPE_TIMEOUT_MS = '2000';
+    const reasons: string[] = [];
+    const logger = { ...silentLogger, debug: (o: unknown) => void reasons.push(String((o as { reason?: unknown }).reason)) };
     try {
       const { db } = freshDb();
-      const t0 = Date.now();
-      const result = await run(db, s, key);
+      const result = await run(db, s, key, { logger });
       expect(result.status).toBe('completed');
-      expect(result.retries).toBeGreaterThan(0);
       expect(dbChecksums(db)).toEqual(simChecksums(s));
-      // Hung attempts were cut at 0.3 s, not the 30 s default.
-      expect(Date.now() - t0).toBeLessThan(25_000);
+      // Hung attempts were given up after the configured 2 s (not the 30 s default) and retried.
+      expect(reasons.filter((r) => r === 'timed out after 2000 ms').length).toBeGreaterThan(0);
     } finally {
       s.setFaults([]);
       if (before === undefined) delete process.env.RECLAIM_STRIPE_TIMEOUT_MS;
