@@ -193,7 +193,9 @@ function runScenario(): CrashScenario {
     prepare: async (c) => {
       const t0 = Date.now();
       base ??= await runBase({ seed: RUN_SEED, customers: runCustomers(c.quick) });
-      const smtp = await startSmtp({ delayMs: 10 });
+      // The server holds its final reply 80 ms after taking the whole message: a kill in that window
+      // leaves a message the server has but Reclaim never heard confirmed — it must not be sent again.
+      const smtp = await startSmtp({ delayMs: 80 });
       const t = await runTrial(base, smtp.port);
       // Slow Stripe answers widen the window between the outbox commit and the effect.
       t.sim.setFaults([{ kind: 'slow', ms: 30, rate: 1 }]);
