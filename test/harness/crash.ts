@@ -48,6 +48,8 @@ export interface CrashScenario {
   cleanup?(dataDir: string): Promise<void>;
   /** A line for the notes after all trials. */
   summary?(): string;
+  /** For some trials, a moment to kill at (instead of a random one): resolves when it has come. */
+  killAt?(dataDir: string, trial: number): Promise<void> | null;
 }
 
 async function resumeSync(dataDir: string, workspaceId: string): Promise<string[]> {
@@ -156,8 +158,10 @@ export async function crashCategory(tally: Tally, ctx: CrashContext, trialsEach:
         try {
           const child = s.start(dir, ctx);
           if (!(await child.waitFor('ready'))) return [`child did not start: ${(await child.done).err.slice(0, 300)}`];
-          // A random moment within the operation (its uninterrupted time from "ready" to "done").
-          await sleep(Math.floor(Math.random() * Math.max(50, durations[s.name] ?? 500)));
+          // A chosen moment, or a random one within the operation (its uninterrupted time from "ready" to "done").
+          const moment = s.killAt?.(dir, i);
+          if (moment) await Promise.race([moment, child.done]);
+          else await sleep(Math.floor(Math.random() * Math.max(50, durations[s.name] ?? 500)));
           child.child.kill('SIGKILL');
           const r = await child.done;
           const finished = r.out.includes('done');
@@ -185,7 +189,7 @@ export async function crashCategory(tally: Tally, ctx: CrashContext, trialsEach:
 function runScenario(): CrashScenario {
   let base: RunBase | null = null;
   const open = new Map<string, { t: RunTrial; smtp: Smtp }>();
-  const stats = { trials: 0, emails: 0, pays: 0, interrupted: 0, resumeKills: 0, resumeLanded: 0, ms: 0 };
+  const stats = { trials: 0, emails: 0, pays: 0, interrupted: 0, resumeKills: 0, resumeLanded: 0, handOverKills: 0, ms: 0 };
   const started = new Map<string, number>();
   const now = (t: RunTrial) => ({ RECLAIM_NOW_MS: String(t.clock.now()) });
   return {
@@ -206,6 +210,13 @@ function runScenario(): CrashScenario {
     start: (dir) => {
       const { t } = open.get(dir)!;
       return opChild(dir, t.workspaceId, 'run-start', t.planId, now(t));
+    },
+    // Every other trial is killed the moment the SMTP server has taken the k-th message and still
+    // holds its reply: the one case where resending would email a customer twice.
+    killAt: (dir, trial) => {
+      if (trial % 2 === 1) return null;
+      stats.handOverKills++;
+      return open.get(dir)!.smtp.taking(1 + Math.floor(Math.random() * 3));
     },
     verify: async (dir, c) => {
       const { t, smtp } = open.get(dir)!;
@@ -239,7 +250,7 @@ function runScenario(): CrashScenario {
     },
     summary: () =>
       `run execution (${Math.round(stats.ms / 1000)} s with its reference run): ${stats.trials} runs, ${stats.emails} emails received, ${stats.pays} pay requests executed (each once); ` +
-      `resume kills landed mid-run ${stats.resumeLanded}/${stats.resumeKills}; ${stats.interrupted} SMTP sends cut off by a kill were recorded as failed ("interrupted") and not resent (at most once)`,
+      `${stats.handOverKills} start kills timed right after the SMTP server took a message (reply held); resume kills landed mid-run ${stats.resumeLanded}/${stats.resumeKills}; ${stats.interrupted} SMTP sends cut off by a kill were recorded as failed ("interrupted") and not resent (at most once)`,
   };
 }
 

@@ -25,6 +25,9 @@ export interface Received {
 /** A real SMTP server on 127.0.0.1 that parses every message with mailparser. */
 export async function startSmtp(opts: { delayMs?: number; reject?: (to: string) => number | null } = {}) {
   const received: Received[] = [];
+  // Messages the server has taken in full (before any held reply), and who waits for a count.
+  let taken = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -42,6 +45,8 @@ export async function startSmtp(opts: { delayMs?: number; reject?: (to: string) 
     onData(stream, session, cb) {
       simpleParser(stream)
         .then(async (m) => {
+          taken++;
+          for (const w of waiters.filter((x) => x.n <= taken)) w.resolve();
           if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
           received.push({
             messageId: m.messageId ?? '',
@@ -63,7 +68,9 @@ export async function startSmtp(opts: { delayMs?: number; reject?: (to: string) 
   server.on('error', () => undefined);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.server.address() as { port: number }).port;
-  return { port, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+  /** Resolves once the server has taken `n` whole messages (while it still holds the reply when `delayMs` is set). */
+  const taking = (n: number) => (taken >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })));
+  return { port, received, taking, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 export interface MutableClock {
