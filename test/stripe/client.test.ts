@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { createStripeClient, PINNED_API_VERSION, RateLimiter } from '../../main/core/stripe/client';
@@ -139,5 +141,19 @@ describe('Stripe client (official SDK over Reclaim’s transport)', () => {
     const test = createStripeClient({ key: fakeKey(), apiBase: 'https://api.stripe.com', fetch });
     expect(live.limiter.perSecond).toBeLessThanOrEqual(50);
     expect(test.limiter.perSecond).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('per-attempt timeout under garbage-collector pressure', () => {
+  // Node's AbortSignal.timeout() holds its signal weakly and AbortSignal.any() its sources
+  // weakly: combined, the timeout could be collected and a hung response hang a sync forever.
+  it('gives up on a server that never answers, every time', async () => {
+    const out = await new Promise<string>((resolve) =>
+      execFile(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'timeout-gc-child.ts'), '120000'], { timeout: 180_000 }, (_e, stdout, stderr) => resolve(`${stdout}${stderr}`)),
+    );
+    expect(out).not.toMatch(/HUNG/);
+    // Every one of the 12 requests ended in an error (the SDK's connection error), none answered.
+    expect(out).toMatch(/^gave up: An error occurred with our connection to Stripe/m);
+    expect(out).not.toMatch(/answered/);
   });
 });

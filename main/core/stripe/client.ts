@@ -109,6 +109,34 @@ export function stripeTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(n) && n >= 100 && n <= 600_000 ? n : 30_000;
 }
 
+/**
+ * One attempt's signal: aborted after `ms`, or when `cancel` aborts. A plain
+ * controller and timer, both held strongly until `dispose()`. (Not
+ * `AbortSignal.any([cancel, AbortSignal.timeout(ms)])`: Node's timeout timer
+ * holds its signal weakly and `any` holds its sources weakly, so under GC
+ * pressure the timeout can be collected and never fire — a hung response then
+ * hangs the sync; seen in the full test suite.)
+ */
+function attemptDeadline(ms: number, cancel: AbortSignal | undefined): { signal: AbortSignal; timedOut(): boolean; dispose(): void } {
+  const ctl = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ctl.abort(new DOMException(`The request timed out after ${ms} ms`, 'TimeoutError'));
+  }, ms);
+  const onCancel = () => ctl.abort(cancel?.reason);
+  if (cancel?.aborted) onCancel();
+  else cancel?.addEventListener('abort', onCancel, { once: true });
+  return {
+    signal: ctl.signal,
+    timedOut: () => timedOut,
+    dispose: () => {
+      clearTimeout(timer);
+      cancel?.removeEventListener('abort', onCancel);
+    },
+  };
+}
+
 const RETRYABLE_STATUS = (status: number) => status === 429 || status >= 500;
 
 /** A configured `Stripe` instance plus the limiter, for reads and writes alike. */
@@ -132,10 +160,11 @@ export function createStripeClient(o: StripeClientOptions): StripeClient {
     for (let attempt = 1; ; attempt++) {
       await limiter.take(cancel);
       stats.requests++;
-      const attemptSignal = AbortSignal.any([...(cancel ? [cancel] : []), AbortSignal.timeout(timeoutMs)]);
+      const deadline = attemptDeadline(timeoutMs, cancel);
       let wait: number;
       let reason: string;
       try {
+        const attemptSignal = deadline.signal;
         const res = await o.fetch(input, { ...init, headers, signal: attemptSignal });
         // Read the whole body here so a truncated response is retried, not parsed.
         const text = await res.text();
@@ -158,7 +187,9 @@ export function createStripeClient(o: StripeClientOptions): StripeClient {
         if (cancel?.aborted) throw cancel.reason;
         if (attempt >= max) throw e;
         wait = Math.random() * Math.min(30_000, base * 2 ** (attempt - 1));
-        reason = attemptSignal.aborted ? `timed out after ${timeoutMs} ms` : e instanceof Error ? e.message : 'network error';
+        reason = deadline.timedOut() ? `timed out after ${timeoutMs} ms` : e instanceof Error ? e.message : 'network error';
+      } finally {
+        deadline.dispose();
       }
       stats.retries++;
       o.logger?.debug({ path, attempt, waitMs: Math.round(wait), reason }, 'stripe request retry');
