@@ -71,12 +71,21 @@ describe('several Reclaim processes on one workspace', () => {
     const base = fx.dataDir;
     const csvFile = path.join(base, '..', `import-${process.pid}.csv`);
     fs.writeFileSync(csvFile, `id,score,tier\n${fx.customerIds.map((id, i) => `${id},${i * 3},t${i % 4}`).join('\n')}\n`);
+    // How long an uninterrupted import takes here (from "ready" to "done"): kills are drawn within it,
+    // so they land mid-import on a fast machine and a busy one alike.
+    const probe = opChild(cloneDataDir(base), fx.workspaceId, 'import', csvFile);
+    expect(await probe.waitFor('ready')).toBe(true);
+    const t0 = Date.now();
+    await probe.waitFor('done');
+    const importMs = Math.max(5, Date.now() - t0);
+    await probe.done;
     const outcomes: string[] = [];
-    for (let trial = 0; trial < 4; trial++) {
+    // At least 4 trials, more (up to 12) until a kill has landed mid-import.
+    for (let trial = 0; trial < 12 && (trial < 4 || !outcomes.includes('killed')); trial++) {
       const dir = cloneDataDir(base);
       const child = opChild(dir, fx.workspaceId, 'import', csvFile);
       expect(await child.waitFor('ready')).toBe(true);
-      await sleep(Math.floor(Math.random() * 120));
+      await sleep(Math.floor(Math.random() * importMs));
       child.child.kill('SIGKILL');
       const r = await child.done;
       outcomes.push(r.out.includes('done') ? 'finished' : 'killed');
