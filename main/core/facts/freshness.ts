@@ -20,11 +20,10 @@ export function staleSince(db: Sqlite, now: number): number | null {
 
 /**
  * Recomputes the facts of the customers a change marked (dirty) — and of every
- * customer when the facts are from an earlier day — then the membership. The
- * marks are committed first, so a crash is finished on the next open.
+ * customer when `all` (facts from an earlier day: `staleSince`) — then the
+ * membership. The marks are committed first, so a crash is finished on the next open.
  */
-export async function refreshFactsAndMembership(ctx: HandlerContext, db: Sqlite, workspaceId: string, now: number): Promise<void> {
-  const all = staleSince(db, now) !== null;
+export async function refreshFactsAndMembership(ctx: HandlerContext, db: Sqlite, workspaceId: string, now: number, all: boolean): Promise<void> {
   db.transaction(() => {
     markMembershipPending(db);
     if (all) db.prepare('INSERT OR IGNORE INTO dirty_customers (customer_id) SELECT id FROM customers').run();

@@ -209,7 +209,7 @@ export function recoveryHandlers(ctx: HandlerContext, recovery: Recovery): Handl
       // Moves a never-reordered workspace to the new default order; reorder regenerates the winner view itself (no rule evaluation).
       upgradeDefaultOrder(db, ctx.nowSec());
       // A plan acts on today's figures: facts from an earlier day (tenure, days since the first failure…) are refreshed first.
-      if (staleSince(db, ctx.nowSec()) !== null) await refreshFactsAndMembership(ctx, db, workspaceId, ctx.nowSec());
+      if (staleSince(db, ctx.nowSec()) !== null) await refreshFactsAndMembership(ctx, db, workspaceId, ctx.nowSec(), true);
       const plan = buildPlan({ db, workspaceId, mode: ws.mode, now: ctx.nowSec(), nowMs: nowMs(), filters, channels: engine.channels, logger: ctx.ports.logger, actor: actor(workspaceId) });
       audit(db, nowMs(), {
         actor: actor(workspaceId), kind: 'run.planned',

@@ -110,7 +110,7 @@ export async function sendEmail(args: { db: Sqlite; workspaceId: string; secrets
   const fromName = headerSafe(email.fromName ?? smtp.fromName ?? '');
   const messageId = email.key ? messageIdFor(email.key, fromAddress) : messageIdFor(`test:${crypto.randomUUID()}`, fromAddress);
   const to = email.to.address.trim();
-  if (/[\r\n]/.test(to) || !PLAIN_ADDRESS.test(to)) throw new EmailRejected(`"${headerSafe(to).slice(0, 80)}" is not a usable email address`, true);
+  if (!PLAIN_ADDRESS.test(to)) throw new EmailRejected(`"${headerSafe(to).slice(0, 80)}" is not a usable email address`, true);
   // Reply-To may come from customer data (the account manager): one plain address, or none.
   const replyTo = [email.replyTo, smtp.replyTo].map((a) => a?.trim() ?? '').find((a) => a !== '');
   const message = {

@@ -1,6 +1,6 @@
 import type { SyncProgress } from '../../../shared/contract';
 import { badRequest, UserError } from '../errors';
-import { refreshFactsAndMembership } from '../facts/freshness';
+import { refreshFactsAndMembership, staleSince } from '../facts/freshness';
 import { ensureDefaults } from '../segments/service';
 import { describeHolder, tryLock } from '../reliability/lock';
 import { workspaceLimiter } from './client';
@@ -107,7 +107,7 @@ export class SyncManager {
       const now = this.ctx.nowSec();
       ensureDefaults(db, now);
       // The customers the sync touched, and everyone once a day (facts that move with time).
-      await refreshFactsAndMembership(this.ctx, db, workspaceId, now);
+      await refreshFactsAndMembership(this.ctx, db, workspaceId, now, staleSince(db, now) !== null);
       registry.update(workspaceId, { last_sync_at: ports.clock.now() });
       this.ctx.events.emit('workspaces.changed', { ids: [workspaceId] });
       const { skipped: _skipped, failed = 0, ...synced } = result.counts;
