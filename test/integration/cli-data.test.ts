@@ -64,7 +64,14 @@ describe('reclaim CLI on a demo workspace', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/^reclaim: .*rules\[0\]/);
     expect(reclaim(['evaluate', '--rule', '-'], 'not json').code).toBe(2);
-    expect(reclaim(['evaluate', '--rule', '/nonexistent/rule.json']).code).toBe(2);
+    const missing = reclaim(['evaluate', '--rule', '/nonexistent/rule.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^reclaim: Cannot read "\/nonexistent\/rule.json": there is no such file/);
+    // JSON typed where a file name goes: said so, with the way to pass it.
+    const inline = reclaim(['evaluate', '--rule', JSON.stringify(rule)]);
+    expect(inline.code).toBe(2);
+    expect(inline.err).toMatch(/takes a file name, or - to read the JSON from standard input/);
+    expect(inline.err).not.toMatch(/ENOENT/);
   });
 
   it('explains a customer’s membership and the winner', () => {

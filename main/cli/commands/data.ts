@@ -11,7 +11,14 @@ function readInput(ctx: CliContext, file: string): string {
   try {
     return fs.readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (e) {
-    throw new CliExit(2, `Cannot read ${file === '-' ? 'stdin' : file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const name = file === '-' ? 'standard input' : `"${file.length > 60 ? `${file.slice(0, 60)}…` : file}"`;
+    const why =
+      code === 'ENOENT' ? `there is no such file${file.trimStart().startsWith('{') ? ' (this option takes a file name, or - to read the JSON from standard input)' : ''}`
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+      : code === 'EISDIR' ? 'it is a folder, not a file'
+      : (code ?? String(e));
+    throw new CliExit(2, `Cannot read ${name}: ${why}`);
   }
 }
 
