@@ -21,14 +21,21 @@ async function rendererDir(io: CliIO): Promise<string> {
 
 async function serveConsole(core: Core, opts: { port?: number; json: boolean; demo: boolean }, io: CliIO): Promise<void> {
   const bridge = await startBridge({ core, staticDir: await rendererDir(io), ...(opts.port !== undefined ? { port: opts.port } : {}) });
-  if (opts.json) io.out(JSON.stringify({ url: bridge.url, port: bridge.port, token: bridge.token }));
+  const dataDir = core.ports.paths.dataDir;
+  if (opts.json) io.out(JSON.stringify({ url: bridge.url, port: bridge.port, token: bridge.token, dataDir }));
   else {
     io.out(`Reclaim console: ${bridge.url}`);
     io.out('Open that URL in a browser on this machine. Press Ctrl+C to stop.');
+    io.out(`Data folder: ${dataDir}`);
   }
   if (opts.demo && core.registry.list().length === 0) {
     if (!opts.json) io.out('No workspace yet: building the demo workspace (generated data, marked DEMO)…');
-    void openDemoIfEmpty(core);
+    void openDemoIfEmpty(core).then(() => {
+      const demo = core.registry.list()[0];
+      if (opts.json) return;
+      if (demo) io.out(`Demo workspace ready: "${demo.name}" (${path.join(dataDir, 'workspaces')}).`);
+      else io.err(`The demo workspace could not be built; the reason is in ${path.join(dataDir, 'logs', 'reclaim.log')}.`);
+    });
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

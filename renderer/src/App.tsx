@@ -59,7 +59,8 @@ function Shell() {
   const { section, go, theme, toggleTheme, client } = useApp();
   const workspace = useCurrentWorkspace();
   const [help, setHelp] = useState(false);
-  const [info, setInfo] = useState<{ version: string; shell: string; secretsNote?: string | null; readonly?: boolean } | null>(null);
+  const [narrow, setNarrow] = useState(() => window.innerWidth < 1200);
+  const [info, setInfo] = useState<{ version: string; shell: string; readonly?: boolean } | null>(null);
   useKeyboard(() => setHelp(true));
   useEffect(() => {
     client?.call('app.info', {}).then(setInfo, () => setInfo(null));
@@ -70,14 +71,26 @@ function Shell() {
 
   return (
     <Layout style={{ height: '100vh' }}>
-      <Layout.Sider width={212} theme={theme} style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}>
-        <div style={{ padding: '18px 20px 12px', display: 'flex', alignItems: 'baseline', gap: 8 }}>
+      {/* Below 1200 px the navigation folds to icons (labels in tooltips), so a 1024 px window keeps its width for the page. */}
+      <Layout.Sider
+        width={212}
+        collapsedWidth={64}
+        breakpoint="xl"
+        collapsed={narrow}
+        onBreakpoint={setNarrow}
+        trigger={null}
+        theme={theme}
+        style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}
+      >
+        <div style={{ padding: narrow ? '18px 0 12px' : '18px 20px 12px', display: 'flex', alignItems: 'baseline', justifyContent: narrow ? 'center' : undefined, gap: 8 }}>
           <Typography.Title level={4} style={{ margin: 0, letterSpacing: 0.3 }}>
-            Reclaim
+            {narrow ? 'R' : 'Reclaim'}
           </Typography.Title>
-          <Typography.Text type="secondary" style={{ fontSize: 11 }}>
-            recovery console
-          </Typography.Text>
+          {!narrow && (
+            <Typography.Text type="secondary" style={{ fontSize: 11 }}>
+              recovery console
+            </Typography.Text>
+          )}
         </div>
         <Menu
           mode="inline"
@@ -88,7 +101,7 @@ function Shell() {
             key: s.key,
             icon: s.icon,
             label: s.label,
-            extra: (
+            extra: narrow ? undefined : (
               <Typography.Text type="secondary" style={{ fontSize: 11 }}>
                 Alt+{i + 1}
               </Typography.Text>
@@ -152,13 +165,6 @@ function Shell() {
             <div>
               <Typography.Text type="danger" data-testid="readonly-note">
                 The data folder is read-only: Reclaim shows your data but cannot save changes.
-              </Typography.Text>
-            </div>
-          ) : null}
-          {info?.secretsNote ? (
-            <div>
-              <Typography.Text type="secondary" data-testid="secrets-note">
-                {info.secretsNote}
               </Typography.Text>
             </div>
           ) : null}

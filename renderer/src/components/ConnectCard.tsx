@@ -1,6 +1,6 @@
 import { ApiOutlined, RocketOutlined } from '@ant-design/icons';
 import { Alert, App as AntApp, Button, Card, Collapse, Form, Input, InputNumber, Space, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApp } from '../store';
 
 interface ConnectValues {
@@ -15,6 +15,11 @@ interface ConnectValues {
 export function ConnectCard() {
   const { client, refresh, select } = useApp();
   const { message } = AntApp.useApp();
+  // How the key is protected on this machine: said once, here where keys are entered (not on every page).
+  const [secretsNote, setSecretsNote] = useState<string | null>(null);
+  useEffect(() => {
+    client?.call('app.info', {}).then((i) => setSecretsNote(i.secretsNote ?? null), () => setSecretsNote(null));
+  }, [client]);
   const [form] = Form.useForm<ConnectValues>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -94,6 +99,11 @@ export function ConnectCard() {
         </Form>
         {error && <Alert type="error" showIcon message="Not connected" description={error} data-testid="connect-error" />}
         {warning && <Alert type="warning" showIcon message={warning} />}
+        {secretsNote && (
+          <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="secrets-note">
+            {secretsNote}
+          </Typography.Text>
+        )}
         <Space style={{ marginTop: 8 }}>
           <Typography.Text type="secondary">No key at hand?</Typography.Text>
           <InputNumber min={10} max={200000} step={1000} value={demoSize} onChange={(v) => setDemoSize(v ?? 2000)} aria-label="Demo customers" addonAfter="customers" />

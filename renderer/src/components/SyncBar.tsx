@@ -24,7 +24,7 @@ export function SyncBar() {
       if (p.workspaceId !== ws.id) return;
       setProgress(p);
       if (p.phase === 'done') {
-        message.success(p.message ?? 'Sync finished');
+        message.success(ws.kind === 'demo' && ws.lastSyncAt === null ? 'The demo workspace is ready' : (p.message ?? 'Sync finished'));
         void refresh();
       } else if (p.phase === 'failed') message.error(p.message ?? 'Sync failed');
       else if (p.phase === 'canceled') message.info('Sync cancelled; it resumes where it stopped next time');
@@ -69,6 +69,7 @@ export function SyncBar() {
       </Space>
     );
   }
+  const doing = progress.phase === 'facts' ? 'computing facts' : `syncing ${(progress.resource ?? '').replaceAll('_', ' ')}`;
   const pct = progress.total ? Math.min(99, Math.round((progress.synced / progress.total) * 100)) : undefined;
   return (
     <Space size={10} data-testid="sync-status" style={{ minWidth: 360 }}>
@@ -76,7 +77,7 @@ export function SyncBar() {
         <Progress percent={pct ?? 100} status="active" showInfo={false} size="small" strokeColor={pct === undefined ? token.colorPrimaryBorder : undefined} />
       </div>
       <Typography.Text style={{ fontSize: 12 }}>
-        {progress.phase === 'facts' ? 'Computing facts' : `Syncing ${progress.resource ?? ''}`} · {progress.synced.toLocaleString()}
+        {ws.kind === 'demo' ? `Building the demo workspace: ${doing}` : doing[0]!.toUpperCase() + doing.slice(1)} · {progress.synced.toLocaleString()}
         {progress.total ? ` / ${progress.total.toLocaleString()}` : ''} · {Math.round(progress.ratePerSec)}/s
         {progress.etaSec !== null ? ` · ETA ${Math.ceil(progress.etaSec)} s` : ''}
       </Typography.Text>

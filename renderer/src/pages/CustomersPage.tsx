@@ -74,6 +74,8 @@ const COLUMNS: Column[] = [
 ];
 
 const GRID = COLUMNS.map((c) => c.width).join(' ');
+/** The narrowest the columns go; below it the table scrolls sideways inside itself (the page never does). */
+const GRID_MIN_WIDTH = COLUMNS.reduce((sum, c) => sum + Number(/(\d+)px/.exec(c.width)?.[1] ?? 0), 0);
 
 export function CustomersPage({ empty }: { empty: React.ReactNode }) {
   const client = useApp((s) => s.client);
@@ -234,8 +236,9 @@ export function CustomersPage({ empty }: { empty: React.ReactNode }) {
         aria-rowcount={count}
         tabIndex={0}
         onKeyDown={onKey}
-        style={{ flex: 1, minHeight: 300, display: 'flex', flexDirection: 'column', border: `1px solid ${token.colorBorderSecondary}`, borderRadius: 8, background: token.colorBgContainer, outline: 'none' }}
+        style={{ flex: 1, minHeight: 300, display: 'flex', flexDirection: 'column', overflowX: 'auto', overflowY: 'hidden', border: `1px solid ${token.colorBorderSecondary}`, borderRadius: 8, background: token.colorBgContainer, outline: 'none' }}
       >
+        <div style={{ flex: 1, minHeight: 0, minWidth: GRID_MIN_WIDTH, display: 'flex', flexDirection: 'column' }}>
         <div role="row" style={{ display: 'grid', gridTemplateColumns: GRID, alignItems: 'center', height: 38, fontWeight: 600, fontSize: 13, borderBottom: `1px solid ${token.colorBorderSecondary}`, background: token.colorFillQuaternary }}>
           {header}
         </div>
@@ -285,6 +288,7 @@ export function CustomersPage({ empty }: { empty: React.ReactNode }) {
               })}
             </div>
           )}
+        </div>
         </div>
       </div>
       {open && <CustomerDrawer key={open} customerId={open} onClose={() => setOpen(null)} />}

@@ -179,7 +179,7 @@ export function SegmentsPage() {
 
   const segments = list?.segments ?? [];
   return (
-    <div style={{ display: 'grid', gridTemplateColumns: '380px 1fr', gap: 16, alignItems: 'start' }}>
+    <div style={{ display: 'grid', gridTemplateColumns: '360px minmax(0, 1fr)', gap: 16, alignItems: 'start' }}>
       <RecomputeProgress />
       <Card
         size="small"

@@ -196,7 +196,7 @@ export function StrategiesPage() {
   const hasEmail = draft?.steps.some((s) => s.channel === 'email' || s.channel === 'offer');
 
   return (
-    <div style={{ display: 'grid', gridTemplateColumns: '300px 1fr', gap: 16, alignItems: 'start' }}>
+    <div style={{ display: 'grid', gridTemplateColumns: '280px minmax(0, 1fr)', gap: 16, alignItems: 'start' }}>
       <Card size="small" title="Strategy per segment">
         <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
           Each segment's customers get its strategy; customers that match no segment get Default. Priority is set on the Segments page.
@@ -254,8 +254,8 @@ export function StrategiesPage() {
           <Card size="small">
             <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
               <Space wrap>
-                <Input aria-label="Strategy name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} style={{ width: 260 }} maxLength={80} />
-                <Input aria-label="Strategy description" placeholder="What this strategy is for" value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.target.value })} style={{ width: 320 }} maxLength={500} />
+                <Input aria-label="Strategy name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} style={{ width: 240, maxWidth: '100%' }} maxLength={80} />
+                <Input aria-label="Strategy description" placeholder="What this strategy is for" value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.target.value })} style={{ width: 320, maxWidth: '100%' }} maxLength={500} />
                 <Space size={4}>
                   <Switch aria-label="Strategy enabled" checked={draft.enabled} onChange={(enabled) => setDraft({ ...draft, enabled })} />
                   <Typography.Text type="secondary">{draft.enabled ? 'on' : 'off: plans skip this segment'}</Typography.Text>

@@ -66,7 +66,7 @@ export function OutboxView({ runId }: { runId?: string }) {
 
   if (error) return <Alert type="error" showIcon message="The outbox could not be loaded" description={error} />;
   return (
-    <div style={{ display: 'grid', gridTemplateColumns: 'minmax(320px, 420px) 1fr', gap: 16, alignItems: 'start' }} data-testid="outbox">
+    <div style={{ display: 'grid', gridTemplateColumns: 'minmax(300px, 420px) minmax(0, 1fr)', gap: 16, alignItems: 'start' }} data-testid="outbox">
       <Card
         size="small"
         title={current ? `${current.total.toLocaleString()} emails` : 'Emails'}

@@ -94,12 +94,13 @@ export function PlanView({ plan }: { plan: Plan }) {
         </div>
       </Card>
 
-      <div style={{ display: 'grid', gridTemplateColumns: 'minmax(420px, 3fr) minmax(320px, 2fr) minmax(220px, 1.3fr)', gap: 16 }}>
+      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 380px), 1fr))', gap: 16 }}>
         <Card size="small" title="By segment">
           <Table
             size="small"
             pagination={false}
             rowKey={(r) => r.segmentId ?? 'default'}
+            scroll={{ x: 'max-content' }}
             dataSource={t.bySegment}
             onRow={(r) => ({ onClick: () => setSegment(r.segmentId ?? 'default'), style: { cursor: 'pointer' } })}
             columns={[
@@ -117,6 +118,7 @@ export function PlanView({ plan }: { plan: Plan }) {
             size="small"
             pagination={false}
             rowKey="channel"
+            scroll={{ x: 'max-content' }}
             dataSource={t.byChannel}
             onRow={(r) => ({ onClick: () => setChannel(r.channel), style: { cursor: 'pointer' } })}
             columns={[

@@ -120,7 +120,7 @@ export function TemplateEditor({ title, template, sender, onChange, note, tones 
   };
 
   return (
-    <div style={{ display: 'grid', gridTemplateColumns: 'minmax(320px, 1fr) minmax(360px, 1fr)', gap: 16, alignItems: 'start' }} data-testid="template-editor">
+    <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 320px), 1fr))', gap: 16, alignItems: 'start' }} data-testid="template-editor">
       <Card size="small" title={<Space><MailOutlined />{title}</Space>}>
         <Space direction="vertical" style={{ width: '100%' }}>
           {note && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{note}</Typography.Text>}
