@@ -58,6 +58,9 @@ for (const width of [1024, 1440]) {
     await expect(page.getByTestId('plan-invoices')).toHaveText(/^Invoices[1-9]\d*$/, { timeout: 60_000 });
     await page.screenshot({ path: `test-results/layout-${width}-plan.png` });
     expect.soft(await overflow(page), `the plan at ${width} px`).toEqual([]);
+    // Totals by segment show every column, Cost included, without scrolling.
+    const bySegment = page.getByTestId('plan-by-segment').locator('.ant-table-content');
+    expect.soft(await bySegment.evaluate((el) => el.scrollWidth <= el.clientWidth + 1), `plan totals by segment clipped at ${width} px`).toBe(true);
   });
 }
 

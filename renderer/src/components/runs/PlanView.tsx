@@ -94,8 +94,8 @@ export function PlanView({ plan }: { plan: Plan }) {
         </div>
       </Card>
 
-      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 380px), 1fr))', gap: 16 }}>
-        <Card size="small" title="By segment">
+      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 480px), 1fr))', gap: 16 }}>
+        <Card size="small" title="By segment" data-testid="plan-by-segment">
           <Table
             size="small"
             pagination={false}
