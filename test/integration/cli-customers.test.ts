@@ -141,6 +141,12 @@ describe('reclaim customers --all: every row, streamed, for scripts', () => {
     expect(reclaim(['customers', '--all', '--sort', 'amountAtRisk']).code).toBe(2);
   });
 
+  it('a page larger than 500 rows says the limit and how to get more, in words', () => {
+    const r = reclaim(['customers', '--limit', '5000']);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe('reclaim: --limit is 1 to 500 rows a page: use --offset N for the next page, or --all for every customer');
+  });
+
   it('stops quietly when the reader goes away (| head -1)', async () => {
     const child = spawn(process.execPath, [BIN, '--data-dir', dir, 'customers', '--all'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';

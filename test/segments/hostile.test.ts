@@ -31,7 +31,7 @@ describe('hostile input', () => {
   it('refuses an injected field name with an error that names the rule', () => {
     const r = validateRule({ combinator: 'and', rules: [{ field: 'mrr; DROP TABLE customer_facts', operator: '=', value: 1 }] }, catalog);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors[0]!.message).toBe('rules[0] (field "mrr; DROP TABLE customer_facts"): unknown field');
+    if (!r.ok) expect(r.errors[0]!.message).toBe('condition 1 ("mrr; DROP TABLE customer_facts"): no such field (`reclaim fields` lists them)');
     expect(() => matchingIds(db, one('mrr; DROP TABLE customer_facts', '=', 1), catalog, NOW)).toThrow(RuleValidationError);
     tablesIntact();
   });
@@ -43,7 +43,7 @@ describe('hostile input', () => {
     );
     expect(r).toEqual({
       ok: false,
-      errors: [{ path: 'rules[1].rules[0]', message: 'rules[1].rules[0] (field "mrr"): operator "= 1 OR 1=1 --" is not allowed for money' }],
+      errors: [{ path: 'rules[1].rules[0]', message: 'group 2, condition 1 (MRR): "= 1 OR 1=1 --" does not apply to an amount' }],
     });
   });
 
@@ -91,17 +91,17 @@ describe('hostile input', () => {
       const r = validateRule(rule, catalog);
       return r.ok ? [] : r.errors.map((e) => e.message);
     };
-    expect(errs(one('mrr', '>', 'abc'))).toEqual(['rules[0] (field "mrr"): value "abc" is not a number']);
-    expect(errs(one('mrr', '>', 10.5))).toEqual(['rules[0] (field "mrr"): money must be whole minor units (e.g. cents)']);
-    expect(errs(one('mrr', 'between', [1]))).toEqual(['rules[0] (field "mrr"): needs exactly two values, got 1']);
-    expect(errs(one('mrr', 'between', [1, 2, 3]))).toEqual(['rules[0] (field "mrr"): needs exactly two values, got 3']);
-    expect(errs(one('email', 'in', []))).toEqual(['rules[0] (field "email"): needs at least one value']);
+    expect(errs(one('mrr', '>', 'abc'))).toEqual(['condition 1 (MRR): value "abc" is not a number']);
+    expect(errs(one('mrr', '>', 10.5))).toEqual(['condition 1 (MRR): money must be whole minor units (e.g. cents)']);
+    expect(errs(one('mrr', 'between', [1]))).toEqual(['condition 1 (MRR): needs exactly two values, got 1']);
+    expect(errs(one('mrr', 'between', [1, 2, 3]))).toEqual(['condition 1 (MRR): needs exactly two values, got 3']);
+    expect(errs(one('email', 'in', []))).toEqual(['condition 1 (Email): needs at least one value']);
     expect(errs(one('subscription_status', '=', 'bogus'))[0]).toMatch(/not one of the allowed values/);
-    expect(errs(one('tags', 'hasAny', ''))).toEqual(['rules[0] (field "tags"): needs at least one value']);
-    expect(errs(one('last_decline_hard', '=', 'maybe'))).toEqual(['rules[0] (field "last_decline_hard"): needs true or false']);
+    expect(errs(one('tags', 'hasAny', ''))).toEqual(['condition 1 (Tags): needs at least one value']);
+    expect(errs(one('last_decline_hard', '=', 'maybe'))).toEqual(['condition 1 (Last decline was hard): needs true or false']);
     let deep: Record<string, unknown> = { combinator: 'and', rules: [] };
     for (let i = 0; i < 8; i++) deep = { combinator: 'and', rules: [deep] };
-    expect(errs(deep)[0]).toMatch(/^rules\[0\](\.rules\[0\]){7}: groups are nested deeper than 8 levels$/);
+    expect(errs(deep)[0]).toMatch(/^group 1(, group 1){7}: groups are nested deeper than 8 levels$/);
     const many = { combinator: 'or', rules: Array.from({ length: 201 }, () => ({ field: 'mrr', operator: '>', value: 1 })) };
     expect(errs(many)).toEqual(['rule: more than 200 conditions (201)']);
     expect(errs({ combinator: 'and', rules: Array.from({ length: 200 }, () => ({ field: 'mrr', operator: '>', value: 1 })) })).toEqual([]);

@@ -87,7 +87,7 @@ describe('segments service', () => {
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).code).toBe('bad_request');
     expect((err as UserError).issues).toEqual([
-      { path: 'rule.rules[0]', message: 'rules[0] (field "mrr"): operator "contains" is not allowed for money' },
+      { path: 'rule.rules[0]', message: 'condition 1 (MRR): "contains" does not apply to an amount' },
     ]);
     expect(segments.get(db, before.id)).toEqual(before);
     // a valid update bumps the rule version

@@ -66,6 +66,10 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: { limit: number; offset: number; search?: string; sort: string; asc?: boolean; all?: boolean; format: string }) => {
       if (!(SORTABLE as readonly string[]).includes(opts.sort)) throw new CliExit(2, `--sort must be one of ${SORTABLE.join(', ')}`);
       if (opts.format !== 'ndjson' && opts.format !== 'csv') throw new CliExit(2, '--format must be ndjson or csv');
+      if (!opts.all && !(Number.isInteger(opts.limit) && opts.limit >= 1 && opts.limit <= 500)) {
+        throw new CliExit(2, '--limit is 1 to 500 rows a page: use --offset N for the next page, or --all for every customer');
+      }
+      if (!opts.all && !(Number.isInteger(opts.offset) && opts.offset >= 0)) throw new CliExit(2, '--offset must be a whole number, 0 or more');
       const workspaceId = await ctx.workspaceId();
       if (opts.all) {
         const query = { workspaceId, sort: opts.sort as (typeof SORTABLE)[number], dir: opts.asc ? ('asc' as const) : ('desc' as const), ...(opts.search ? { search: opts.search } : {}) };

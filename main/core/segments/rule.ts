@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fieldByName, isOperatorAllowed, type Catalog, type FactField } from '../facts/catalog';
+import { fieldByName, isOperatorAllowed, operatorLabel, type Catalog, type FactField, type FactType } from '../facts/catalog';
 
 /**
  * Segment rules are react-querybuilder RuleGroupType JSON. `validateRule`
@@ -227,7 +227,7 @@ export function validateRule(rule: unknown, catalog: Catalog): ValidateResult {
   const errors: RuleError[] = [];
   let ruleCount = 0;
   let groupCount = 0;
-  const where = (path: string) => path || 'rule';
+  const where = (path: string) => (path ? conditionName(path).replace(/condition (\d+)$/, 'group $1') : 'rule');
 
   const visitGroup = (node: unknown, path: string, depth: number): RuleGroup | null => {
     groupCount++;
@@ -270,22 +270,23 @@ export function validateRule(rule: unknown, catalog: Catalog): ValidateResult {
     ruleCount++;
     const r = ruleShape.safeParse(node);
     if (!r.success) {
-      errors.push({ path, message: `${path}: not a rule (needs field and operator)` });
+      errors.push({ path, message: `${conditionName(path)}: not a condition (needs a field and an operator)` });
       return null;
     }
     const { field: name, operator, value, valueSource, id } = r.data;
-    const prefix = `${path} (field ${JSON.stringify(name)})`;
+    const known = fieldByName(catalog, name);
+    const prefix = `${conditionName(path)} (${known ? known.label : JSON.stringify(name)})`;
     if (valueSource !== undefined && valueSource !== 'value') {
       errors.push({ path, message: `${prefix}: comparing against another field is not supported` });
       return null;
     }
-    const field = fieldByName(catalog, name);
+    const field = known;
     if (!field) {
-      errors.push({ path, message: `${prefix}: unknown field` });
+      errors.push({ path, message: `${prefix}: no such field (\`reclaim fields\` lists them)` });
       return null;
     }
     if (!isOperatorAllowed(field.type, operator)) {
-      errors.push({ path, message: `${prefix}: operator ${JSON.stringify(operator)} is not allowed for ${field.type}` });
+      errors.push({ path, message: `${prefix}: "${operatorLabel(operator)}" does not apply to ${TYPE_WORDS[field.type]}` });
       return null;
     }
     const v = normalizeValue(field, operator, value);
@@ -305,6 +306,18 @@ export function validateRule(rule: unknown, catalog: Catalog): ValidateResult {
   }
   if (errors.length > 0 || !root) return { ok: false, errors };
   return { ok: true, rule: root };
+}
+
+const TYPE_WORDS: Record<FactType, string> = {
+  money: 'an amount', number: 'a number', days: 'a number of days', string: 'text', enum: 'a choice',
+  boolean: 'yes/no', tags: 'tags', date: 'a date',
+};
+
+/** Where a condition sits, in the builder's words: `rules[1].rules[0]` → "group 2, condition 1". */
+export function conditionName(path: string): string {
+  const idx = [...path.matchAll(/rules\[(\d+)\]/g)].map((m) => Number(m[1]) + 1);
+  if (idx.length === 0) return 'the rule';
+  return [...idx.slice(0, -1).map((n) => `group ${n}`), `condition ${idx[idx.length - 1]}`].join(', ');
 }
 
 /** validateRule that throws a RuleValidationError. */
