@@ -48,12 +48,17 @@ test('segments: build a nested rule, watch the count change, save, reorder prior
   // Empty rule matches everyone (never the previous segment's figures).
   const everyone = await members();
   expect(everyone).toBe(total);
+  await expect(page.getByTestId('empty-rule')).toContainText('matches every customer');
 
   // Rule 1: MRR >= 100 (entered in major units).
   await page.getByRole('button', { name: /\+ ?Rule/i }).first().click();
   const rule = page.locator('.rule').first();
   await rule.locator('.rule-fields').click();
-  await page.getByTitle('MRR', { exact: true }).click();
+  // The field picker is searchable: typing narrows the list.
+  await page.keyboard.type('MRR');
+  await expect(page.locator('.ant-select-dropdown:visible .ant-select-item-option')).toHaveCount(1);
+  await page.locator('.ant-select-dropdown:visible').getByTitle('MRR', { exact: true }).click();
+  await expect(page.getByTestId('empty-rule')).toHaveCount(0);
   await rule.locator('.rule-operators').click();
   await page.locator('.ant-select-dropdown:visible').getByTitle('≥', { exact: true }).click();
   await rule.getByRole('spinbutton', { name: 'amount' }).fill('100');

@@ -1,8 +1,8 @@
 import { ArrowDownOutlined, ArrowUpOutlined, CopyOutlined, DeleteOutlined, DownloadOutlined, HolderOutlined, InboxOutlined, PlusOutlined, SaveOutlined, UploadOutlined } from '@ant-design/icons';
-import { QueryBuilderAntD } from '@react-querybuilder/antd';
+import { AntDValueSelector, QueryBuilderAntD } from '@react-querybuilder/antd';
 import { Alert, App as AntApp, Button, Card, ColorPicker, Empty, Input, List, Space, Statistic, Table, Tabs, Tag, Tooltip, Typography, theme } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { QueryBuilder, type Field, type RuleGroupType } from 'react-querybuilder';
+import { QueryBuilder, type Field, type FieldSelectorProps, type RuleGroupType } from 'react-querybuilder';
 import 'react-querybuilder/dist/query-builder.css';
 import './rule-builder.css';
 import type { FactField, Output, Segment } from '../../../shared/contract';
@@ -35,6 +35,11 @@ interface Draft {
   description: string;
   color: string;
   rule: RuleGroupType;
+}
+
+/** The rule builder's field picker: type to search the facts and attributes by name. */
+function FieldSelector(props: FieldSelectorProps) {
+  return <AntDValueSelector {...(props as Parameters<typeof AntDValueSelector>[0])} showSearch placeholder="Search fields" aria-label="Field" />;
 }
 
 export function SegmentsPage() {
@@ -258,6 +263,9 @@ export function SegmentsPage() {
                       {preview ? `updated in ${Math.round(preview.tookMs)} ms` : ''}
                     </Typography.Text>
                   </Space>
+                  {!previewError && draft.rule.rules.length === 0 && (
+                    <Alert style={{ marginTop: 8 }} type="info" showIcon message="This rule has no conditions yet, so it matches every customer. Add a rule below to narrow it." data-testid="empty-rule" />
+                  )}
                   {previewError && <Alert style={{ marginTop: 8 }} type="warning" showIcon message={previewError} data-testid="rule-error" />}
                 </Card>
                 <QueryBuilderAntD>
@@ -265,7 +273,7 @@ export function SegmentsPage() {
                     fields={fields}
                     query={draft.rule}
                     onQueryChange={(q) => setDraft((d) => (d ? { ...d, rule: q } : d))}
-                    controlElements={{ valueEditor: ValueEditor }}
+                    controlElements={{ valueEditor: ValueEditor, fieldSelector: FieldSelector }}
                     showNotToggle
                     listsAsArrays
                     resetOnOperatorChange
