@@ -21,8 +21,9 @@ export async function writeLines(io: CliIO, lines: Iterable<string>): Promise<nu
   }
   let closed = false;
   let wake: (() => void) | null = null;
-  const onError = (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
+  // EPIPE (the reader went away) or any other write error: stop writing. The CLI
+  // entry's guard (pipes.ts) reports an error that is not EPIPE.
+  const onError = () => {
     closed = true;
     wake?.();
   };

@@ -4,7 +4,7 @@ import type { ChannelKind, Plan, RunSummary, Strategy } from '../../../shared/co
 import { formatMoney } from '../../../shared/money';
 import { CliExit, type CliContext } from '../context';
 import { formatTime, table } from '../format';
-import { readInput } from './data';
+import { readInput } from '../input';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 const CHANNELS: ChannelKind[] = ['email', 'retry', 'offer', 'voice', 'am_task', 'webhook'];
@@ -94,7 +94,7 @@ export function registerRecoveryCommands(program: Command, ctx: CliContext): voi
     .action(async (o: { host: string; port: number; tls: string; user?: string; pass?: string; from: string; fromName?: string; replyTo?: string; rate?: number }) => {
       if (!['starttls', 'tls', 'none'].includes(o.tls)) throw new CliExit(2, '--tls must be starttls, tls or none');
       if (o.pass !== undefined && o.pass !== '-') throw new CliExit(2, 'Pass the password on stdin with --pass - (a password on the command line ends up in shell history)');
-      const password = o.pass === '-' ? readInput(ctx, '-').replace(/\r?\n$/, '') : undefined;
+      const password = o.pass === '-' ? (await readInput('-')).replace(/\r?\n$/, '') : undefined;
       const workspaceId = await ctx.workspaceId();
       const r = await call('smtp.set', {
         workspaceId, transport: 'smtp', host: o.host, port: o.port, tls: o.tls as 'starttls' | 'tls' | 'none', from: o.from,
@@ -170,7 +170,7 @@ export function registerRecoveryCommands(program: Command, ctx: CliContext): voi
       const workspaceId = await ctx.workspaceId();
       let strategy: unknown;
       try {
-        strategy = JSON.parse(readInput(ctx, o.file));
+        strategy = JSON.parse(await readInput(o.file));
       } catch (e) {
         if (e instanceof CliExit) throw e;
         throw new CliExit(2, `The strategy file is not JSON (${e instanceof Error ? e.message : String(e)})`);
