@@ -4,7 +4,7 @@ import path from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomTestKey, startStripeSim, type StripeSim } from '../../main/stripe-sim';
-import { reclaimOk } from '../helpers/cli';
+import { reclaimOk, runReclaim } from '../helpers/cli';
 import { tempDir } from '../helpers/core';
 
 // Exports of a workspace whose customer text came from outside Reclaim: names
@@ -73,5 +73,33 @@ describe('CSV exports are safe to open in a spreadsheet (issue #18 item 2)', () 
     expect(plan.every((r) => HOSTILE.some((h) => r.name === `'${h}`))).toBe(true);
     const audit = parseCsv(fs.readFileSync(auditFile, 'utf8'), { columns: true }) as Record<string, string>[];
     for (const rows of [plan, audit]) expect(rows.flatMap((r) => Object.values(r).filter((v) => FORMULA_START.test(v) && !NUMBER.test(v)))).toEqual([]);
+  });
+});
+
+describe('exported files are private like the data folder (issue #18 item 9)', () => {
+  const mode = (file: string) => fs.statSync(file).mode & 0o777;
+
+  it('run plan --out, audit --out and segments export FILE create 0600 files', async () => {
+    const files = ['fresh-plan.csv', 'fresh-plan.json', 'fresh-audit.csv', 'fresh-segments.json'].map((f) => path.join(dir, f));
+    await ok(['run', 'plan', '--out', files[0]!]);
+    await ok(['run', 'plan', '--out', files[1]!]);
+    await ok(['audit', '--out', files[2]!]);
+    await ok(['segments', 'export', files[3]!]);
+    expect(files.map((f) => [path.basename(f), mode(f).toString(8)])).toEqual(files.map((f) => [path.basename(f), '600']));
+    expect(fs.readFileSync(files[0]!, 'utf8')).toMatch(/^invoice,number,customer,name,email/);
+  });
+
+  it('the user chooses otherwise: --mode 644, or an existing file they chmod-ed keeps its mode', async () => {
+    const chosen = path.join(dir, 'shared-plan.csv');
+    await ok(['run', 'plan', '--out', chosen, '--mode', '644']);
+    expect(mode(chosen).toString(8)).toBe('644');
+    const existing = path.join(dir, 'team-audit.csv');
+    fs.writeFileSync(existing, 'old');
+    fs.chmodSync(existing, 0o640);
+    await ok(['audit', '--out', existing]);
+    expect(mode(existing).toString(8)).toBe('640');
+    expect(fs.readFileSync(existing, 'utf8')).toMatch(/^id,at,actor,kind/);
+    const bad = await runReclaim(dir, ['segments', 'export', path.join(dir, 's.json'), '--mode', 'rw-r--r--']);
+    expect({ code: bad.code, err: bad.err.trim() }).toEqual({ code: 2, err: 'reclaim: --mode must be octal permissions like 600 or 644, got "rw-r--r--"' });
   });
 });

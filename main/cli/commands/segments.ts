@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import fs from 'node:fs';
 import { formatMoney } from '../../../shared/money';
 import type { Segment } from '../../../shared/contract';
 import { CliExit, type CliContext } from '../context';
 import { table } from '../format';
+import { parseMode, writeExport } from '../export-file';
 import { readInput } from '../input';
 
 function parseJson(text: string, what: string): Record<string, unknown> {
@@ -124,11 +124,12 @@ export function registerSegmentCommands(program: Command, ctx: CliContext): void
     });
   seg
     .command('export [file]')
-    .description('write all segments as JSON (stdout when no file)')
-    .action(async (file?: string) => {
+    .description('write all segments as JSON (stdout when no file; a new file is private, 0600)')
+    .option('--mode <octal>', 'permissions of FILE, e.g. 644 (default: 0600 for a new file, an existing file keeps its own)', parseMode)
+    .action(async (file: string | undefined, o: { mode?: number }) => {
       const { json } = await call('segments.export', { workspaceId: await ctx.workspaceId() });
       if (file) {
-        fs.writeFileSync(file, json);
+        writeExport(file, json, o.mode);
         ctx.io.err(`Wrote ${file}`);
       } else ctx.io.out(json);
     });
