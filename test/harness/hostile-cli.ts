@@ -97,15 +97,15 @@ export async function cliTrials(tally: Tally, fx: Fixture, runs: number): Promis
 
     const readers = [['--json', 'customers', '--limit', '500'], ['customers', '--limit', '500'], ['--json', 'customers', '--all'], ['customers', '--all', '--format', 'csv'], ['--json', 'fields'], ['--json', 'audit', '--limit', '500'], ['--json', 'run', 'plan'], ['segments', 'export']];
     for (const [k, args] of readers.entries()) {
-      const bytes = fc.sample(fc.integer({ min: 1, max: 4096 }), { numRuns: 1, seed: k })[0]!;
-      await tally.trial(`CLI ${args.join(' ')} | head -c ${bytes}`, async () => {
-        const r = await runReclaimClosedEarly(dir, args, bytes);
-        return problem(`${args.join(' ')} | head -c ${bytes}`, r);
-      });
+      // Closed before the first byte (`| true`), and after 1–4,096 bytes (`| head -c N`).
+      for (const bytes of [0, fc.sample(fc.integer({ min: 1, max: 4096 }), { numRuns: 1, seed: k })[0]!]) {
+        const shell = bytes === 0 ? '| true' : `| head -c ${bytes}`;
+        await tally.trial(`CLI ${args.join(' ')} ${shell}`, async () => problem(`${args.join(' ')} ${shell}`, await runReclaimClosedEarly(dir, args, bytes)));
+      }
     }
     const bad = await runReclaim(dir, ['audit', '--out', path.join(dir, 'm.csv'), '--mode', '999']);
     tally.record('CLI --mode 999 refused in one line', bad.code === 2 && bad.err.trim().split('\n').length === 1 ? null : `exit ${bad.code}: ${bad.err.slice(0, 200)}`);
-    tally.note(`CLI: ${rounds} export rounds (hostile attribute text → customers CSV, plan and audit --out: no formula cell, files 0600), ${stdinRounds * stdinCases.length} late stdin inputs and 2 of ${(big.length / 1e6).toFixed(1)} MB, ${readers.length} outputs closed early`);
+    tally.note(`CLI: ${rounds} export rounds (hostile attribute text → customers CSV, plan and audit --out: no formula cell, files 0600), ${stdinRounds * stdinCases.length} late stdin inputs and 2 of ${(big.length / 1e6).toFixed(1)} MB, ${readers.length * 2} outputs closed early (before the first byte and after 1–4,096 bytes)`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

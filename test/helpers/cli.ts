@@ -105,13 +105,15 @@ export function runReclaimFromWriter(dir: string, args: string[], text: string, 
 
 /**
  * `reclaim … | head -c N`: reads `bytes` of the CLI's output, then closes the
- * pipe's read end while the CLI is still writing.
+ * pipe's read end while the CLI is still writing. With 0 (`reclaim … | true`)
+ * the read end is closed before the CLI writes anything.
  */
 export function runReclaimClosedEarly(dir: string, args: string[], bytes: number): Promise<CliResult & { read: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, '--data-dir', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let read = '';
     let err = '';
+    if (bytes === 0) child.stdout.destroy();
     child.stdout.setEncoding('utf8').on('data', (s: string) => {
       read += s;
       if (read.length >= bytes) {

@@ -86,5 +86,8 @@ describe('a reader that goes away ends any command quietly (issue #18 item 5)', 
       expect(r.read).toHaveLength(10);
       expect(clean(r)).toEqual({ code: 0, err: '' });
     }, 60_000);
+    it(`reclaim ${args.join(' ')} | true (closed before the first byte): exit 0, nothing on stderr`, async () => {
+      expect(clean(await runReclaimClosedEarly(dir, args, 0))).toEqual({ code: 0, err: '' });
+    }, 60_000);
   }
 });
