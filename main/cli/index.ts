@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { startBridge } from '../bridge/server';
 import type { Core } from '../core/api';
 import { openDemoIfEmpty } from '../core/boot';
+import { guardOutput } from './pipes';
 import { runCli, type CliIO } from './program';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -45,13 +46,24 @@ async function serveConsole(core: Core, opts: { port?: number; json: boolean; de
   await bridge.close();
 }
 
+// `reclaim … | head`: a closed reader ends the output quietly (main/cli/pipes.ts).
+const stdoutGuard = guardOutput(process.stdout, (e) => {
+  if (!stderrGuard.closed) process.stderr.write(`reclaim: cannot write the output: ${e.code ?? e.message}\n`);
+  process.exitCode = 1;
+});
+const stderrGuard = guardOutput(process.stderr, () => {});
+
 const io: CliIO = {
-  out: (text) => process.stdout.write(`${text}\n`),
+  out: (text) => {
+    if (!stdoutGuard.closed) process.stdout.write(`${text}\n`);
+  },
   stdout: process.stdout,
-  err: (text) => process.stderr.write(`${text}\n`),
+  err: (text) => {
+    if (!stderrGuard.closed) process.stderr.write(`${text}\n`);
+  },
   env: process.env,
   isTTY: Boolean(process.stdin.isTTY),
 };
 
 const code = await runCli(process.argv.slice(2), io, { serveConsole: (core, opts) => serveConsole(core, opts, io) });
-process.exitCode = code;
+process.exitCode = Math.max(code, Number(process.exitCode ?? 0));

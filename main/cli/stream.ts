@@ -1,4 +1,5 @@
 import type { CustomerFacts } from '../../shared/contract';
+import { csvLine } from '../core/export/csv';
 import type { CliIO } from './context';
 
 const CHUNK = 64 * 1024;
@@ -20,8 +21,9 @@ export async function writeLines(io: CliIO, lines: Iterable<string>): Promise<nu
   }
   let closed = false;
   let wake: (() => void) | null = null;
-  const onError = (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
+  // EPIPE (the reader went away) or any other write error: stop writing. The CLI
+  // entry's guard (pipes.ts) reports an error that is not EPIPE.
+  const onError = () => {
     closed = true;
     wake?.();
   };
@@ -52,26 +54,19 @@ export async function writeLines(io: CliIO, lines: Iterable<string>): Promise<nu
   return n;
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
-export function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /**
  * CSV lines for customer rows: a header of catalog field names (facts in
  * catalog order, then `segment` = the winning segment's name, then every
  * custom attribute as `attrs.<key>`), then one line per customer. Tags are
- * joined with ";".
+ * joined with ";". Cells go through the guarded CSV writer (core/export/csv).
  */
 export function* customersCsv(rows: Iterable<CustomerFacts>, factNames: string[], attrKeys: string[]): Generator<string> {
-  yield [...factNames, 'segment', ...attrKeys.map((k) => `attrs.${k}`)].map(csvField).join(',');
+  yield csvLine([...factNames, 'segment', ...attrKeys.map((k) => `attrs.${k}`)]);
   for (const row of rows) {
     const r = row as unknown as Record<string, unknown>;
     const cells = factNames.map((name) => (name === 'tags' ? row.tags.join(';') : r[name]));
     cells.push(row.segment?.name ?? null);
     for (const k of attrKeys) cells.push(row.attrs[k] ?? null);
-    yield cells.map(csvField).join(',');
+    yield csvLine(cells);
   }
 }

@@ -6,6 +6,7 @@ import { contract } from '../../shared/contract';
 import { api, startConsoleChild } from '../helpers/console-child';
 import { cloneDataDir, openCore, type Fixture } from './lib/fixture';
 import type { Tally } from './lib/tally';
+import { cliTrials } from './hostile-cli';
 import { ipcTrials } from './hostile-ipc';
 import { templateTrials } from './hostile-templates';
 
@@ -121,6 +122,8 @@ export async function hostileCategory(tally: Tally, fx: Fixture, runs: number): 
   }
 
   await templateTrials(tally, runs);
+  // The reclaim CLI in pipelines and its exports (issue #18 items 2, 3, 5, 9).
+  await cliTrials(tally, fx, runs);
 
   // Every contract method with invalid payloads, over the bridge of a real console process.
   const consoleChild = await startConsoleChild(dir);

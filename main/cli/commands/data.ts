@@ -1,28 +1,11 @@
 import type { Command } from 'commander';
-import fs from 'node:fs';
 import { formatMoney } from '../../../shared/money';
 import { SORTABLE } from '../../../shared/contract';
 import { UserError } from '../../core/errors';
 import { CliExit, type CliContext } from '../context';
 import { table } from '../format';
+import { readInput } from '../input';
 import { customersCsv, writeLines } from '../stream';
-
-function readInput(ctx: CliContext, file: string): string {
-  try {
-    return fs.readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const name = file === '-' ? 'standard input' : `"${file.length > 60 ? `${file.slice(0, 60)}…` : file}"`;
-    const why =
-      code === 'ENOENT' ? `there is no such file${file.trimStart().startsWith('{') ? ' (this option takes a file name, or - to read the JSON from standard input)' : ''}`
-      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-      : code === 'EISDIR' ? 'it is a folder, not a file'
-      : (code ?? String(e));
-    throw new CliExit(2, `Cannot read ${name}: ${why}`);
-  }
-}
-
-export { readInput };
 
 export function registerDataCommands(program: Command, ctx: CliContext): void {
   const { call, print } = ctx;
@@ -142,7 +125,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .action(async (file: string, opts: { match: string; dryRun?: boolean; allowTypeChange?: boolean }) => {
       if (opts.match !== 'id' && opts.match !== 'email') throw new CliExit(2, '--match must be id or email');
       const workspaceId = await ctx.workspaceId();
-      const csv = readInput(ctx, file);
+      const csv = await readInput(file);
       const match = opts.match as 'id' | 'email';
       const preview = await call('attributes.previewCsv', { workspaceId, csv, match });
       if (preview.errors.length > 0) {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import fs from 'node:fs';
 import type { ChannelKind, Plan, RunSummary, Strategy } from '../../../shared/contract';
 import { formatMoney } from '../../../shared/money';
 import { CliExit, type CliContext } from '../context';
 import { formatTime, table } from '../format';
-import { readInput } from './data';
+import { parseMode, writeExport } from '../export-file';
+import { readInput } from '../input';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 const CHANNELS: ChannelKind[] = ['email', 'retry', 'offer', 'voice', 'am_task', 'webhook'];
@@ -94,7 +94,7 @@ export function registerRecoveryCommands(program: Command, ctx: CliContext): voi
     .action(async (o: { host: string; port: number; tls: string; user?: string; pass?: string; from: string; fromName?: string; replyTo?: string; rate?: number }) => {
       if (!['starttls', 'tls', 'none'].includes(o.tls)) throw new CliExit(2, '--tls must be starttls, tls or none');
       if (o.pass !== undefined && o.pass !== '-') throw new CliExit(2, 'Pass the password on stdin with --pass - (a password on the command line ends up in shell history)');
-      const password = o.pass === '-' ? readInput(ctx, '-').replace(/\r?\n$/, '') : undefined;
+      const password = o.pass === '-' ? (await readInput('-')).replace(/\r?\n$/, '') : undefined;
       const workspaceId = await ctx.workspaceId();
       const r = await call('smtp.set', {
         workspaceId, transport: 'smtp', host: o.host, port: o.port, tls: o.tls as 'starttls' | 'tls' | 'none', from: o.from,
@@ -170,7 +170,7 @@ export function registerRecoveryCommands(program: Command, ctx: CliContext): voi
       const workspaceId = await ctx.workspaceId();
       let strategy: unknown;
       try {
-        strategy = JSON.parse(readInput(ctx, o.file));
+        strategy = JSON.parse(await readInput(o.file));
       } catch (e) {
         if (e instanceof CliExit) throw e;
         throw new CliExit(2, `The strategy file is not JSON (${e instanceof Error ? e.message : String(e)})`);
@@ -194,14 +194,15 @@ export function registerRecoveryCommands(program: Command, ctx: CliContext): voi
     .description('dry run: who gets what, through which channel, when, at what cost; nothing is sent')
     .option('--segment <segment>', 'only this segment (repeatable; "default" = no segment)', collect, [])
     .option('--channel <channel>', 'only this channel (repeatable)', collect, [])
-    .option('--out <file>', 'also write the plan to FILE (.csv or .json)')
-    .action(async (o: { segment: string[]; channel: string[]; out?: string }) => {
+    .option('--out <file>', 'also write the plan to FILE (.csv or .json; a new file is private, 0600)')
+    .option('--mode <octal>', 'permissions of the --out file, e.g. 644 (default: 0600 for a new file, an existing file keeps its own)', parseMode)
+    .action(async (o: { segment: string[]; channel: string[]; out?: string; mode?: number }) => {
       const workspaceId = await ctx.workspaceId();
       const plan = await call('runs.plan', { workspaceId, ...(await filters(workspaceId, o)) });
       if (o.out) {
         const format = o.out.toLowerCase().endsWith('.json') ? 'json' : 'csv';
         const x = await call('runs.planExport', { workspaceId, planId: plan.planId, format });
-        fs.writeFileSync(o.out, x.text);
+        writeExport(o.out, x.text, o.mode);
       }
       print(plan, () => `${planText(plan)}${o.out ? `\n\nWrote ${o.out}` : ''}\n\nStart it with: reclaim run start --plan ${plan.planId} --yes`);
     });
@@ -289,13 +290,14 @@ export function registerRecoveryCommands(program: Command, ctx: CliContext): voi
     .option('--kind <kind>', 'e.g. run, action, action.failed, settings')
     .option('--run <runId>', 'one run')
     .option('--limit <n>', 'rows', (v) => Number(v), 100)
-    .option('--out <file>', 'export everything matching to FILE (.csv or .json)')
-    .action(async (o: { since?: string; until?: string; kind?: string; run?: string; limit: number; out?: string }) => {
+    .option('--out <file>', 'export everything matching to FILE (.csv or .json; a new file is private, 0600)')
+    .option('--mode <octal>', 'permissions of the --out file, e.g. 644 (default: 0600 for a new file, an existing file keeps its own)', parseMode)
+    .action(async (o: { since?: string; until?: string; kind?: string; run?: string; limit: number; out?: string; mode?: number }) => {
       const workspaceId = await ctx.workspaceId();
       const range = { ...(o.since ? { since: parseDate(o.since, '--since') } : {}), ...(o.until ? { until: parseDate(o.until, '--until') } : {}) };
       if (o.out) {
         const x = await call('audit.export', { workspaceId, ...range, format: o.out.toLowerCase().endsWith('.json') ? 'json' : 'csv' });
-        fs.writeFileSync(o.out, x.text);
+        writeExport(o.out, x.text, o.mode);
       }
       const r = await call('audit.list', { workspaceId, ...range, limit: o.limit, ...(o.kind ? { kind: o.kind } : {}), ...(o.run ? { runId: o.run } : {}) });
       print(r, () =>

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import fs from 'node:fs';
 import { formatMoney } from '../../../shared/money';
 import type { Segment } from '../../../shared/contract';
 import { CliExit, type CliContext } from '../context';
 import { table } from '../format';
-import { readInput } from './data';
+import { parseMode, writeExport } from '../export-file';
+import { readInput } from '../input';
 
 function parseJson(text: string, what: string): Record<string, unknown> {
   try {
@@ -77,7 +77,7 @@ export function registerSegmentCommands(program: Command, ctx: CliContext): void
     .option('--color <hex>', 'colour', '#4c6ef5')
     .action(async (name: string, opts: { rule: string; description: string; color: string }) => {
       const workspaceId = await ctx.workspaceId();
-      const rule = parseJson(readInput(ctx, opts.rule), 'The rule');
+      const rule = parseJson(await readInput(opts.rule), 'The rule');
       const s = await call('segments.create', { workspaceId, name, rule, description: opts.description, color: opts.color });
       print(s, () => `Created segment ${s.name} (${s.id}) at priority #${s.priority}: ${s.stats.members} members`);
     });
@@ -94,7 +94,7 @@ export function registerSegmentCommands(program: Command, ctx: CliContext): void
       const s = await call('segments.update', {
         workspaceId,
         id: current.id,
-        ...(opts.rule ? { rule: parseJson(readInput(ctx, opts.rule), 'The rule') } : {}),
+        ...(opts.rule ? { rule: parseJson(await readInput(opts.rule), 'The rule') } : {}),
         ...(opts.name ? { name: opts.name } : {}),
         ...(opts.description !== undefined ? { description: opts.description } : {}),
         ...(opts.color ? { color: opts.color } : {}),
@@ -124,11 +124,12 @@ export function registerSegmentCommands(program: Command, ctx: CliContext): void
     });
   seg
     .command('export [file]')
-    .description('write all segments as JSON (stdout when no file)')
-    .action(async (file?: string) => {
+    .description('write all segments as JSON (stdout when no file; a new file is private, 0600)')
+    .option('--mode <octal>', 'permissions of FILE, e.g. 644 (default: 0600 for a new file, an existing file keeps its own)', parseMode)
+    .action(async (file: string | undefined, o: { mode?: number }) => {
       const { json } = await call('segments.export', { workspaceId: await ctx.workspaceId() });
       if (file) {
-        fs.writeFileSync(file, json);
+        writeExport(file, json, o.mode);
         ctx.io.err(`Wrote ${file}`);
       } else ctx.io.out(json);
     });
@@ -136,7 +137,7 @@ export function registerSegmentCommands(program: Command, ctx: CliContext): void
     .command('import <file>')
     .description('add segments from an export file ("-" reads stdin); names that clash get a suffix')
     .action(async (file: string) => {
-      const r = await call('segments.import', { workspaceId: await ctx.workspaceId(), json: readInput(ctx, file) });
+      const r = await call('segments.import', { workspaceId: await ctx.workspaceId(), json: await readInput(file) });
       print(r, () => `Imported ${r.imported} segment(s)`);
     });
 
@@ -146,7 +147,7 @@ export function registerSegmentCommands(program: Command, ctx: CliContext): void
     .requiredOption('--rule <file>', 'RuleGroupType JSON file, or - for stdin')
     .action(async (opts: { rule: string }) => {
       const workspaceId = await ctx.workspaceId();
-      const rule = parseJson(readInput(ctx, opts.rule), 'The rule');
+      const rule = parseJson(await readInput(opts.rule), 'The rule');
       const r = await call('segments.evaluate', { workspaceId, rule });
       const cur = await currency(workspaceId);
       print(r, () => `${r.count.toLocaleString('en')} customers · MRR ${formatMoney(r.mrr, cur)} · at risk ${formatMoney(r.amountAtRisk, cur)}`);

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
-import fs from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { SyncProgress } from '../../../shared/contract';
 import { CliExit, type CliContext } from '../context';
+import { readStdin } from '../input';
 import { table } from '../format';
 import { lockHolder } from '../../core/reliability/lock';
 
 /** Reads the key from --key, `--key -` (stdin) or $RECLAIM_STRIPE_KEY, so it need not sit in shell history. */
-function readKey(ctx: CliContext, flag: string | undefined): string {
-  if (flag === '-') return fs.readFileSync(0, 'utf8').trim();
+async function readKey(ctx: CliContext, flag: string | undefined): Promise<string> {
+  if (flag === '-') return (await readStdin()).trim();
   const key = flag ?? ctx.io.env.RECLAIM_STRIPE_KEY;
   if (!key) throw new CliExit(2, 'Give the key with --key KEY, --key - (read from stdin) or $RECLAIM_STRIPE_KEY');
   return key.trim();
@@ -54,7 +54,7 @@ export function registerStripeCommands(program: Command, ctx: CliContext): void 
     .option('--api-base <url>', 'Stripe API base (only for a local Stripe-compatible server)')
     .option('--name <name>', 'workspace name (default: the Stripe account name)')
     .action(async (opts: { key?: string; apiBase?: string; name?: string }) => {
-      const key = readKey(ctx, opts.key);
+      const key = await readKey(ctx, opts.key);
       const r = await call('workspaces.connect', { key, ...(opts.apiBase ? { apiBase: opts.apiBase } : {}), ...(opts.name ? { name: opts.name } : {}) });
       if (r.warning) ctx.io.err(`warning: ${r.warning}`);
       print(r, () => `Connected ${r.workspace.name} (${r.workspace.id}): ${r.workspace.stripeAccountId}, ${r.workspace.mode.toUpperCase()}, key ${r.workspace.key?.masked}`);

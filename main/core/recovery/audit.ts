@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../../../shared/contract';
 import type { Sqlite } from '../db/sqlite';
 import { Where } from '../db/where';
+import { toCsv } from '../export/csv';
 
 /** Append-only (triggers refuse UPDATE and DELETE): every plan, confirmation, action, result and error. */
 export interface AuditInput {
@@ -44,16 +45,6 @@ export function listAudit(db: Sqlite, f: AuditFilter & { offset: number; limit: 
   const total = db.prepare(`SELECT count(*) FROM audit_log ${w.sql}`).pluck().get(...w.args) as number;
   const rows = db.prepare(`SELECT * FROM audit_log ${w.sql} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...w.args, f.limit, f.offset) as Row[];
   return { total, rows: rows.map(toEntry) };
-}
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  // Leading =,+,-,@ would be formulas in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header.join(','), ...rows.map((r) => r.map(csvCell).join(','))].join('\r\n') + '\r\n';
 }
 
 export function exportAudit(db: Sqlite, f: AuditFilter, format: 'csv' | 'json'): string {

@@ -8,7 +8,7 @@ import { customerInfo, openFailedInvoices, segmentNames, workspaceCurrency, type
 import { actionContext, conditionsFail, dueTimes, type ChannelRegistry } from './engine';
 import { readSmtp } from './settings';
 import { DEFAULT_KEY, getStrategy } from './strategies';
-import { toCsv } from './audit';
+import { toCsv } from '../export/csv';
 
 /**
  * The dry-run plan: every open failed invoice → its customer's winning
