@@ -222,7 +222,14 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   // are tried before the routes below; the Idempotency-Key of the request being served is
   // counted there per execution (replays are answered from the idempotency cache above it).
   let currentIdem: string | null = null;
-  const writes = createWrites({ seed, data, byId, now: () => clock, insert, emit, touch: () => version++ });
+  const writes = createWrites({
+    seed, data, byId, now: () => clock, insert, emit, touch: () => version++,
+    remove: (k, o) => {
+      data[k].splice(data[k].indexOf(o), 1);
+      byId.delete(o.id);
+      version++;
+    },
+  });
   const views = new Map<string, { version: number; items: Obj[]; pos: Map<string, number> }>();
   function view(name: string, q: Map<string, string[]>, filter: (items: Obj[]) => Obj[]) {
     // Paging and time bounds are applied on the cached view (binary search on `created`), so they are not part of its key.
@@ -329,7 +336,7 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   }
 
   function pay(invoice: Obj): { status: number; body: Record<string, unknown> } {
-    if (invoice.status !== 'open') throw invalid(400, 'Invoice is already paid', { code: 'invoice_not_open' });
+    if (invoice.status !== 'open') throw invalid(400, invoice.status === 'paid' ? 'Invoice is already paid' : `You cannot pay an invoice whose status is ${String(invoice.status)}.`);
     const customer = byId.get(invoice.customer as string)!;
     const inpay = data.invoice_payments.find((p) => p.invoice === invoice.id);
     const piId = (inpay?.payment as { payment_intent: string } | undefined)?.payment_intent ?? '';
@@ -469,7 +476,7 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   ];
 
   function route(r: Omit<Req, 'params'>): { status: number; body: unknown } {
-    if (r.method === 'POST') {
+    if (r.method === 'POST' || r.method === 'DELETE') {
       const m = /^\/v1\/([a-z_]+)(?:\/([A-Za-z0-9_]+))?(?:\/([a-z_]+))?$/.exec(r.path);
       if (m && RESOURCES[m[1]!]) {
         const [, name, id, action] = m;
