@@ -100,9 +100,16 @@ export async function useSmtp(call: ReturnType<typeof caller>, workspaceId: stri
   await call('smtp.set', { workspaceId, transport: 'smtp', host: '127.0.0.1', port, tls: 'none', from: 'billing@northwind.test', fromName: 'Northwind Billing', ratePerMinute: 10_000 });
 }
 
-/** A workspace synced from the local Stripe server, emailing through a local SMTP server. */
-export async function syncedWorkspace(opts: { seed: number; customers: number; smtpPort?: number; dataDir?: string }) {
+/**
+ * A workspace synced from the local Stripe server, emailing through a local SMTP server.
+ * Stripe's Smart Retries are off unless `smartRetries` (as the plan's warning advises:
+ * Reclaim does not retry an invoice while Stripe has a retry scheduled for it).
+ */
+export async function syncedWorkspace(opts: { seed: number; customers: number; smtpPort?: number; dataDir?: string; smartRetries?: boolean }) {
   const sim = await startStripeSim({ seed: opts.seed, customers: opts.customers, rateLimit: null });
+  if (!opts.smartRetries) {
+    for (const inv of sim.snapshot().invoices) if (inv.next_payment_attempt) sim.writes.patch(inv.id, { next_payment_attempt: null }, 'invoice.updated');
+  }
   const key = randomTestKey();
   sim.addKey(key, 'all');
   const dataDir = opts.dataDir ?? tempDir();
