@@ -8,9 +8,9 @@ import { startSmtp, syncedWorkspace } from './helpers';
  * SMTP server, plus an official Stripe client on the same key (what the
  * merchant sees in Stripe), for the tests of Reclaim's Stripe writes.
  */
-export async function writesEnv(seed: number) {
+export async function writesEnv(seed: number, customers = 100) {
   const smtp = await startSmtp();
-  const env = await syncedWorkspace({ seed, customers: 60, smtpPort: smtp.port });
+  const env = await syncedWorkspace({ seed, customers, smtpPort: smtp.port });
   const stripe = new Stripe(env.key, { host: env.sim.host, port: env.sim.port, protocol: 'http', maxNetworkRetries: 0 });
   const db = env.core.registry.openDb(env.workspaceId);
   const used = new Set<string>();
