@@ -29,6 +29,12 @@ export interface SimOptions {
   apiVersion?: string;
   /** Add the fact-computation customers of facts-cases.ts (currencies, tiers, discounts, cards, declines). */
   factsCases?: boolean;
+  /**
+   * Stripe's Smart Retries (Settings → Billing → Revenue recovery), on unless false: open failed
+   * invoices carry `next_payment_attempt` and the clock's advance retries them. Off, as Reclaim's plan
+   * advises: no invoice has a retry scheduled.
+   */
+  smartRetries?: boolean;
 }
 export type Fault =
   | { kind: '5xx'; status?: number; rate: number }
@@ -133,6 +139,8 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   let accountVersion = opts.apiVersion ?? PINNED_VERSION;
   const data = generateBusiness({ seed, customers: opts.customers ?? 200, now: clock, apiVersion: accountVersion });
   const facts = opts.factsCases ? addFactsCases(data, clock) : null;
+  const smartRetries = opts.smartRetries !== false;
+  if (!smartRetries) for (const inv of data.invoices) inv.next_payment_attempt = null;
   const byId = new Map<string, Obj>();
   const index = () => {
     byId.clear();
@@ -585,7 +593,7 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
         const pm = data.payment_methods.find((p) => p.customer === sub.customer);
         const freshId = advanceRng.id('in_');
         const piId = advanceRng.id('pi_', 24);
-        const fresh: Obj = { ...structuredClone(inv), id: freshId, created: clock, status: 'open', amount_paid: 0, amount_remaining: inv.amount_due, attempt_count: 1, next_payment_attempt: clock + 3 * DAY, billing_reason: 'subscription_cycle', parent: subscriptionParent(sub.id), status_transitions: { finalized_at: clock, paid_at: null, marked_uncollectible_at: null, voided_at: null } };
+        const fresh: Obj = { ...structuredClone(inv), id: freshId, created: clock, status: 'open', amount_paid: 0, amount_remaining: inv.amount_due, attempt_count: 1, next_payment_attempt: smartRetries ? clock + 3 * DAY : null, billing_reason: 'subscription_cycle', parent: subscriptionParent(sub.id), status_transitions: { finalized_at: clock, paid_at: null, marked_uncollectible_at: null, voided_at: null } };
         insert('invoices', fresh);
         insert('invoice_payments', invoicePayment(advanceRng, { invoice: freshId, pi: piId, amount: fresh.amount_due as number, currency: fresh.currency as string, created: clock, paidAt: null }));
         const pi = makePaymentIntent({ id: piId, cusId: sub.customer as string, pmId: pm?.id ?? '', amount: fresh.amount_due as number, currency: fresh.currency as string, created: clock, description: `Invoice ${String(fresh.number)}` });

@@ -106,10 +106,7 @@ export async function useSmtp(call: ReturnType<typeof caller>, workspaceId: stri
  * Reclaim does not retry an invoice while Stripe has a retry scheduled for it).
  */
 export async function syncedWorkspace(opts: { seed: number; customers: number; smtpPort?: number; dataDir?: string; smartRetries?: boolean }) {
-  const sim = await startStripeSim({ seed: opts.seed, customers: opts.customers, rateLimit: null });
-  if (!opts.smartRetries) {
-    for (const inv of sim.snapshot().invoices) if (inv.next_payment_attempt) sim.writes.patch(inv.id, { next_payment_attempt: null }, 'invoice.updated');
-  }
+  const sim = await startStripeSim({ seed: opts.seed, customers: opts.customers, rateLimit: null, smartRetries: opts.smartRetries ?? false });
   const key = randomTestKey();
   sim.addKey(key, 'all');
   const dataDir = opts.dataDir ?? tempDir();
