@@ -84,6 +84,37 @@ describe('recovery retries and offers hold back when Stripe says so', () => {
     expect(pays(t.invoiceId)).toHaveLength(0);
   });
 
+  it('paid on the hosted page between the check and the pay: the 400 is read from the invoice, and the sequence stops', async () => {
+    const t = await env.pickInvoice();
+    const plan = await env.planFor(t, [retryStep('retry-1', 0, 10), retryStep('retry-2', 1, 10)]);
+    env.onRequest((method, path) => {
+      if (method === 'POST' && path === `/v1/invoices/${t.invoiceId}/pay`) env.sim.writes.payOnHostedPage(t.invoiceId);
+    });
+    try {
+      const { actions } = await env.run(plan);
+      const [first, second] = await actions();
+      expect(first).toMatchObject({ status: 'skipped', detail: 'the invoice was already paid' });
+      expect(second).toMatchObject({ status: 'canceled', detail: 'not needed: the invoice was paid' });
+      expect(env.sim.writes.payments().get(t.invoiceId)).toBe(1);
+    } finally {
+      env.onRequest(null);
+    }
+  });
+
+  it('voided by the merchant between the check and the pay: the 400 is read from the invoice, not "tried again"', async () => {
+    const t = await env.pickInvoice();
+    const plan = await env.planFor(t, [retryStep('retry-1', 0, 10)]);
+    env.onRequest((method, path) => {
+      if (method === 'POST' && path === `/v1/invoices/${t.invoiceId}/pay`) env.sim.writes.patch(t.invoiceId, { status: 'void' }, 'invoice.voided');
+    });
+    try {
+      const { actions } = await env.run(plan);
+      expect((await actions())[0]).toMatchObject({ status: 'skipped', detail: 'not retried: the invoice is void in Stripe' });
+    } finally {
+      env.onRequest(null);
+    }
+  });
+
   it("Stripe's empty decline_code is no code: the error code stands in", () => {
     const f = stripeFailure(Object.assign(new Error('Your card was declined.'), { statusCode: 402, type: 'StripeCardError', code: 'card_declined', decline_code: '' }));
     expect(f.declineCode).toBeNull();

@@ -73,6 +73,26 @@ describe('recovery writes to Stripe', () => {
     }
   });
 
+  it('a coupon whose apply Stripe refuses is deleted again, and the action says so', async () => {
+    const t = await env.pickInvoice();
+    const plan = await env.planFor(t, [offerStep({ percentOff: 20 })]);
+    // The permission disappears between the coupon and its apply.
+    env.onRequest((method, path) => {
+      if (method === 'POST' && path === `/v1/subscriptions/${t.subscriptionId}`) keyWithout('rak_subscription_write');
+    });
+    try {
+      const { actions } = await env.run(plan);
+      const offer = (await actions()).find((a) => a.channel === 'offer')!;
+      expect(offer.status).toBe('failed');
+      expect(offer.detail).toMatch(/lacks the 'rak_subscription_write' permission; coupon reclaim_[0-9a-f]+ was deleted again$/);
+      const couponId = /coupon (reclaim_[0-9a-f]+)/.exec(offer.detail!)![1]!;
+      await expect(env.stripe.coupons.retrieve(couponId)).rejects.toThrow(/No such coupon/);
+    } finally {
+      env.onRequest(null);
+      env.sim.addKey(env.key, 'all');
+    }
+  });
+
   it('a 4xx from Stripe is final: a pay refused for a missing permission is not tried again', async () => {
     const t = await env.pickInvoice();
     const plan = await env.planFor(t, [retryStep('retry-1', 0, 10)]);

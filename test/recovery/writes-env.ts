@@ -10,7 +10,13 @@ import { startSmtp, syncedWorkspace } from './helpers';
  */
 export async function writesEnv(seed: number, customers = 100) {
   const smtp = await startSmtp();
-  const env = await syncedWorkspace({ seed, customers, smtpPort: smtp.port });
+  /** Called before each request Reclaim sends to Stripe (a race: the customer pays on the hosted page just then). */
+  let beforeRequest: ((method: string, path: string) => void) | null = null;
+  const fetchThrough: typeof fetch = (input, init) => {
+    beforeRequest?.(init?.method ?? 'GET', new URL(input instanceof Request ? input.url : String(input)).pathname);
+    return globalThis.fetch(input, init);
+  };
+  const env = await syncedWorkspace({ seed, customers, smtpPort: smtp.port, fetch: fetchThrough });
   const stripe = new Stripe(env.key, { host: env.sim.host, port: env.sim.port, protocol: 'http', maxNetworkRetries: 0 });
   const db = env.core.registry.openDb(env.workspaceId);
   const used = new Set<string>();
@@ -49,7 +55,10 @@ export async function writesEnv(seed: number, customers = 100) {
     await smtp.close();
   }
 
-  return { ...env, smtp, stripe, db, pickInvoice, resync, planFor, run, close };
+  const onRequest = (hook: typeof beforeRequest) => {
+    beforeRequest = hook;
+  };
+  return { ...env, smtp, stripe, db, pickInvoice, resync, planFor, run, close, onRequest };
 }
 
 export type WritesEnv = Awaited<ReturnType<typeof writesEnv>>;
