@@ -93,6 +93,22 @@ describe('recovery writes to Stripe', () => {
     }
   });
 
+  it('an apply whose answer was lost is recognised by the next attempt, not applied twice', async () => {
+    const t = await env.pickInvoice();
+    const plan = await env.planFor(t, [offerStep({ percentOff: 20 })]);
+    env.onRequest((method, path) => (method === 'POST' && path === `/v1/subscriptions/${t.subscriptionId}` ? 'lose-answer' : undefined));
+    const { runId, actions } = await env.run(plan);
+    env.onRequest(null);
+    expect((await actions())[0]!.detail).toMatch(/will try again/);
+    env.clock.advance(16 * 60);
+    await env.call('runs.tick', { workspaceId: env.workspaceId });
+    const offer = (await actions())[0]!;
+    expect(offer.status, offer.detail ?? '').toBe('succeeded');
+    expect(env.db.prepare(`SELECT attempts FROM recovery_outbox WHERE run_id = ?`).pluck().get(runId)).toBe(2);
+    const applied = (await discountsOf(t.subscriptionId)).filter((d) => d.coupon?.startsWith('reclaim_'));
+    expect(applied).toHaveLength(1);
+  });
+
   it('a 4xx from Stripe is final: a pay refused for a missing permission is not tried again', async () => {
     const t = await env.pickInvoice();
     const plan = await env.planFor(t, [retryStep('retry-1', 0, 10)]);

@@ -10,11 +10,20 @@ import { startSmtp, syncedWorkspace } from './helpers';
  */
 export async function writesEnv(seed: number, customers = 100) {
   const smtp = await startSmtp();
-  /** Called before each request Reclaim sends to Stripe (a race: the customer pays on the hosted page just then). */
-  let beforeRequest: ((method: string, path: string) => void) | null = null;
-  const fetchThrough: typeof fetch = (input, init) => {
-    beforeRequest?.(init?.method ?? 'GET', new URL(input instanceof Request ? input.url : String(input)).pathname);
-    return globalThis.fetch(input, init);
+  /**
+   * Called before each request Reclaim sends to Stripe (a race: the customer pays on the hosted page
+   * just then). Returning 'lose-answer' lets the request reach Stripe and drops its answer, as a broken
+   * connection does.
+   */
+  let beforeRequest: ((method: string, path: string) => void | 'lose-answer') | null = null;
+  const fetchThrough: typeof fetch = async (input, init) => {
+    const what = beforeRequest?.(init?.method ?? 'GET', new URL(input instanceof Request ? input.url : String(input)).pathname);
+    const res = await globalThis.fetch(input, init);
+    if (what === 'lose-answer') {
+      await res.arrayBuffer();
+      throw new TypeError('fetch failed: the connection was reset');
+    }
+    return res;
   };
   const env = await syncedWorkspace({ seed, customers, smtpPort: smtp.port, fetch: fetchThrough });
   const stripe = new Stripe(env.key, { host: env.sim.host, port: env.sim.port, protocol: 'http', maxNetworkRetries: 0 });

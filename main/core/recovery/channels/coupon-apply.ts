@@ -29,6 +29,8 @@ type CouponConfig = OfferConfig & { kind: 'coupon' };
 /** The coupon's id, one per action, so a new attempt finds the coupon an earlier one created. */
 export const couponIdFor = (outboxKey: string) => `reclaim_${crypto.createHash('sha256').update(outboxKey).digest('hex').slice(0, 24)}`;
 
+const couponOf = (d: Stripe.Discount): string | null => (typeof d.source.coupon === 'string' ? d.source.coupon : (d.source.coupon?.id ?? null));
+
 /** Discounts to keep: the subscription's own, else the one it inherits from its customer. */
 async function existingDiscounts(stripe: Stripe, sub: Stripe.Subscription): Promise<string[]> {
   const own = sub.discounts.map((d) => (typeof d === 'string' ? d : d.id));
@@ -59,8 +61,11 @@ export async function applyCouponOffer(stripe: Stripe, action: ActionContext, c:
   // 2. What the subscription has now, and what the coupon would be worth in its currency.
   let keep: string[];
   let currency: string;
+  const couponId = couponIdFor(action.key);
   try {
-    const sub = await stripe.subscriptions.retrieve(subId);
+    const sub = await stripe.subscriptions.retrieve(subId, { expand: ['discounts'] });
+    // An earlier attempt whose answer was lost (no answer, a 5xx) may have applied it already.
+    if (sub.discounts.some((d) => typeof d !== 'string' && couponOf(d) === couponId)) return { couponId };
     if (sub.status === 'canceled' || sub.status === 'incomplete_expired') return { result: { status: 'skipped', detail: `not offered: the subscription is ${sub.status}` } };
     keep = await existingDiscounts(stripe, sub);
     currency = sub.currency;
@@ -71,7 +76,6 @@ export async function applyCouponOffer(stripe: Stripe, action: ActionContext, c:
   const amount = c.percentOff ? null : couponAmount(c, currency, action.currency);
   if (amount && 'skip' in amount) return { result: { status: 'skipped', detail: `not offered: ${amount.skip}` } };
   // 3. The coupon (found again by its id on a later attempt).
-  const couponId = couponIdFor(action.key);
   try {
     await stripe.coupons.create(
       {

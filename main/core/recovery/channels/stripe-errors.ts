@@ -3,8 +3,11 @@
  * on that request (bad parameters, a missing permission, a declined card, a
  * closed invoice): the step is not tried again, and asking again with the same
  * Idempotency-Key would only replay the same answer for 24 hours. Only a
- * conflict (409), a rate limit (429), a 5xx or no answer at all is worth
- * another, genuinely new attempt.
+ * conflict (409, except a key still in use), a rate limit (429), a 5xx or no
+ * answer at all is worth another attempt, under a new key (Stripe saves even a
+ * 500 under the first). Such an attempt cannot act twice: an invoice is paid
+ * once, the coupon id is fixed per action, and an offer already applied is
+ * recognised (./coupon-apply.ts).
  */
 export interface StripeFailure {
   /** HTTP status, null when Stripe never answered. */
@@ -34,7 +37,8 @@ export function stripeFailure(e: unknown): StripeFailure {
     declineCode: err.decline_code || null,
     message,
     permission: status === 403 ? (PERMISSION_IN_403.exec(message)?.[1] ?? null) : null,
-    retryable: status === null || status === 409 || status === 429 || status >= 500,
+    // A 409 for a key still in use means the first request may yet act: not a new attempt under a new key.
+    retryable: status === null || status === 429 || status >= 500 || (status === 409 && err.code !== 'idempotency_key_in_use'),
     charge: err.raw?.charge || null,
   };
 }
