@@ -234,8 +234,12 @@ export const RetryConfig = z.object({
 export const OfferConfig = z.object({
   kind: z.enum(['coupon', 'annual', 'payment_method']),
   percentOff: z.number().min(1).max(100).nullable().default(null),
-  /** Minor units of the invoice currency. */
+  /** Minor units of `amountCurrency` (cents for USD, yen for JPY, fils for KWD). */
   amountOff: z.number().int().min(1).nullable().default(null),
+  /** The currency `amountOff` is in (null: the workspace currency). Invoices in another currency use `currencyAmounts`; never converted. */
+  amountCurrency: z.string().regex(/^[a-z]{3}$/, 'A currency is three lowercase letters (usd, jpy…)').nullable().optional(),
+  /** The amount off for invoices in other currencies, in their minor units (Stripe's coupon `currency_options`); an invoice in a currency without one is not offered the coupon. */
+  currencyAmounts: z.record(z.string().regex(/^[a-z]{3}$/), z.number().int().min(1)).optional(),
   duration: z.enum(['once', 'repeating', 'forever']).default('once'),
   durationInMonths: z.number().int().min(1).max(36).nullable().default(null),
   maxPerCustomer: z.number().int().min(1).max(10).default(1),

@@ -29,6 +29,12 @@ export interface SimOptions {
   apiVersion?: string;
   /** Add the fact-computation customers of facts-cases.ts (currencies, tiers, discounts, cards, declines). */
   factsCases?: boolean;
+  /**
+   * Stripe's Smart Retries (Settings → Billing → Revenue recovery), on unless false: open failed
+   * invoices carry `next_payment_attempt` and the clock's advance retries them. Off, as Reclaim's plan
+   * advises: no invoice has a retry scheduled.
+   */
+  smartRetries?: boolean;
 }
 export type Fault =
   | { kind: '5xx'; status?: number; rate: number }
@@ -133,6 +139,8 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   let accountVersion = opts.apiVersion ?? PINNED_VERSION;
   const data = generateBusiness({ seed, customers: opts.customers ?? 200, now: clock, apiVersion: accountVersion });
   const facts = opts.factsCases ? addFactsCases(data, clock) : null;
+  const smartRetries = opts.smartRetries !== false;
+  if (!smartRetries) for (const inv of data.invoices) inv.next_payment_attempt = null;
   const byId = new Map<string, Obj>();
   const index = () => {
     byId.clear();
@@ -222,7 +230,14 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   // are tried before the routes below; the Idempotency-Key of the request being served is
   // counted there per execution (replays are answered from the idempotency cache above it).
   let currentIdem: string | null = null;
-  const writes = createWrites({ seed, data, byId, now: () => clock, insert, emit, touch: () => version++ });
+  const writes = createWrites({
+    seed, data, byId, now: () => clock, insert, emit, touch: () => version++,
+    remove: (k, o) => {
+      data[k].splice(data[k].indexOf(o), 1);
+      byId.delete(o.id);
+      version++;
+    },
+  });
   const views = new Map<string, { version: number; items: Obj[]; pos: Map<string, number> }>();
   function view(name: string, q: Map<string, string[]>, filter: (items: Obj[]) => Obj[]) {
     // Paging and time bounds are applied on the cached view (binary search on `created`), so they are not part of its key.
@@ -329,7 +344,7 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   }
 
   function pay(invoice: Obj): { status: number; body: Record<string, unknown> } {
-    if (invoice.status !== 'open') throw invalid(400, 'Invoice is already paid', { code: 'invoice_not_open' });
+    if (invoice.status !== 'open') throw invalid(400, invoice.status === 'paid' ? 'Invoice is already paid' : `You cannot pay an invoice whose status is ${String(invoice.status)}.`);
     const customer = byId.get(invoice.customer as string)!;
     const inpay = data.invoice_payments.find((p) => p.invoice === invoice.id);
     const piId = (inpay?.payment as { payment_intent: string } | undefined)?.payment_intent ?? '';
@@ -469,7 +484,7 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   ];
 
   function route(r: Omit<Req, 'params'>): { status: number; body: unknown } {
-    if (r.method === 'POST') {
+    if (r.method === 'POST' || r.method === 'DELETE') {
       const m = /^\/v1\/([a-z_]+)(?:\/([A-Za-z0-9_]+))?(?:\/([a-z_]+))?$/.exec(r.path);
       if (m && RESOURCES[m[1]!]) {
         const [, name, id, action] = m;
@@ -578,7 +593,7 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
         const pm = data.payment_methods.find((p) => p.customer === sub.customer);
         const freshId = advanceRng.id('in_');
         const piId = advanceRng.id('pi_', 24);
-        const fresh: Obj = { ...structuredClone(inv), id: freshId, created: clock, status: 'open', amount_paid: 0, amount_remaining: inv.amount_due, attempt_count: 1, next_payment_attempt: clock + 3 * DAY, billing_reason: 'subscription_cycle', parent: subscriptionParent(sub.id), status_transitions: { finalized_at: clock, paid_at: null, marked_uncollectible_at: null, voided_at: null } };
+        const fresh: Obj = { ...structuredClone(inv), id: freshId, created: clock, status: 'open', amount_paid: 0, amount_remaining: inv.amount_due, attempt_count: 1, next_payment_attempt: smartRetries ? clock + 3 * DAY : null, billing_reason: 'subscription_cycle', parent: subscriptionParent(sub.id), status_transitions: { finalized_at: clock, paid_at: null, marked_uncollectible_at: null, voided_at: null } };
         insert('invoices', fresh);
         insert('invoice_payments', invoicePayment(advanceRng, { invoice: freshId, pi: piId, amount: fresh.amount_due as number, currency: fresh.currency as string, created: clock, paidAt: null }));
         const pi = makePaymentIntent({ id: piId, cusId: sub.customer as string, pmId: pm?.id ?? '', amount: fresh.amount_due as number, currency: fresh.currency as string, created: clock, description: `Invoice ${String(fresh.number)}` });

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { DAY, HARD_DECLINES, makeCharge, prng, SOFT_DECLINES, type Obj, type Rng, type SimData } from './generator';
-import { shape } from './shapes';
+import { applyDiscounts } from './discounts';
 
 /**
  * The local Stripe server's writes for recovery (#12), kept apart from
@@ -14,10 +14,17 @@ import { shape } from './shapes';
  *   generic declines sit near 35%, issuer hiccups (try_again_later,
  *   processing_error) near 75%. Draws are a hash of (seed, invoice, attempt),
  *   so the same request sequence gives the same outcomes. A paid, void or
- *   uncollectible invoice answers 400 `invoice_not_open`, like Stripe.
- * - `POST /v1/coupons` (percent or amount, duration, max_redemptions, metadata),
- *   `POST /v1/subscriptions/:id` (`discounts[0][coupon]`, `coupon`, `items` price switch, metadata).
- * - Every executed (not replayed) POST is counted per Idempotency-Key
+ *   uncollectible invoice answers a 400 invalid_request_error that names no
+ *   error code (Stripe's list of codes has no "invoice not open"; callers look
+ *   at the invoice). `attempt_count` follows the SDK's doc comment: "Any payment
+ *   attempt counts as the first attempt, and subsequently only automatic retries
+ *   increment the attempt count. In other words, manual payment attempts after
+ *   the first attempt do not affect the retry schedule." A manual pay therefore
+ *   raises it only from 0; the draws count manual attempts separately.
+ * - `POST /v1/coupons` (percent or amount, currency_options, duration, max_redemptions, metadata),
+ *   `DELETE /v1/coupons/:id`,
+ *   `POST /v1/subscriptions/:id` (`discounts` overwrite the list, see ./discounts.ts; `items` price switch, metadata).
+ *  * - Every executed (not replayed) POST is counted per Idempotency-Key
  *   (`executions()`), so tests can prove a resumed run never charged twice.
  *
  * Customer-response model (`respond`): after Reclaim emails a customer (or
@@ -36,6 +43,7 @@ export interface WriteContext {
   byId: Map<string, Obj>;
   now(): number;
   insert(list: 'charges' | 'coupons' | 'invoices' | 'discounts', o: Obj): void;
+  remove(list: 'coupons', o: Obj): void;
   emit(type: string, o: Obj): void;
   touch(): void;
 }
@@ -102,6 +110,10 @@ export function retrySuccessProbability(code: string | null, daysSinceFailure: n
 export function createWrites(w: WriteContext) {
   const executions = new Map<string, number>();
   const paid = new Map<string, number>();
+  /** Manual (POST …/pay) attempts per invoice: Stripe's attempt_count does not count them after the first. */
+  const manual = new Map<string, number>();
+  /** Test control: the outcome every manual pay of an invoice gets, instead of the model's draw. */
+  const outcomes = new Map<string, 'pay' | 'decline'>();
   const rng: Rng = prng(w.seed * 131 + 17);
 
   // In the pinned API version an invoice reaches its payments through invoice payments
@@ -125,7 +137,7 @@ export function createWrites(w: WriteContext) {
     });
     charge.metadata = { paid_via: via };
     w.insert('charges', charge);
-    Object.assign(invoice, { status: 'paid', paid: true, amount_paid: invoice.amount_due, amount_remaining: 0, next_payment_attempt: null, attempt_count: (invoice.attempt_count as number) + (via === 'retry' ? 1 : 0) });
+    Object.assign(invoice, { status: 'paid', paid: true, amount_paid: invoice.amount_due, amount_remaining: 0, next_payment_attempt: null, attempt_count: Math.max(invoice.attempt_count as number, via === 'retry' ? 1 : 0) });
     (invoice.status_transitions as Record<string, unknown>).paid_at = w.now();
     paid.set(invoice.id, (paid.get(invoice.id) ?? 0) + 1);
     const inpay = invoicePaymentOf(invoice.id);
@@ -150,7 +162,10 @@ export function createWrites(w: WriteContext) {
   }
 
   function pay(invoice: Obj): { status: number; body: unknown } {
-    if (invoice.status !== 'open') throw invalid(400, `This invoice can no longer be paid: it is ${String(invoice.status)}.`, { code: 'invoice_not_open' });
+    if (invoice.status === 'paid') throw invalid(400, 'Invoice is already paid');
+    if (invoice.status !== 'open') throw invalid(400, `You cannot pay an invoice whose status is ${String(invoice.status)}.`);
+    const tries = manual.get(invoice.id) ?? 0;
+    manual.set(invoice.id, tries + 1);
     const failures = failedCharges(invoice.id);
     const last = failures[failures.length - 1];
     const lastCode = (last?.outcome as { reason?: string } | undefined)?.reason ?? null;
@@ -161,14 +176,17 @@ export function createWrites(w: WriteContext) {
     const expired = card.exp_year * 100 + card.exp_month < ym;
     const days = failures[0] ? (w.now() - failures[0].created) / DAY : 0;
     const p = expired ? 0 : retrySuccessProbability(lastCode, days);
-    const ok = draw(w.seed, invoice.id, invoice.attempt_count as number) < p;
+    // Draw n of this invoice: Stripe's automatic attempts plus the manual ones (attempt_count no longer counts those).
+    const forced = outcomes.get(invoice.id);
+    const ok = forced ? forced === 'pay' : draw(w.seed, invoice.id, (invoice.attempt_count as number) + tries) < p;
     if (ok) {
       markPaid(invoice, 'retry');
       return { status: 200, body: invoice };
     }
     // A hard decline repeats itself; otherwise an expired card is what the issuer says now.
     const code = lastCode !== null && HARD_DECLINES.includes(lastCode) ? lastCode : expired ? 'expired_card' : (lastCode ?? rng.pick(SOFT_DECLINES));
-    invoice.attempt_count = (invoice.attempt_count as number) + 1;
+    // "Any payment attempt counts as the first attempt": only a never-attempted invoice moves to 1.
+    if ((invoice.attempt_count as number) === 0) invoice.attempt_count = 1;
     const charge = makeCharge(rng, {
       cusId: customer.id, piId: piOf(invoice.id), pmId: pm?.id ?? '', amount: invoice.amount_remaining as number, currency: invoice.currency as string,
       created: w.now(), status: 'failed', failureCode: code === 'expired_card' || code === 'incorrect_number' ? code : 'card_declined', declineCode: code, card: { expMonth: card.exp_month, expYear: card.exp_year },
@@ -198,8 +216,16 @@ export function createWrites(w: WriteContext) {
       const m = /^metadata\[(.+)\]$/.exec(k);
       if (m) metadata[m[1]!] = v[0]!;
     }
+    // currency_options[jpy][amount_off]=1500: the amount for invoices in another currency.
+    const currencyOptions: Record<string, { amount_off: number }> = {};
+    for (const [k, v] of body) {
+      const m = /^currency_options\[([a-z]{3})\]\[amount_off\]$/.exec(k);
+      if (m) currencyOptions[m[1]!] = { amount_off: Number(v[0]) };
+    }
+    if (Object.keys(currencyOptions).length && !amount) throw invalid(400, 'currency_options is only supported if amount_off is passed', { param: 'currency_options' });
     const coupon: Obj = {
       id: one(body, 'id') ?? rng.id('', 8), object: 'coupon', amount_off: amount ? Number(amount) : null, currency: one(body, 'currency') ?? null, duration,
+      ...(amount ? { currency_options: currencyOptions } : {}),
       duration_in_months: one(body, 'duration_in_months') ? Number(one(body, 'duration_in_months')) : null, created: w.now(), livemode: false,
       max_redemptions: one(body, 'max_redemptions') ? Number(one(body, 'max_redemptions')) : null, metadata, name: one(body, 'name') ?? null,
       percent_off: percent ? Number(percent) : null, redeem_by: null, times_redeemed: 0, valid: true,
@@ -210,20 +236,17 @@ export function createWrites(w: WriteContext) {
     return coupon;
   }
 
+  /** `DELETE /v1/coupons/:id`: "Deleting a coupon does not affect any customers who have already applied the coupon; it means that new customers can't redeem the coupon." */
+  function deleteCoupon(id: string): Record<string, unknown> {
+    const coupon = w.byId.get(id);
+    if (!coupon || coupon.object !== 'coupon') throw invalid(404, `No such coupon: '${id}'`, { code: 'resource_missing', param: 'id' });
+    w.remove('coupons', coupon);
+    w.emit('coupon.deleted', coupon);
+    return { id, object: 'coupon', deleted: true };
+  }
+
   function updateSubscription(sub: Obj, body: Map<string, string[]>): Obj {
-    const couponId = one(body, 'discounts[0][coupon]') ?? one(body, 'coupon');
-    if (couponId) {
-      const coupon = w.byId.get(couponId);
-      if (!coupon || coupon.object !== 'coupon') throw invalid(400, `No such coupon: '${couponId}'`, { code: 'resource_missing', param: 'coupon' });
-      const max = coupon.max_redemptions as number | null;
-      if (max !== null && (coupon.times_redeemed as number) >= max) throw invalid(400, `Coupon ${couponId} has reached its maximum number of redemptions.`, { code: 'coupon_expired' });
-      coupon.times_redeemed = (coupon.times_redeemed as number) + 1;
-      const end = coupon.duration === 'repeating' ? w.now() + (coupon.duration_in_months as number) * 30 * DAY : null;
-      // A discount object in the pinned version: the coupon under source.coupon; the subscription lists its id.
-      const discount = shape('discount', { id: rng.id('di_'), object: 'discount', customer: sub.customer, start: w.now(), end, subscription: sub.id, subscription_item: null, invoice: null, invoice_item: null, promotion_code: null, checkout_session: null, source: { coupon: coupon.id, type: 'coupon' } }) as unknown as Obj;
-      w.insert('discounts', discount);
-      sub.discounts = [...((sub.discounts as string[] | undefined) ?? []), discount.id];
-    }
+    applyDiscounts({ byId: w.byId, rng, now: w.now, insert: (o) => w.insert('discounts', o) }, sub, body, invalid);
     const price = one(body, 'items[0][price]');
     if (price) {
       const p = w.byId.get(price);
@@ -243,6 +266,7 @@ export function createWrites(w: WriteContext) {
   return {
     /** Handles a POST the base server routes here; null when it is not one of ours. */
     route(r: RouteInput): RouteResult {
+      if (r.method === 'DELETE') return r.name === 'coupons' && r.id ? { status: 200, body: deleteCoupon(r.id) } : null;
       if (r.method !== 'POST') return null;
       let result: RouteResult = null;
       if (r.name === 'invoices' && r.id && r.action === 'pay') {
@@ -263,6 +287,20 @@ export function createWrites(w: WriteContext) {
     executions: () => new Map(executions),
     /** Successful payments per invoice (must never exceed 1). */
     payments: () => new Map(paid),
+    /** Test control: every later manual pay of this invoice pays or declines (null: the model decides again). */
+    setPayOutcome(invoiceId: string, outcome: 'pay' | 'decline' | null): void {
+      if (outcome) outcomes.set(invoiceId, outcome);
+      else outcomes.delete(invoiceId);
+    },
+    /** Test control: changes fields of an invoice or PaymentIntent as Stripe would (a Smart Retry scheduled, a debit processing), with its event. */
+    patch(id: string, fields: Record<string, unknown>, eventType: string): Obj {
+      const o = w.byId.get(id);
+      if (!o || (o.object !== 'invoice' && o.object !== 'payment_intent')) throw new Error(`no invoice or PaymentIntent ${id}`);
+      Object.assign(o, fields);
+      w.emit(eventType, o);
+      w.touch();
+      return o;
+    },
     /** The customer pays the invoice on its hosted page (tests and demos). */
     payOnHostedPage(invoiceId: string): Obj | null {
       const inv = w.byId.get(invoiceId);

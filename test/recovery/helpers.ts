@@ -83,8 +83,8 @@ export function mutableClock(startMs: number): MutableClock {
   return { now: () => t, set: (ms) => (t = ms), advance: (s) => (t += s * 1000) };
 }
 
-export function coreAt(dataDir: string, clock: MutableClock | { now(): number }): Core {
-  return createCore({ clock, secrets: new FileSecrets(dataDir), logger: silentLogger, paths: { dataDir }, fetch: globalThis.fetch, version: '0.0.0-test', shell: 'test' });
+export function coreAt(dataDir: string, clock: MutableClock | { now(): number }, fetchImpl: typeof fetch = globalThis.fetch): Core {
+  return createCore({ clock, secrets: new FileSecrets(dataDir), logger: silentLogger, paths: { dataDir }, fetch: fetchImpl, version: '0.0.0-test', shell: 'test' });
 }
 
 export function caller(core: Core) {
@@ -100,14 +100,18 @@ export async function useSmtp(call: ReturnType<typeof caller>, workspaceId: stri
   await call('smtp.set', { workspaceId, transport: 'smtp', host: '127.0.0.1', port, tls: 'none', from: 'billing@northwind.test', fromName: 'Northwind Billing', ratePerMinute: 10_000 });
 }
 
-/** A workspace synced from the local Stripe server, emailing through a local SMTP server. */
-export async function syncedWorkspace(opts: { seed: number; customers: number; smtpPort?: number; dataDir?: string }) {
-  const sim = await startStripeSim({ seed: opts.seed, customers: opts.customers, rateLimit: null });
+/**
+ * A workspace synced from the local Stripe server, emailing through a local SMTP server.
+ * Stripe's Smart Retries are off unless `smartRetries` (as the plan's warning advises:
+ * Reclaim does not retry an invoice while Stripe has a retry scheduled for it).
+ */
+export async function syncedWorkspace(opts: { seed: number; customers: number; smtpPort?: number; dataDir?: string; smartRetries?: boolean; fetch?: typeof fetch }) {
+  const sim = await startStripeSim({ seed: opts.seed, customers: opts.customers, rateLimit: null, smartRetries: opts.smartRetries ?? false });
   const key = randomTestKey();
   sim.addKey(key, 'all');
   const dataDir = opts.dataDir ?? tempDir();
   const clock = mutableClock(sim.now() * 1000);
-  const core = coreAt(dataDir, clock);
+  const core = coreAt(dataDir, clock, opts.fetch);
   const call = caller(core);
   const { workspace } = await call('workspaces.connect', { key, apiBase: sim.url });
   const { done } = await core.sync.start(workspace.id);

@@ -86,6 +86,12 @@ export interface ActionContext {
   dryRun: boolean;
   /** Earlier actions of this run for the same invoice, oldest first (for escalation rules). */
   history: { stepId: string; channel: ChannelKind; status: ActionStatus; at: number }[];
+  /**
+   * Which attempt of the outbox row this is (1 = the first; a resumed in-flight
+   * row keeps its attempt). Stripe Idempotency-Keys include it, so a genuinely
+   * new attempt after "will try again" is not answered with a saved error.
+   */
+  attempt?: number;
 }
 
 export type ActionStatus =

@@ -17,7 +17,7 @@ const INVOICE_SQL = `
          i.amount_due AS amountDue, i.amount_remaining AS amountRemaining, i.currency, i.attempt_count AS attemptCount,
          i.hosted_invoice_url AS hostedInvoiceUrl, i.created,
          (SELECT min(c.created) FROM charges c WHERE c.invoice_id = i.id AND c.status = 'failed') AS firstFailedAt,
-         (SELECT coalesce(c.decline_code, c.failure_code) FROM charges c WHERE c.invoice_id = i.id AND c.status = 'failed' ORDER BY c.created DESC, c.id DESC LIMIT 1) AS lastDeclineCode
+         (SELECT coalesce(nullif(c.decline_code, ''), c.failure_code) FROM charges c WHERE c.invoice_id = i.id AND c.status = 'failed' ORDER BY c.created DESC, c.id DESC LIMIT 1) AS lastDeclineCode
   FROM invoices i`;
 
 interface InvoiceRow {

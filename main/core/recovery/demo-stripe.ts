@@ -33,7 +33,8 @@ export class DemoStripe {
     if (!p) {
       const db = this.ctx.db(workspaceId);
       const params = this.params(db);
-      p = startStripeSim({ ...params, rateLimit: null }).then((sim) => {
+      // Smart Retries off in the demo account, as the plan advises (Reclaim does not retry while Stripe has one scheduled).
+      p = startStripeSim({ ...params, rateLimit: null, smartRetries: false }).then((sim) => {
         const key = randomTestKey();
         sim.addKey(key, 'all');
         return { sim, key };

@@ -7,6 +7,7 @@ import { Where } from '../db/where';
 import { conflict, notFound } from '../errors';
 import { audit } from './audit';
 import type { ActionContext, ActionResult } from './channel';
+import { stripeFailure } from './channels/stripe-errors';
 import { closedReason, customerInfo, invoiceById, openFailedInvoices, segmentNames, workspaceCurrency } from './data';
 import { actionContext, conditionsFail, delaySeconds, outboxKey, type ChannelRegistry } from './engine';
 import { activeRunInvoices, getPlan, matchesFilters, planSteps } from './plan';
@@ -309,7 +310,8 @@ export class RecoveryEngine {
       result = prepared.result;
       stop = prepared.stop;
     } else {
-      action = prepared.ctx;
+      // claim() counted this attempt; a row found in flight repeats the attempt it was on.
+      action = { ...prepared.ctx, attempt: recovering ? Math.max(1, row.attempts) : row.attempts + 1 };
       const channel = this.channels.get(action.step.channel)!;
       try {
         if (recovering) {
@@ -319,7 +321,8 @@ export class RecoveryEngine {
           result = await channel.execute(action);
         }
       } catch (e) {
-        result = { status: 'failed', detail: e instanceof Error ? e.message : String(e), retryable: true };
+        // A Stripe 4xx is final; no answer, a 409, 429 or 5xx may be tried again (./channels/stripe-errors.ts).
+        result = { status: 'failed', detail: e instanceof Error ? e.message : String(e), retryable: stripeFailure(e).retryable };
       }
     }
     this.finish(db, row, result, stop);

@@ -15,6 +15,7 @@ import { RecoveryEngine } from './executor';
 import { sendEmail, EmailRejected } from './mailer';
 import { getEmail, listEmails } from './outbox';
 import { buildPlan, exportPlan, getPlan } from './plan';
+import { probeWritesForPlan } from './plan-permissions';
 import { listSuppressions, readSettings, readSmtp, smtpSecretId, smtpView, suppress, unsuppress, writeSettings, writeSmtp } from './settings';
 import { createStripeClient, workspaceLimiter } from '../stripe/client';
 import type { Stripe } from './stripe-client';
@@ -35,6 +36,8 @@ export interface Recovery {
   demo: DemoStripe;
   /** #13: the demo workspace's local fake telephony provider. */
   demoVoice: DemoVoice;
+  /** The workspace's Stripe client (the demo's local server for a demo). */
+  stripe(workspaceId: string): Promise<Stripe>;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,7 @@ export function createRecovery(ctx: HandlerContext): Recovery {
     engine,
     demo,
     demoVoice,
+    stripe,
     close: async () => {
       engine.stopTicker();
       await Promise.allSettled(ctx.registry.list().map((w) => engine.idle(w.id)));
@@ -210,6 +214,7 @@ export function recoveryHandlers(ctx: HandlerContext, recovery: Recovery): Handl
       upgradeDefaultOrder(db, ctx.nowSec());
       // A plan acts on today's figures: facts from an earlier day (tenure, days since the first failure…) are refreshed first.
       if (staleSince(db, ctx.nowSec()) !== null) await refreshFactsAndMembership(ctx, db, workspaceId, ctx.nowSec(), true);
+      await probeWritesForPlan(db, ws.kind, () => recovery.stripe(workspaceId), ctx.ports.logger);
       const plan = buildPlan({ db, workspaceId, mode: ws.mode, now: ctx.nowSec(), nowMs: nowMs(), filters, channels: engine.channels, logger: ctx.ports.logger, actor: actor(workspaceId) });
       audit(db, nowMs(), {
         actor: actor(workspaceId), kind: 'run.planned',

@@ -17,6 +17,23 @@ const ACCOUNT_IN_403 = /on account '(acct_[A-Za-z0-9]+)'/;
 const PERMISSION_IN_403 = /Having the '(rak_[a-z_]+)' permission/;
 
 /**
+ * One probe: null when the key may make the request (200, or a 400/404 for the
+ * probe's made-up id), else the permission Stripe's 403 names (this table's
+ * name when the message names none). Other failures (401, no answer) throw.
+ */
+export async function probePermission(stripe: Stripe, p: RequiredPermission): Promise<{ permission: string; accountId: string | null } | null> {
+  try {
+    if (p.probe.method === 'GET') await stripe.rawRequest('GET', p.probe.path);
+    else await stripe.rawRequest('POST', p.probe.path, {}, { idempotencyKey: `reclaim-probe-${p.permission}-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+    return null;
+  } catch (e) {
+    if (e instanceof Stripe.errors.StripePermissionError) return { permission: PERMISSION_IN_403.exec(e.message)?.[1] ?? p.permission, accountId: ACCOUNT_IN_403.exec(e.message)?.[1] ?? null };
+    if (e instanceof Stripe.errors.StripeInvalidRequestError) return null;
+    throw e;
+  }
+}
+
+/**
  * Probes every permission Reclaim needs with a cheap request: 403 means
  * missing (named from Stripe's own message); anything else (200, 404 for the
  * probe's made-up id, 400) means the key may do it. The account is read from
@@ -44,14 +61,13 @@ export async function checkKey(o: { key: string; apiBase: string; fetch: typeof 
   const missing: RequiredPermission[] = [];
   for (const p of REQUIRED_PERMISSIONS) {
     try {
-      if (p.probe.method === 'GET') await stripe.rawRequest('GET', p.probe.path);
-      else await stripe.rawRequest('POST', p.probe.path, {}, { idempotencyKey: `reclaim-probe-${p.permission}-${Date.now()}` });
+      const named = await probePermission(stripe, p);
+      if (named) {
+        accountId ??= named.accountId;
+        if (!missing.some((m) => m.permission === named.permission)) missing.push({ ...p, permission: named.permission });
+      }
     } catch (e) {
-      if (e instanceof Stripe.errors.StripePermissionError) {
-        accountId ??= ACCOUNT_IN_403.exec(e.message)?.[1] ?? null;
-        const named = PERMISSION_IN_403.exec(e.message)?.[1] ?? p.permission;
-        if (!missing.some((m) => m.permission === named)) missing.push({ ...p, permission: named });
-      } else if (!(e instanceof Stripe.errors.StripeInvalidRequestError)) fail(e);
+      fail(e);
     }
   }
   return {

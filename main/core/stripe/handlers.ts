@@ -73,7 +73,7 @@ export function connectHandlers(
     'demo.create': async ({ customers, seed, name }) => {
       // The demo runs the generator behind the local Stripe-compatible server
       // and pulls it through the real sync path; the throwaway key is never stored.
-      const sim = await startStripeSim({ seed, customers, rateLimit: null });
+      const sim = await startStripeSim({ seed, customers, rateLimit: null, smartRetries: false });
       const ws = registry.create({ name: freeName(ctx, name ?? 'Demo'), mode: 'test', currency: 'usd', kind: 'demo' });
       changed(ws.id);
       try {

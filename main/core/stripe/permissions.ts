@@ -20,6 +20,8 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
   { permission: 'rak_customer_read', label: 'Customers: read', probe: { method: 'GET', path: '/v1/customers?limit=1' } },
   { permission: 'rak_customer_write', label: 'Customers: write', probe: { method: 'POST', path: '/v1/customers/cus_reclaim_probe' } },
   { permission: 'rak_subscription_read', label: 'Subscriptions: read', probe: { method: 'GET', path: '/v1/subscriptions?limit=1&status=all' } },
+  // Discount offers apply their coupon with `subscriptions.update` (see ./write-permissions.ts).
+  { permission: 'rak_subscription_write', label: 'Subscriptions: write', probe: { method: 'POST', path: '/v1/subscriptions/sub_reclaim_probe' } },
   { permission: 'rak_invoice_read', label: 'Invoices: read', probe: { method: 'GET', path: '/v1/invoices?limit=1' } },
   { permission: 'rak_invoice_read', label: 'Invoice payments: read', probe: { method: 'GET', path: '/v1/invoice_payments?limit=1' } },
   { permission: 'rak_invoice_write', label: 'Invoices: write', probe: { method: 'POST', path: '/v1/invoices/in_reclaim_probe/pay' } },

@@ -1,7 +1,9 @@
 import { formatMoney } from '../../../../shared/money';
 import type { ActionContext, ActionResult, Channel, Money, PlanEstimate } from '../channel';
-import { idempotencyKey } from '../stripe-client';
+import { missingWrite } from '../../stripe/write-permissions';
 import { OFFER_TEMPLATES } from '../templates';
+import { applyCouponOffer } from './coupon-apply';
+import { couponAmount } from './coupon-currency';
 import { deliver, emailSkip, recoverEmail, type ChannelDeps } from './deliver';
 
 /**
@@ -12,19 +14,26 @@ import { deliver, emailSkip, recoverEmail, type ChannelDeps } from './deliver';
  */
 type OfferStep = Extract<ActionContext['step'], { channel: 'offer' }>;
 
+/** The amount off per invoice, in the invoice currency (null: the coupon has no amount for that currency). */
+function perInvoice(step: OfferStep, action: ActionContext): number | null {
+  const c = step.config;
+  if (c.percentOff) return Math.round((action.invoice.amountDue * c.percentOff) / 100);
+  const a = couponAmount(c, action.invoice.currency, action.currency);
+  return a && 'amount' in a ? Math.min(a.amount, action.invoice.amountDue) : null;
+}
+
 export function offerValue(step: OfferStep, action: ActionContext): Money {
   const c = step.config;
   const months = c.duration === 'repeating' ? (c.durationInMonths ?? 1) : c.duration === 'forever' ? 12 : 1;
   if (c.kind !== 'coupon') return { amount: 0, currency: action.invoice.currency };
-  const per = c.percentOff ? Math.round((action.invoice.amountDue * c.percentOff) / 100) : Math.min(c.amountOff ?? 0, action.invoice.amountDue);
-  return { amount: per * months, currency: action.invoice.currency };
+  return { amount: (perInvoice(step, action) ?? 0) * months, currency: action.invoice.currency };
 }
 
-export function describeOffer(step: OfferStep, currency: string): string {
+export function describeOffer(step: OfferStep, action: ActionContext): string {
   const c = step.config;
   if (c.kind === 'annual') return 'annual billing';
   if (c.kind === 'payment_method') return 'paying another way';
-  const off = c.percentOff ? `${c.percentOff}% off` : `${formatMoney(c.amountOff ?? 0, currency)} off`;
+  const off = c.percentOff ? `${c.percentOff}% off` : `${formatMoney(perInvoice(step, action) ?? c.amountOff ?? 0, action.invoice.currency)} off`;
   const span = c.duration === 'once' ? 'your next invoice' : c.duration === 'forever' ? 'every invoice' : `the next ${c.durationInMonths} months`;
   return `${off} ${span}`;
 }
@@ -44,11 +53,17 @@ export function offerChannel(deps: ChannelDeps): Channel {
     const step = action.step;
     const skip = emailSkip(action);
     if (skip) return { skipReason: skip };
-    if (step.config.kind === 'coupon' && !action.invoice.subscriptionId) return { skipReason: 'no subscription to discount' };
+    if (step.config.kind === 'coupon') {
+      if (!action.invoice.subscriptionId) return { skipReason: 'no subscription to discount' };
+      const amount = step.config.percentOff ? null : couponAmount(step.config, action.invoice.currency, action.currency);
+      if (amount && 'skip' in amount) return { skipReason: amount.skip };
+      const lacking = missingWrite(action.db, step);
+      if (lacking) return { skipReason: lacking };
+    }
     const made = offersMade(action, step.config.kind);
     if (made.customer >= step.config.maxPerCustomer) return { skipReason: 'offer cap reached for this customer' };
     if (!action.dryRun && step.config.maxPerRun !== null && made.run >= step.config.maxPerRun) return { skipReason: `offer cap reached for this run (${step.config.maxPerRun})` };
-    return { skipReason: null, estimatedCost: offerValue(step, action), note: describeOffer(step, action.invoice.currency) };
+    return { skipReason: null, estimatedCost: offerValue(step, action), note: describeOffer(step, action) };
   };
   return {
     kind: 'offer',
@@ -60,27 +75,12 @@ export function offerChannel(deps: ChannelDeps): Channel {
       if (e.skipReason) return { status: 'skipped', detail: e.skipReason };
       const c = step.config;
       const value = offerValue(step, action);
-      const offer = describeOffer(step, action.invoice.currency);
+      const offer = describeOffer(step, action);
       let couponId: string | null = null;
       if (c.kind === 'coupon') {
-        const stripe = await deps.stripe(action.workspaceId);
-        try {
-          const coupon = await stripe.coupons.create(
-            {
-              ...(c.percentOff ? { percent_off: c.percentOff } : { amount_off: c.amountOff!, currency: action.invoice.currency }),
-              duration: c.duration,
-              ...(c.duration === 'repeating' ? { duration_in_months: c.durationInMonths! } : {}),
-              max_redemptions: 1,
-              name: `Reclaim: ${offer}`.slice(0, 40),
-              metadata: { reclaim_run: action.runId, reclaim_invoice: action.invoiceId, reclaim_step: action.stepId },
-            },
-            { idempotencyKey: idempotencyKey(action.key, 'coupon') },
-          );
-          couponId = coupon.id;
-          await stripe.subscriptions.update(action.invoice.subscriptionId!, { discounts: [{ coupon: coupon.id }] }, { idempotencyKey: idempotencyKey(action.key, 'discount') });
-        } catch (err) {
-          return { status: 'failed', detail: `Stripe refused the offer: ${err instanceof Error ? err.message : String(err)}`, retryable: !(err as { type?: string }).type?.includes('InvalidRequest') };
-        }
+        const applied = await applyCouponOffer(await deps.stripe(action.workspaceId), action, { ...c, kind: 'coupon' }, offer);
+        if ('result' in applied) return applied.result;
+        couponId = applied.couponId;
       }
       action.db
         .prepare(`INSERT OR IGNORE INTO recovery_offers (outbox_key, run_id, customer_id, invoice_id, kind, coupon_id, value_amount, currency, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -89,7 +89,7 @@ export function offerChannel(deps: ChannelDeps): Channel {
       if (sent.status !== 'succeeded') return couponId ? { ...sent, detail: `coupon ${couponId} applied; ${sent.detail}`, cost: value } : sent;
       return { status: 'succeeded', detail: `offered ${offer}${couponId ? ` (coupon ${couponId} applied)` : ''}; ${sent.detail}`, cost: value, ...(sent.externalId ? { externalId: sent.externalId } : {}) };
     },
-    // Coupon and discount carry Idempotency-Keys and the offer row is keyed: only the email decides.
+    // Coupon (a fixed id) and discount carry Idempotency-Keys and the offer row is keyed: only the email decides.
     recover: (action) => recoverEmail(action),
   };
 }

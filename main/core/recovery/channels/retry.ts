@@ -1,23 +1,50 @@
 import type Stripe from 'stripe';
 import type { ActionContext, ActionResult, Channel, PlanEstimate } from '../channel';
 import { idempotencyKey } from '../stripe-client';
+import { missingWrite } from '../../stripe/write-permissions';
 import { NEW_CARD_TEMPLATE } from '../templates';
 import { deliver, emailSkip, recoverEmail, type ChannelDeps } from './deliver';
+import { liveRetryBlock, localRetryBlock } from './retry-guards';
+import { describeFailure, stripeFailure } from './stripe-errors';
 
 /**
  * Retry step: `POST /v1/invoices/:id/pay` with an Idempotency-Key derived from
- * the outbox key, so a resumed run never charges twice. A hard decline is
- * never retried (Stripe: lost/stolen/pickup card, incorrect number, revoked
- * authorization, transaction not allowed…; expired card and incorrect CVC need
- * a new card): the step asks for a new card by email instead.
+ * the outbox key and the row's attempt, so a resumed run never charges twice
+ * and a genuinely new attempt is not answered with a saved error. A hard
+ * decline is never retried (Stripe: lost/stolen/pickup card, incorrect number,
+ * revoked authorization, transaction not allowed…; expired card and incorrect
+ * CVC need a new card): the step asks for a new card by email instead.
+ *
+ * Not retried either (./retry-guards.ts): while Stripe's Smart Retries are
+ * scheduled, while a payment is processing, when collection is paused.
  */
-function retriesBefore(action: ActionContext): number {
-  return action.history.filter((h) => h.channel === 'retry' && (action.dryRun ? h.status !== 'skipped' : false)).length;
+const DECLINED = 'retried: declined';
+
+/**
+ * The retry cap counts Reclaim's own declined pays. Stripe's `attempt_count`
+ * does not: "Any payment attempt counts as the first attempt, and subsequently
+ * only automatic retries increment the attempt count. In other words, manual
+ * payment attempts after the first attempt do not affect the retry schedule."
+ */
+function ownAttempts(action: ActionContext): number {
+  return action.db
+    .prepare(`SELECT count(*) FROM recovery_outbox WHERE invoice_id = ? AND channel = 'retry' AND key <> ? AND detail LIKE ?`)
+    .pluck()
+    .get(action.invoiceId, action.key, `${DECLINED}%`) as number;
+}
+
+function retriesPlanned(action: ActionContext): number {
+  // In a dry-run plan, earlier retry steps of the same plan that would run count too.
+  return action.dryRun ? action.history.filter((h) => h.channel === 'retry' && h.status !== 'skipped').length : 0;
+}
+
+function attemptsMade(action: ActionContext): number {
+  return action.invoice.attemptCount + ownAttempts(action) + retriesPlanned(action);
 }
 
 function capReached(action: ActionContext): string | null {
   if (action.step.channel !== 'retry') return null;
-  const attempts = action.invoice.attemptCount + retriesBefore(action);
+  const attempts = attemptsMade(action);
   const max = action.step.config.maxAttempts;
   return attempts >= max ? `retry cap reached (${attempts} of ${max} attempts made)` : null;
 }
@@ -25,8 +52,16 @@ function capReached(action: ActionContext): string | null {
 /** Keeps the local copy in step with what Stripe just told us (the next sync confirms it). */
 function applyInvoice(action: ActionContext, inv: Stripe.Invoice): void {
   action.db
-    .prepare(`UPDATE invoices SET status = ?, amount_paid = ?, amount_remaining = ?, attempt_count = ?, paid_at = coalesce(?, paid_at) WHERE id = ?`)
-    .run(inv.status ?? 'open', inv.amount_paid, inv.amount_remaining, inv.attempt_count, inv.status === 'paid' ? action.now : null, action.invoiceId);
+    .prepare(`UPDATE invoices SET status = ?, amount_paid = ?, amount_remaining = ?, attempt_count = ?, next_payment_attempt = ?, paid_at = coalesce(?, paid_at) WHERE id = ?`)
+    .run(inv.status ?? 'open', inv.amount_paid, inv.amount_remaining, inv.attempt_count, inv.next_payment_attempt ?? null, inv.status === 'paid' ? action.now : null, action.invoiceId);
+}
+
+/** What a closed invoice means for the step: paid stops the sequence; void or uncollectible is not retried. */
+function closedResult(action: ActionContext, inv: Stripe.Invoice): ActionResult | null {
+  if (inv.status === 'open') return null;
+  applyInvoice(action, inv);
+  if (inv.status === 'paid') return { status: 'skipped', detail: 'the invoice was already paid', invoicePaid: true };
+  return { status: 'skipped', detail: `not retried: the invoice is ${inv.status ?? 'not open'} in Stripe` };
 }
 
 export function retryChannel(deps: ChannelDeps): Channel {
@@ -40,7 +75,9 @@ export function retryChannel(deps: ChannelDeps): Channel {
     }
     const cap = capReached(action);
     if (cap) return { skipReason: cap };
-    return { skipReason: null, note: `invoice attempt ${action.invoice.attemptCount + retriesBefore(action) + 1} of at most ${action.step.config.maxAttempts}` };
+    const blocked = localRetryBlock(action.db, action) ?? missingWrite(action.db, action.step);
+    if (blocked) return { skipReason: blocked };
+    return { skipReason: null, note: `invoice attempt ${attemptsMade(action) + 1} of at most ${action.step.config.maxAttempts}` };
   };
   return {
     kind: 'retry',
@@ -55,30 +92,47 @@ export function retryChannel(deps: ChannelDeps): Channel {
       if (cap) return { status: 'skipped', detail: cap };
       const stripe = await deps.stripe(action.workspaceId);
       try {
-        const inv = await stripe.invoices.pay(action.invoiceId, {}, { idempotencyKey: idempotencyKey(action.key, 'pay') });
+        const live = await liveRetryBlock(stripe, action);
+        const closed = closedResult(action, live.invoice);
+        if (closed) return closed;
+        if (live.reason) {
+          applyInvoice(action, live.invoice);
+          return { status: 'skipped', detail: live.reason };
+        }
+      } catch (e) {
+        const f = stripeFailure(e);
+        return { status: 'failed', detail: describeFailure('could not check the invoice before retrying', f), retryable: f.retryable };
+      }
+      try {
+        const inv = await stripe.invoices.pay(action.invoiceId, {}, { idempotencyKey: idempotencyKey(action.key, 'pay', action.attempt ?? 1) });
         applyInvoice(action, inv);
         if (inv.status === 'paid') return { status: 'succeeded', detail: 'retried: paid', externalId: action.invoiceId, invoicePaid: true };
         return { status: 'failed', detail: `retried: invoice is ${inv.status}`, externalId: action.invoiceId };
       } catch (e) {
-        const err = e as { type?: string; code?: string; decline_code?: string; message?: string; raw?: { charge?: string } };
-        if (err.type === 'StripeCardError') {
-          const code = err.decline_code ?? err.code ?? 'card_declined';
-          action.db.prepare(`UPDATE invoices SET attempt_count = attempt_count + 1 WHERE id = ?`).run(action.invoiceId);
-          if (err.raw?.charge) {
+        const f = stripeFailure(e);
+        if (f.type === 'StripeCardError') {
+          // Stripe's decline_code is '' when the issuer gave none: the error code stands in.
+          const code = f.declineCode ?? f.code ?? 'card_declined';
+          if (f.charge) {
             action.db
               .prepare(
                 `INSERT OR IGNORE INTO charges (id, customer_id, invoice_id, amount, currency, status, paid, failure_code, decline_code, created, raw)
                  VALUES (?, ?, ?, ?, ?, 'failed', 0, ?, ?, ?, '{}')`,
               )
-              .run(err.raw.charge, action.customerId, action.invoiceId, action.invoice.amountRemaining, action.invoice.currency, err.code ?? 'card_declined', code, action.now);
+              .run(f.charge, action.customerId, action.invoiceId, action.invoice.amountRemaining, action.invoice.currency, f.code ?? 'card_declined', code, action.now);
           }
-          return { status: 'failed', detail: `retried: declined (${code})`, externalId: err.raw?.charge ?? action.invoiceId };
+          return { status: 'failed', detail: `${DECLINED} (${code})`, externalId: f.charge ?? action.invoiceId };
         }
-        if (err.code === 'invoice_not_open' || /already paid/i.test(err.message ?? '')) {
-          action.db.prepare(`UPDATE invoices SET status = 'paid', amount_remaining = 0 WHERE id = ? AND status = 'open'`).run(action.invoiceId);
-          return { status: 'skipped', detail: 'the invoice was already paid', invoicePaid: true };
+        if (f.status === 400) {
+          // Stripe names no error code for "this invoice cannot be paid": the invoice itself says why.
+          try {
+            const closed = closedResult(action, await stripe.invoices.retrieve(action.invoiceId));
+            if (closed) return closed;
+          } catch {
+            /* the refusal below says what happened */
+          }
         }
-        return { status: 'failed', detail: `Stripe did not answer the retry: ${err.message ?? String(e)}`, retryable: true };
+        return { status: 'failed', detail: describeFailure('retry', f), retryable: f.retryable };
       }
     },
     // The pay request carries an Idempotency-Key: repeating it after a crash is safe (Stripe replays the first answer).
