@@ -5,6 +5,7 @@
  * its type is derived from this object, so a missing handler is a compile error.
  */
 import { z } from 'zod';
+import { patchShape } from './patch';
 import { AmSettings, Outcome, TaskContext, TaskSummary, VoiceSettings, WebhookSettings } from './whiteglove';
 
 export const Mode = z.enum(['test', 'live']);
@@ -648,13 +649,13 @@ export const contract = {
     output: z.object({ messageId: z.string(), to: z.string(), transport: z.enum(['capture', 'smtp']) }),
   },
   'smtp.get': { input: WorkspaceRef.strict(), output: SmtpSettings },
-  /** Password is write-only: omitted keeps the stored one, '' deletes it. */
+  /** A patch: an omitted field keeps its stored value. Password is write-only: omitted keeps the stored one, '' deletes it. */
   'smtp.set': {
     input: WorkspaceRef.extend({
-      transport: z.enum(['capture', 'smtp']).default('smtp'),
+      transport: z.enum(['capture', 'smtp']).optional(),
       host: z.string().trim().min(1).max(255).optional(),
       port: z.number().int().min(1).max(65535).optional(),
-      tls: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+      tls: z.enum(['starttls', 'tls', 'none']).optional(),
       user: z.string().max(255).nullable().optional(),
       password: z.string().max(1000).optional(),
       from: z.string().email('From is an email address').optional(),
@@ -742,15 +743,15 @@ export const contract = {
   'whiteglove.settings.get': { input: WorkspaceRef.strict(), output: WhiteGloveSettingsView },
   /** Voice provider and budgets; `authToken` is write-only (omitted keeps the stored one, '' deletes it). */
   'whiteglove.voice.set': {
-    input: WorkspaceRef.extend({ ...VoiceSettings.partial().shape, authToken: z.string().max(500).optional() }).strict(),
+    input: WorkspaceRef.extend({ ...patchShape(VoiceSettings), authToken: z.string().max(500).optional() }).strict(),
     output: WhiteGloveSettingsView,
   },
   /** Webhook URL; a signing secret is created with the first URL (or on `rotateSecret`) and shown only in this answer. */
   'whiteglove.webhook.set': {
-    input: WorkspaceRef.extend({ ...WebhookSettings.partial().shape, rotateSecret: z.boolean().default(false) }).strict(),
+    input: WorkspaceRef.extend({ ...patchShape(WebhookSettings), rotateSecret: z.boolean().default(false) }).strict(),
     output: z.object({ settings: WhiteGloveSettingsView, secret: z.string().nullable() }),
   },
-  'whiteglove.am.set': { input: WorkspaceRef.extend(AmSettings.partial().shape).strict(), output: WhiteGloveSettingsView },
+  'whiteglove.am.set': { input: WorkspaceRef.extend(patchShape(AmSettings)).strict(), output: WhiteGloveSettingsView },
   /** Reads the provider's status of unfinished calls; records results and final cost. */
   'voice.poll': { input: WorkspaceRef.strict(), output: z.object({ updated: z.number().int() }) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
