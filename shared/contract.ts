@@ -710,6 +710,19 @@ export const contract = {
     input: WorkspaceRef.extend({ since: z.number().int().optional(), until: z.number().int().optional(), format: z.enum(['csv', 'json']).default('csv') }).strict(),
     output: z.object({ filename: z.string(), text: z.string() }),
   },
+  /**
+   * Checks the audit log's hash chain (#18 item 6): `ok` with the number of entries and the last hash,
+   * or the first entry where the chain breaks and why.
+   */
+  'audit.verify': {
+    input: WorkspaceRef.strict(),
+    output: z.object({
+      ok: z.boolean(),
+      count: z.number().int(),
+      head: z.string().nullable(),
+      broken: z.object({ id: z.number().int(), at: z.number().int(), reason: z.string() }).nullable(),
+    }),
+  },
   'customers.timeline': { input: WorkspaceRef.extend({ customerId: z.string().min(1) }).strict(), output: z.array(TimelineEntry) },
   // ── White-glove outreach (#13) ──
   /** The white-glove queue: open tasks first, by amount at risk. `mine` is an account manager's address. */
