@@ -762,7 +762,8 @@ export const contract = {
   /** Webhook URL; a signing secret is created with the first URL (or on `rotateSecret`) and shown only in this answer. */
   'whiteglove.webhook.set': {
     input: WorkspaceRef.extend({ ...patchShape(WebhookSettings), rotateSecret: z.boolean().default(false) }).strict(),
-    output: z.object({ settings: WhiteGloveSettingsView, secret: z.string().nullable() }),
+    /** `warning`: the URL is accepted but points into a private network (10/8, 172.16/12, 192.168/16, fc00::/7). Link-local and cloud metadata addresses are refused. */
+    output: z.object({ settings: WhiteGloveSettingsView, secret: z.string().nullable(), warning: z.string().nullable() }),
   },
   'whiteglove.am.set': { input: WorkspaceRef.extend(patchShape(AmSettings)).strict(), output: WhiteGloveSettingsView },
   /** Reads the provider's status of unfinished calls; records results and final cost. */
