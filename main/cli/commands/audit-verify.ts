@@ -16,11 +16,11 @@ export function registerAuditVerify(program: Command, ctx: CliContext): void {
     .action(async () => {
       const r = await ctx.call('audit.verify', { workspaceId: await ctx.workspaceId() });
       if (r.ok) {
-        ctx.print(r, () => (r.count ? `Audit log intact: ${r.count} entries; last hash ${r.head}` : 'Audit log intact: no entries yet'));
+        ctx.print(r, () => (r.count ? `Audit log intact: ${r.count} ${r.count === 1 ? 'entry' : 'entries'}; last hash ${r.head}` : 'Audit log intact: no entries yet'));
         return;
       }
       if (ctx.globals().json) ctx.print(r, () => '');
       const b = r.broken!;
-      throw new CliExit(1, `The audit log is broken at entry ${b.id} (${formatTime(b.at)}): ${b.reason}. The ${r.count} entries before it are intact.`);
+      throw new CliExit(1, `The audit log is broken at entry ${b.id} (${formatTime(b.at)}): ${b.reason}. ${r.count === 1 ? 'The entry' : `The ${r.count} entries`} before it ${r.count === 1 ? 'is' : 'are'} intact.`);
     });
 }

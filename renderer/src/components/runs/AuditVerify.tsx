@@ -7,11 +7,11 @@ import { useApp, useCurrentWorkspace } from '../../store';
 
 type Verdict = Output<'audit.verify'>;
 
-/** Text of the status line for a verdict (exported for the unit test). */
+/** Text of the status line for a verdict. */
 export function verdictText(v: Verdict): { type: 'success' | 'error'; text: string } {
-  if (v.ok) return { type: 'success', text: v.count ? `Audit chain intact: ${v.count.toLocaleString()} entries, none changed, removed or inserted. Last hash ${v.head}` : 'Audit chain intact: no entries yet.' };
+  if (v.ok) return { type: 'success', text: v.count ? `Audit chain intact: ${v.count.toLocaleString()} ${v.count === 1 ? 'entry' : 'entries'}, none changed, removed or inserted. Last hash ${v.head}` : 'Audit chain intact: no entries yet.' };
   const b = v.broken!;
-  return { type: 'error', text: `Audit chain broken at entry ${b.id} (${whenMs(b.at)}): ${b.reason}. The ${v.count.toLocaleString()} entries before it are intact.` };
+  return { type: 'error', text: `Audit chain broken at entry ${b.id} (${whenMs(b.at)}): ${b.reason}. ${v.count === 1 ? 'The entry before it is' : `The ${v.count.toLocaleString()} entries before it are`} intact.` };
 }
 
 /** "Verify chain" (#18 item 6): checks the audit log's hash chain and says where it breaks. */
