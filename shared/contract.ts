@@ -5,6 +5,7 @@
  * its type is derived from this object, so a missing handler is a compile error.
  */
 import { z } from 'zod';
+import { patchShape } from './patch';
 import { AmSettings, Outcome, TaskContext, TaskSummary, VoiceSettings, WebhookSettings } from './whiteglove';
 
 export const Mode = z.enum(['test', 'live']);
@@ -652,13 +653,13 @@ export const contract = {
     output: z.object({ messageId: z.string(), to: z.string(), transport: z.enum(['capture', 'smtp']) }),
   },
   'smtp.get': { input: WorkspaceRef.strict(), output: SmtpSettings },
-  /** Password is write-only: omitted keeps the stored one, '' deletes it. */
+  /** A patch: an omitted field keeps its stored value. Password is write-only: omitted keeps the stored one, '' deletes it. */
   'smtp.set': {
     input: WorkspaceRef.extend({
-      transport: z.enum(['capture', 'smtp']).default('smtp'),
+      transport: z.enum(['capture', 'smtp']).optional(),
       host: z.string().trim().min(1).max(255).optional(),
       port: z.number().int().min(1).max(65535).optional(),
-      tls: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+      tls: z.enum(['starttls', 'tls', 'none']).optional(),
       user: z.string().max(255).nullable().optional(),
       password: z.string().max(1000).optional(),
       from: z.string().email('From is an email address').optional(),
@@ -713,6 +714,19 @@ export const contract = {
     input: WorkspaceRef.extend({ since: z.number().int().optional(), until: z.number().int().optional(), format: z.enum(['csv', 'json']).default('csv') }).strict(),
     output: z.object({ filename: z.string(), text: z.string() }),
   },
+  /**
+   * Checks the audit log's hash chain (#18 item 6): `ok` with the number of entries and the last hash,
+   * or the first entry where the chain breaks and why.
+   */
+  'audit.verify': {
+    input: WorkspaceRef.strict(),
+    output: z.object({
+      ok: z.boolean(),
+      count: z.number().int(),
+      head: z.string().nullable(),
+      broken: z.object({ id: z.number().int(), at: z.number().int(), reason: z.string() }).nullable(),
+    }),
+  },
   'customers.timeline': { input: WorkspaceRef.extend({ customerId: z.string().min(1) }).strict(), output: z.array(TimelineEntry) },
   // ── White-glove outreach (#13) ──
   /** The white-glove queue: open tasks first, by amount at risk. `mine` is an account manager's address. */
@@ -746,15 +760,16 @@ export const contract = {
   'whiteglove.settings.get': { input: WorkspaceRef.strict(), output: WhiteGloveSettingsView },
   /** Voice provider and budgets; `authToken` is write-only (omitted keeps the stored one, '' deletes it). */
   'whiteglove.voice.set': {
-    input: WorkspaceRef.extend({ ...VoiceSettings.partial().shape, authToken: z.string().max(500).optional() }).strict(),
+    input: WorkspaceRef.extend({ ...patchShape(VoiceSettings), authToken: z.string().max(500).optional() }).strict(),
     output: WhiteGloveSettingsView,
   },
   /** Webhook URL; a signing secret is created with the first URL (or on `rotateSecret`) and shown only in this answer. */
   'whiteglove.webhook.set': {
-    input: WorkspaceRef.extend({ ...WebhookSettings.partial().shape, rotateSecret: z.boolean().default(false) }).strict(),
-    output: z.object({ settings: WhiteGloveSettingsView, secret: z.string().nullable() }),
+    input: WorkspaceRef.extend({ ...patchShape(WebhookSettings), rotateSecret: z.boolean().default(false) }).strict(),
+    /** `warning`: the URL is accepted but points into a private network (10/8, 172.16/12, 192.168/16, fc00::/7). Link-local and cloud metadata addresses are refused. */
+    output: z.object({ settings: WhiteGloveSettingsView, secret: z.string().nullable(), warning: z.string().nullable() }),
   },
-  'whiteglove.am.set': { input: WorkspaceRef.extend(AmSettings.partial().shape).strict(), output: WhiteGloveSettingsView },
+  'whiteglove.am.set': { input: WorkspaceRef.extend(patchShape(AmSettings)).strict(), output: WhiteGloveSettingsView },
   /** Reads the provider's status of unfinished calls; records results and final cost. */
   'voice.poll': { input: WorkspaceRef.strict(), output: z.object({ updated: z.number().int() }) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

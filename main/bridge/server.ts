@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Envelope, ErrorBody } from '../../shared/contract';
+import { consoleCsp, withMetaCsp } from '../../shared/csp';
 import type { Core } from '../core/api';
 import { dispatch } from '../core/dispatch';
 
@@ -185,17 +186,10 @@ export function startBridge(opts: BridgeOptions): Promise<Bridge> {
       headers['Set-Cookie'] = `${COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`;
       headers['Cache-Control'] = 'no-store';
       headers['X-Frame-Options'] = 'DENY';
-      headers['Content-Security-Policy'] = [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-      ].join('; ');
+      // The console's own policy (shared/csp.ts): its event socket is allowed here only, never in the Electron renderer.
+      headers['Content-Security-Policy'] = consoleCsp(port);
+      body = Buffer.from(withMetaCsp(body.toString('utf8'), consoleCsp(port)), 'utf8');
+      headers['Content-Length'] = body.length;
     }
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : body);

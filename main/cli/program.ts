@@ -14,6 +14,7 @@ import { registerFactsCommands } from './commands/facts';
 import { registerQueueCommands } from './commands/queue';
 import { registerSegmentCommands } from './commands/segments';
 import { registerRecoveryCommands } from './commands/recovery';
+import { registerAuditVerify } from './commands/audit-verify';
 import { registerStripeCommands } from './commands/stripe';
 import { registerWorkspaceCommands } from './commands/workspaces';
 import { CliExit, type CliContext, type CliIO, type GlobalOpts } from './context';
@@ -95,6 +96,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   registerFactsCommands(program, ctx);
   registerSegmentCommands(program, ctx);
   registerRecoveryCommands(program, ctx);
+  registerAuditVerify(program, ctx);
   registerQueueCommands(program, ctx);
 
   program

@@ -2,7 +2,7 @@
  * Electron main process: the only place (with the rest of main/electron/) that
  * imports electron. It hosts the core and answers the renderer over IPC.
  */
-import { app, BrowserWindow, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from '../core/api';
@@ -11,7 +11,8 @@ import { createLogger } from '../core/logging';
 import { systemClock } from '../core/ports';
 import { VERSION } from '../core/version';
 import { createInvokeHandler, INVOKE_CHANNEL } from './ipc-handler';
-import { isAllowedExternalUrl, NAV_MENU, secureWebPreferences, WINDOW_ICON_PATH } from './policy';
+import { menuTemplate } from './menu';
+import { isAllowedExternalUrl, isRendererNavigation, secureWebPreferences, WINDOW_ICON_PATH } from './policy';
 import { SafeStorageSecrets } from './secrets';
 
 app.setName('Reclaim');
@@ -31,33 +32,8 @@ function sendMenu(command: string) {
 }
 
 function buildMenu() {
-  const isMac = process.platform === 'darwin';
-  const template: MenuItemConstructorOptions[] = [
-    ...(isMac ? [{ role: 'appMenu' as const }] : []),
-    { label: 'File', submenu: [isMac ? { role: 'close' } : { role: 'quit' }] },
-    { role: 'editMenu' },
-    {
-      label: 'Go',
-      submenu: NAV_MENU.map(([command, label, accelerator]) => ({ label, accelerator, click: () => sendMenu(command) })),
-    },
-    {
-      label: 'View',
-      submenu: [
-        { label: 'Toggle Light/Dark Theme', accelerator: 'CmdOrCtrl+Shift+L', click: () => sendMenu('toggle-theme') },
-        { type: 'separator' },
-        { role: 'reload' },
-        { role: 'resetZoom' },
-        { role: 'zoomIn' },
-        { role: 'zoomOut' },
-        { type: 'separator' },
-        { role: 'togglefullscreen' },
-        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
-      ],
-    },
-    { role: 'windowMenu' },
-    { role: 'help', submenu: [{ label: 'Keyboard Shortcuts', accelerator: 'F1', click: () => sendMenu('shortcuts') }] },
-  ];
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  // No DevTools entry in packaged builds (menu.ts); their windows have devTools: false too.
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ isMac: process.platform === 'darwin', isPackaged: app.isPackaged, send: sendMenu })));
 }
 
 function createWindow() {
@@ -69,17 +45,10 @@ function createWindow() {
     title: 'Reclaim',
     ...(process.platform === 'darwin' ? {} : { icon: WINDOW_ICON }),
     show: false,
-    webPreferences: secureWebPreferences(PRELOAD),
+    webPreferences: secureWebPreferences(PRELOAD, { packaged: app.isPackaged }),
   });
   win.once('ready-to-show', () => win?.show());
-  // No navigation away from the renderer, no new windows; https links to Stripe open in the browser.
-  win.webContents.on('will-navigate', (e, url) => {
-    if (url !== RENDERER_URL) e.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // Navigation, redirect and window-open guards: on every web contents, below.
   win.on('closed', () => (win = null));
   void win.loadFile(RENDERER);
 }
@@ -91,8 +60,25 @@ app.on('second-instance', () => {
   }
 });
 
+// Every web contents (the window's, and any other Electron creates: frames' popups,
+// devtools) gets the same guards (#18 item 10): no webview, no navigation or
+// redirect of any frame away from the renderer page, no new windows — https
+// links to Stripe open in the browser.
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.on('will-navigate', (e) => {
+    if (!isRendererNavigation(e.url, RENDERER_URL)) e.preventDefault();
+  });
+  contents.on('will-frame-navigate', (e) => {
+    if (!isRendererNavigation(e.url, RENDERER_URL)) e.preventDefault();
+  });
+  contents.on('will-redirect', (e) => {
+    if (!isRendererNavigation(e.url, RENDERER_URL)) e.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
 });
 
 void app.whenReady().then(() => {

@@ -32,13 +32,24 @@ export function isTrustedSender(frameUrl: string | undefined, rendererUrl: strin
   }
 }
 
+/**
+ * Whether a frame of any web contents may navigate (or be redirected) to
+ * `url`: only to the renderer page itself (#18 item 10: `will-navigate`,
+ * `will-frame-navigate` and `will-redirect` all ask this). Same rule as the
+ * IPC sender check: same file, query and hash ignored.
+ */
+export function isRendererNavigation(url: string | undefined, rendererUrl: string): boolean {
+  return isTrustedSender(url, rendererUrl);
+}
+
 /** The window icon, relative to the app root (packed by electron-builder.yml `files`). */
 export const WINDOW_ICON_PATH = 'resources/icons/256x256.png';
 
-/** The webPreferences every Reclaim window is created with. */
-export function secureWebPreferences(preload: string) {
+/** The webPreferences every Reclaim window is created with. A packaged build (`app.isPackaged`) gets no DevTools at all. */
+export function secureWebPreferences(preload: string, opts: { packaged?: boolean } = {}) {
   return {
     preload,
+    devTools: !opts.packaged,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,

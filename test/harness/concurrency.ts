@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import { api, startConsoleChild } from '../helpers/console-child';
+import { openSqlite } from '../../main/core/db/sqlite';
+import { verifyAudit } from '../../main/core/recovery/audit-chain';
 import { checkWorkspace } from './lib/consistency';
 import { cloneDataDir, workspaceFile, type Fixture } from './lib/fixture';
 import { cli, sleep } from './lib/procs';
@@ -29,6 +31,8 @@ export async function concurrencyCategory(tally: Tally, fx: Fixture, csvFile: st
         { label: 'CLI attributes import', run: cli(dir, ['-w', ws, 'attributes', 'import', csvFile, '--allow-type-change']) },
         { label: 'CLI segments list', run: cli(dir, ['-w', ws, '--json', 'segments', 'list']) },
         { label: 'CLI customers', run: cli(dir, ['-w', ws, '--json', 'customers', '--limit', '20']) },
+        // Audit entries from the CLI while the console writes its own (#18 item 6: one unbroken chain).
+        { label: 'CLI suppressions add (audited)', run: cli(dir, ['-w', ws, 'suppressions', 'add', `cli-r${round}@example.test`]) },
       ];
       let syncing = true;
       void Promise.all([syncA.done, syncB.done]).then(() => (syncing = false));
@@ -38,6 +42,7 @@ export async function concurrencyCategory(tally: Tally, fx: Fixture, csvFile: st
           ['console attributes.importCsv', 'attributes.importCsv', { workspaceId: ws, csv: `id,busy_visits\n${fx.customerIds.slice(0, 30).map((id, j) => `${id},${i + j}`).join('\n')}\n` }],
           ['console customers.list', 'customers.list', { workspaceId: ws, limit: 50 }],
           ['console segments.preview', 'segments.preview', { workspaceId: ws, rule: { combinator: 'or', rules: [{ field: 'failures_12m', operator: '>=', value: 1 }] } }],
+          ['console suppressions.add (audited)', 'suppressions.add', { workspaceId: ws, email: `console-r${round}-${i}@example.test`, reason: 'harness' }],
         ];
         for (const [label, method, input] of ops) {
           await tally.trial(`round ${round} ${label} #${i}`, async () => {
@@ -66,6 +71,15 @@ export async function concurrencyCategory(tally: Tally, fx: Fixture, csvFile: st
       await consoleChild.stop();
     }
     await tally.trial(`round ${round} workspace consistent afterwards`, async () => checkWorkspace(file));
+    await tally.trial(`round ${round} audit chain unbroken afterwards`, async () => {
+      const db = openSqlite(file, { readonly: true });
+      try {
+        const v = verifyAudit(db);
+        return v.ok && v.count > 0 ? null : v.ok ? 'no audit entries were written' : `broken at entry ${v.broken!.id}: ${v.broken!.reason}`;
+      } finally {
+        db.close();
+      }
+    });
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

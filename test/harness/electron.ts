@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { Core } from '../../main/core/api';
 import { silentLogger } from '../../main/core/ports';
 import { createInvokeHandler, type IpcSenderEvent } from '../../main/electron/ipc-handler';
-import { isAllowedExternalUrl, isTrustedSender, secureWebPreferences } from '../../main/electron/policy';
+import { menuTemplate } from '../../main/electron/menu';
+import { isAllowedExternalUrl, isRendererNavigation, isTrustedSender, secureWebPreferences } from '../../main/electron/policy';
+import { consoleCsp, ELECTRON_CSP, metaCsp } from '../../shared/csp';
 import { tempDir } from './lib/fixture';
 import { ROOT } from './lib/procs';
 import type { Tally } from './lib/tally';
@@ -15,11 +17,12 @@ import type { Tally } from './lib/tally';
  */
 const JUSTIFIED: Record<string, { why: string; holds: () => string | null }> = {
   CSP_GLOBAL_CHECK: {
-    why: "the CSP is reviewed, not missing: script-src 'self' only (no inline or eval script); style-src allows 'unsafe-inline' because antd injects its CSS-in-JS styles at run time; connect-src allows the console's loopback event socket",
+    why: "the CSP is reviewed, not missing: script-src 'self' only (no inline or eval script); style-src allows 'unsafe-inline' because antd injects its CSS-in-JS styles at run time; connect-src 'self' only (no WebSocket: the console's socket is allowed by the bridge's own policy, shared/csp.ts)",
     holds: () => {
       const csp = /Content-Security-Policy" content="([^"]+)"/.exec(read('renderer/index.html'))?.[1] ?? '';
       const script = /script-src ([^;]+)/.exec(csp)?.[1]?.trim();
-      return script === "'self'" && /default-src 'self'/.test(csp) && /base-uri 'none'/.test(csp) && !csp.includes('unsafe-eval') ? null : `CSP changed: ${csp}`;
+      const connect = /connect-src ([^;]+)/.exec(csp)?.[1]?.trim();
+      return script === "'self'" && connect === "'self'" && /default-src 'self'/.test(csp) && /base-uri 'none'/.test(csp) && !csp.includes('unsafe-eval') ? null : `CSP changed: ${csp}`;
     },
   },
   CONTEXT_ISOLATION_JS_CHECK: {
@@ -64,6 +67,29 @@ const STATIC: [string, () => string | null | Promise<string | null>][] = [
   }],
   ['navigation away from the renderer is prevented', () => (/on\('will-navigate'[\s\S]*?preventDefault\(\)/.test(read('main/electron/main.ts')) ? null : 'no will-navigate guard')],
   ['webviews cannot attach', () => (/will-attach-webview[\s\S]*?preventDefault\(\)/.test(read('main/electron/main.ts')) ? null : 'no will-attach-webview guard')],
+  // #18 item 10: the guards sit on every web contents, not only the main window's.
+  ['every web contents: no navigation, frame navigation or redirect away from the renderer, no window.open', () => {
+    const src = read('main/electron/main.ts');
+    const block = /app\.on\('web-contents-created', \(_e, contents\) => \{([\s\S]*?)\n\}\);/.exec(src)?.[1] ?? '';
+    const missing = ['will-navigate', 'will-frame-navigate', 'will-redirect'].filter((ev) => !new RegExp(`contents\\.on\\('${ev}', \\(e\\) => \\{\\s*if \\(!isRendererNavigation\\(e\\.url, RENDERER_URL\\)\\) e\\.preventDefault\\(\\);`).test(block));
+    if (!/contents\.setWindowOpenHandler\([\s\S]*?action: 'deny'/.test(block)) missing.push('setWindowOpenHandler');
+    if (/win\.webContents\.(on|setWindowOpenHandler)\(/.test(src)) missing.push('(a guard still set on the main window only)');
+    return missing.length ? `not on every web contents: ${missing.join(', ')}` : null;
+  }],
+  ['the navigation rule allows only the renderer page', () =>
+    isRendererNavigation('file:///app/index.html#/runs', 'file:///app/index.html') && !isRendererNavigation('https://evil.example/', 'file:///app/index.html') && !isRendererNavigation('file:///tmp/x.html', 'file:///app/index.html') ? null : 'isRendererNavigation accepts a foreign page'],
+  ['packaged builds: no DevTools in the menu or the window', () => {
+    const roles = JSON.stringify(menuTemplate({ isMac: false, isPackaged: true, send: () => {} })) + JSON.stringify(menuTemplate({ isMac: true, isPackaged: true, send: () => {} }));
+    if (roles.includes('toggleDevTools')) return 'the packaged menu has a DevTools entry';
+    if (secureWebPreferences('p', { packaged: true }).devTools !== false) return 'packaged windows allow DevTools';
+    return /secureWebPreferences\(PRELOAD, \{ packaged: app\.isPackaged \}\)/.test(read('main/electron/main.ts')) && /isPackaged: app\.isPackaged/.test(read('main/electron/main.ts')) ? null : 'main.ts does not pass app.isPackaged';
+  }],
+  ['the Electron renderer allows no WebSocket; the console has its own policy', () => {
+    const meta = metaCsp(read('renderer/index.html'));
+    if (meta !== ELECTRON_CSP) return `renderer/index.html CSP is not ELECTRON_CSP: ${meta}`;
+    if (/ws:|wss:/.test(meta)) return 'the Electron CSP allows a WebSocket';
+    return /consoleCsp\(port\)/.test(read('main/bridge/server.ts')) && consoleCsp(1234).includes('ws://127.0.0.1:1234') && !consoleCsp(1234).includes(':*') ? null : 'the console CSP is not its own';
+  }],
   ['every IPC handler checks its sender', () => {
     // main.ts registers handlers; each checks the sender itself or is the checked handler of ipc-handler.ts.
     const src = read('main/electron/main.ts');
@@ -94,7 +120,8 @@ const STATIC: [string, () => string | null | Promise<string | null>][] = [
     if (!m) return 'no CSP meta tag';
     return /script-src 'self'(;|$)/.test(m[1]!) && !m[1]!.includes('unsafe-eval') ? null : `weak CSP: ${m[1]}`;
   }],
-  ['the console bridge sends CSP and frame-ancestors none with the page', () => (/frame-ancestors 'none'/.test(read('main/bridge/server.ts')) ? null : 'no CSP header in the bridge')],
+  ['the console bridge sends CSP and frame-ancestors none with the page', () =>
+    /headers\['Content-Security-Policy'\] = consoleCsp\(port\)/.test(read('main/bridge/server.ts')) && consoleCsp(1).includes("frame-ancestors 'none'") ? null : 'no CSP header in the bridge'],
   ['preload exposes only invoke, subscribe and menu', () => {
     const src = fs.readdirSync(path.join(ROOT, 'preload')).map((f) => fs.readFileSync(path.join(ROOT, 'preload', f), 'utf8')).join('\n');
     const exposes = [...src.matchAll(/exposeInMainWorld\(/g)].length;
@@ -118,7 +145,7 @@ export async function electronCategory(tally: Tally): Promise<void> {
   console.log = () => {};
   let result;
   try {
-    result = await run({ input: scan, isRelative: true, electronVersionOverride: '39.8.10', parserPlugins: [] });
+    result = await run({ input: scan, isRelative: true, electronVersionOverride: '45.5.0', parserPlugins: [] });
   } finally {
     console.log = quiet;
     fs.rmSync(scan, { recursive: true, force: true });

@@ -8,6 +8,9 @@ import { cloneDataDir, openCore, type Fixture } from './lib/fixture';
 import type { Tally } from './lib/tally';
 import { cliTrials } from './hostile-cli';
 import { ipcTrials } from './hostile-ipc';
+import { auditTamperTrials } from './hostile-audit';
+import { settingsPatchTrials } from './hostile-settings';
+import { webhookTargetTrials } from './hostile-webhook';
 import { templateTrials } from './hostile-templates';
 
 const FIELDS = ['mrr', 'ltv', 'failures_12m', 'plan', 'subscription_status', 'last_decline_code', 'tags', 'attrs.harness_score', 'attrs.x"); DROP TABLE segments;--', 'constructor', '__proto__', ''];
@@ -117,6 +120,9 @@ export async function hostileCategory(tally: Tally, fx: Fixture, runs: number): 
     const fingerprint = () =>
       JSON.stringify([snapshot(core, ws), core.registry.list().map((w) => w.id), core.registry.openDb(ws).prepare('SELECT count(*) FROM recovery_suppressions').pluck().get()]);
     await ipcTrials(tally, core, ws, runs, fingerprint);
+    await settingsPatchTrials(tally, call, ws, runs);
+    await auditTamperTrials(tally, runs);
+    await webhookTargetTrials(tally, call, ws, runs);
   } finally {
     await core.close();
   }
@@ -148,5 +154,5 @@ export async function hostileCategory(tally: Tally, fx: Fixture, runs: number): 
     await consoleChild.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  tally.note(`templates: ${runs} customers with hostile text through preview (every ${Math.max(1, Math.round(runs / 10))}th also test-sent to a real SMTP server), ${runs} hostile operator templates through preview, test send and strategy save; IPC: ${runs * 2} invalid requests and ${runs} from foreign frames through main/electron/ipc-handler.ts`);
+  tally.note(`templates: ${runs} customers with hostile text through preview (every ${Math.max(1, Math.round(runs / 10))}th also test-sent to a real SMTP server), ${runs} hostile operator templates through preview, test send and strategy save; IPC: ${runs * 2} invalid requests and ${runs} from foreign frames through main/electron/ipc-handler.ts; settings: sequences of partial updates to the webhook, AM, voice, SMTP and operator settings, each leaving every field it does not name as it was; audit log: ${runs} random tamperings (REPLACE, UPDATE of any column, DELETE, forged entry; triggers kept or dropped) — refused, or named at the exact entry by the chain check; webhook targets: ${runs} link-local/metadata URLs in every spelling (dotted, decimal, hex, IPv4-mapped, IPv6) refused, ${Math.max(3, Math.round(runs / 2))} private-range URLs accepted with a warning`);
 }

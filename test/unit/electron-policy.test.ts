@@ -1,8 +1,15 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startBridge } from '../../main/bridge/server';
 import { silentLogger } from '../../main/core/ports';
 import { createInvokeHandler } from '../../main/electron/ipc-handler';
-import { isAllowedExternalUrl, isTrustedSender, secureWebPreferences } from '../../main/electron/policy';
-import { testCore } from '../helpers/core';
+import { menuTemplate } from '../../main/electron/menu';
+import { isAllowedExternalUrl, isRendererNavigation, isTrustedSender, secureWebPreferences } from '../../main/electron/policy';
+import { consoleCsp, ELECTRON_CSP, metaCsp } from '../../shared/csp';
+import { tempDir, testCore } from '../helpers/core';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 describe('Electron security policy', () => {
   it('opens only https Stripe URLs in the browser', () => {
@@ -64,5 +71,57 @@ describe('Electron security policy', () => {
       webSecurity: true,
       webviewTag: false,
     });
+  });
+
+  // ── #18 item 10 ──
+  it('lets a frame navigate or be redirected only to the renderer page', () => {
+    const renderer = 'file:///opt/Reclaim/resources/app.asar/dist/renderer/index.html';
+    expect(isRendererNavigation(renderer, renderer)).toBe(true);
+    expect(isRendererNavigation(`${renderer}#/runs`, renderer)).toBe(true);
+    for (const url of ['https://evil.example/', 'https://dashboard.stripe.com/', 'file:///tmp/evil.html', 'file:///opt/Reclaim/resources/app.asar/dist/renderer/other.html', 'data:text/html,<script>1</script>', 'javascript:alert(1)', 'http://169.254.169.254/', '', undefined]) {
+      expect(isRendererNavigation(url, renderer), String(url)).toBe(false);
+    }
+  });
+
+  it('a packaged build has no DevTools: none in the menu, and windows cannot open them', () => {
+    const roles = (items: unknown[]): string[] =>
+      items.flatMap((i) => {
+        const m = i as { role?: string; submenu?: unknown[] };
+        return [...(m.role ? [m.role] : []), ...(Array.isArray(m.submenu) ? roles(m.submenu) : [])];
+      });
+    for (const isMac of [false, true]) {
+      const packaged = roles(menuTemplate({ isMac, isPackaged: true, send: () => {} }));
+      expect(packaged).not.toContain('toggleDevTools');
+      expect(packaged).toContain('reload');
+      expect(roles(menuTemplate({ isMac, isPackaged: false, send: () => {} }))).toContain('toggleDevTools');
+    }
+    expect(secureWebPreferences('/p.cjs', { packaged: true }).devTools).toBe(false);
+    expect(secureWebPreferences('/p.cjs').devTools).toBe(true);
+  });
+
+  it('the Electron renderer page allows no WebSocket; the console bridge serves it with its own policy that allows only its socket', async () => {
+    const html = fs.readFileSync(path.join(ROOT, 'renderer/index.html'), 'utf8');
+    expect(metaCsp(html)).toBe(ELECTRON_CSP);
+    expect(ELECTRON_CSP).not.toMatch(/ws:|wss:|\*/);
+    expect(ELECTRON_CSP).toMatch(/connect-src 'self'(;|$)/);
+
+    const staticDir = tempDir();
+    fs.writeFileSync(path.join(staticDir, 'index.html'), html);
+    const core = testCore();
+    const bridge = await startBridge({ core, staticDir });
+    try {
+      const res = await fetch(`http://127.0.0.1:${bridge.port}/?token=${bridge.token}`);
+      const page = await res.text();
+      const header = res.headers.get('content-security-policy') ?? '';
+      expect(header).toBe(consoleCsp(bridge.port));
+      expect(header).toContain(`connect-src 'self' ws://127.0.0.1:${bridge.port} ws://localhost:${bridge.port}`);
+      expect(header).not.toContain('ws://127.0.0.1:*');
+      // The page's meta policy agrees with the header (both apply), so the console's socket is not blocked by it.
+      expect(metaCsp(page)).toContain(`ws://127.0.0.1:${bridge.port}`);
+      expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(page));
+    } finally {
+      await bridge.close();
+      await core.close();
+    }
   });
 });

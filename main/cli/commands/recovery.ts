@@ -107,7 +107,7 @@ export function registerRecoveryCommands(program: Command, ctx: CliContext): voi
     .command('capture')
     .description('capture emails in Reclaim instead of delivering them')
     .action(async () => {
-      const r = await call('smtp.set', { workspaceId: await ctx.workspaceId(), transport: 'capture', tls: 'starttls' });
+      const r = await call('smtp.set', { workspaceId: await ctx.workspaceId(), transport: 'capture' });
       print(r, () => 'Emails are captured in Reclaim (see: reclaim outbox), not delivered.');
     });
   smtp

@@ -11,6 +11,8 @@ export interface Migration {
   version: number;
   name: string;
   up: string;
+  /** Data changes SQL cannot express, run after `up` in the same transaction. */
+  run?: (db: Sqlite) => void;
 }
 
 /** A database file Reclaim refuses to open, with a sentence saying why. */
@@ -142,6 +144,7 @@ export function migrate(db: Sqlite, migrations: readonly Migration[]): { from: n
       const now = db.pragma('user_version', { simple: true }) as number;
       if (now >= m.version) return;
       db.exec(m.up);
+      m.run?.(db);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
   }

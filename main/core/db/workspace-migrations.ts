@@ -1,3 +1,4 @@
+import { chainExistingRows } from '../recovery/audit-chain';
 import type { Migration } from './sqlite';
 
 /**
@@ -487,5 +488,15 @@ export const workspaceMigrations: Migration[] = [
         created_at  INTEGER NOT NULL
       ) STRICT;
     `,
+  },
+  {
+    version: 13,
+    name: 'audit log: hash chain, no INSERT OR REPLACE (#18 item 6)',
+    up: `
+      ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+      ALTER TABLE audit_log ADD COLUMN hash TEXT;
+    `,
+    // Chains the rows written so far (SHA-256 in JS), then the triggers (main/core/recovery/audit-chain.ts).
+    run: (db) => void chainExistingRows(db),
   },
 ];

@@ -6,7 +6,7 @@ import { newWebhookSecret } from '../recovery/channels/webhook';
 import { taskContext } from './context';
 import { reportingCurrency } from './customer';
 import { sendTaskEmail } from './send-email';
-import { getSettings, updateSettings, voiceTokenSecretId, webhookSecretId } from './settings';
+import { getSettings, updateSettings, urlWarning, voiceTokenSecretId, webhookSecretId } from './settings';
 import { getTaskRow, listTasks, logOutcome, taskSummary } from './tasks';
 
 export type QueueMethod =
@@ -66,7 +66,7 @@ export function queueHandlers(ctx: HandlerContext): HandlerGroup<QueueMethod> {
         secret = newWebhookSecret();
         await secrets.set(webhookSecretId(workspaceId), secret);
       }
-      return { settings: await view(workspaceId, db), secret };
+      return { settings: await view(workspaceId, db), secret, warning: urlWarning(s.url, 'The webhook URL') };
     },
     'whiteglove.am.set': async ({ workspaceId, ...patch }) => {
       const db = ctx.db(workspaceId);

@@ -1,6 +1,7 @@
 import { AmSettings, VoiceSettings, WebhookSettings, type WhiteGloveSettings } from '../../../shared/whiteglove';
 import type { Sqlite } from '../db/sqlite';
 import { badRequest } from '../errors';
+import { judgeAddress } from '../net/address-policy';
 
 /** Secret ids (the `secrets` port), like the Stripe key's: never stored in the workspace file. */
 export const voiceTokenSecretId = (workspaceId: string) => `voice-token:${workspaceId}`;
@@ -47,7 +48,12 @@ export function isLoopbackHost(hostname: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
-/** Only https, or plain http to loopback (the local fake provider and test receivers). */
+/**
+ * Only https, or plain http to loopback (the local fake provider and test
+ * receivers); never to a link-local or cloud metadata address
+ * (net/address-policy.ts, #18 item 8). Host names are checked again, by the
+ * addresses they resolve to, when a request is sent.
+ */
 export function assertSafeUrl(raw: string, what: string): URL {
   let url: URL;
   try {
@@ -56,7 +62,19 @@ export function assertSafeUrl(raw: string, what: string): URL {
     throw badRequest(`${what} is not a valid URL.`);
   }
   if (url.username || url.password) throw badRequest(`${what} must not contain a user name or password.`);
+  const verdict = judgeAddress(url.hostname, what);
+  if (verdict.refused) throw badRequest(verdict.refused);
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   throw badRequest(`${what} must use https (plain http is allowed only to 127.0.0.1 or localhost).`);
+}
+
+/** The warning for a URL that is allowed but points into a private network (null otherwise). */
+export function urlWarning(raw: string | null, what: string): string | null {
+  if (!raw) return null;
+  try {
+    return judgeAddress(new URL(raw).hostname, what).warning;
+  } catch {
+    return null;
+  }
 }

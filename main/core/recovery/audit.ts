@@ -2,8 +2,9 @@ import type { AuditEntry } from '../../../shared/contract';
 import type { Sqlite } from '../db/sqlite';
 import { Where } from '../db/where';
 import { toCsv } from '../export/csv';
+import { appendAudit } from './audit-chain';
 
-/** Append-only (triggers refuse UPDATE and DELETE): every plan, confirmation, action, result and error. */
+/** Append-only and hash-chained (triggers refuse UPDATE, DELETE and REPLACE; audit-chain.ts): every plan, confirmation, action, result and error. */
 export interface AuditInput {
   actor: string;
   kind: string;
@@ -14,10 +15,11 @@ export interface AuditInput {
   data?: Record<string, unknown>;
 }
 
+/** Appends one entry to the hash chain (audit-chain.ts). */
 export function audit(db: Sqlite, nowMs: number, e: AuditInput): void {
-  db.prepare(`INSERT INTO audit_log (at_ms, actor, kind, run_id, customer_id, invoice_id, message, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    nowMs, e.actor, e.kind, e.runId ?? null, e.customerId ?? null, e.invoiceId ?? null, e.message, JSON.stringify(e.data ?? {}),
-  );
+  appendAudit(db, {
+    at_ms: nowMs, actor: e.actor, kind: e.kind, run_id: e.runId ?? null, customer_id: e.customerId ?? null, invoice_id: e.invoiceId ?? null, message: e.message, data: JSON.stringify(e.data ?? {}),
+  });
 }
 
 export interface AuditFilter {

@@ -40,10 +40,10 @@ export function smtpView(db: Sqlite, passwordSet: boolean): SmtpSettings {
 }
 
 export interface SmtpPatch {
-  transport: 'capture' | 'smtp';
+  transport?: 'capture' | 'smtp' | undefined;
   host?: string | undefined;
   port?: number | undefined;
-  tls: 'starttls' | 'tls' | 'none';
+  tls?: 'starttls' | 'tls' | 'none' | undefined;
   user?: string | null | undefined;
   from?: string | undefined;
   fromName?: string | null | undefined;
@@ -53,11 +53,13 @@ export interface SmtpPatch {
 
 export function writeSmtp(db: Sqlite, patch: SmtpPatch): StoredSmtp {
   const cur = readSmtp(db);
+  // A patch: what it does not name keeps its stored value (issue #18 item 4).
+  const tls = patch.tls ?? cur.tls;
   const next: StoredSmtp = {
-    transport: patch.transport,
+    transport: patch.transport ?? cur.transport,
     host: patch.host ?? cur.host,
-    port: patch.port ?? cur.port ?? (patch.tls === 'tls' ? 465 : 587),
-    tls: patch.tls,
+    port: patch.port ?? cur.port ?? (tls === 'tls' ? 465 : 587),
+    tls,
     user: patch.user === undefined ? cur.user : patch.user,
     from: patch.from ?? cur.from,
     fromName: patch.fromName === undefined ? cur.fromName : patch.fromName,

@@ -34,6 +34,7 @@ export function WhiteGloveSettings({ onClose }: { onClose: () => void }) {
         const r = await client.call('whiteglove.webhook.set', { workspaceId: wsId, url: s.webhook.url, maxAttempts: s.webhook.maxAttempts, backoffMs: s.webhook.backoffMs, rotateSecret: false });
         setS(r.settings);
         setSecret(r.secret);
+        if (r.warning) message.warning(r.warning, 8);
       }
       message.success('Saved');
     } catch (e) {

@@ -5,9 +5,13 @@
  * every attempt, so a receiver that stores the ids it has handled acts once
  * even if a crash makes Reclaim send again. The body is stored before the first
  * attempt and re-sent byte for byte; each attempt is signed with its own time.
- * Only https URLs, or http to loopback.
+ * Only https URLs, or http to loopback; never link-local or cloud metadata
+ * addresses, also when a host name resolves to one at send time (#18 item 8).
  */
 import crypto from 'node:crypto';
+import dns from 'node:dns';
+import net from 'node:net';
+import { judgeAddress } from '../../net/address-policy';
 import type { Sqlite } from '../../db/sqlite';
 import type { Secrets } from '../../ports';
 import { loadCustomer } from '../../queue/customer';
@@ -48,6 +52,38 @@ export interface WebhookChannelDeps {
   /** Waits between attempts (tests may shorten it). */
   sleep?: (ms: number) => Promise<void>;
   version?: string;
+  /** Addresses a host name resolves to (default: the system resolver, as fetch connects). */
+  lookup?: (hostname: string) => Promise<string[]>;
+}
+
+const systemLookup = async (hostname: string) => (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+
+/**
+ * The URL's host resolved now, each address judged like an IP literal (#18
+ * item 8): a name that resolves to a link-local or cloud metadata address is
+ * refused at send time. Null when the send may go ahead; a resolution failure
+ * is left to fetch, which reports it as "not reachable".
+ */
+async function sendTimeRefusal(url: string, lookup: (h: string) => Promise<string[]>): Promise<string | null> {
+  try {
+    assertSafeUrl(url, 'The webhook URL');
+  } catch (e) {
+    if (e instanceof UserError) return e.message;
+    throw e;
+  }
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (net.isIP(host)) return null;
+  let addresses: string[];
+  try {
+    addresses = await lookup(host);
+  } catch {
+    return null;
+  }
+  for (const address of addresses) {
+    const v = judgeAddress(address, `The webhook URL's host ${host}`);
+    if (v.refused) return v.refused.replace(' points to ', ' resolves to ');
+  }
+  return null;
 }
 
 interface DeliveryRow {
@@ -126,6 +162,12 @@ export function createWebhookChannel(deps: WebhookChannelDeps): Channel {
       let lastDetail = '';
       for (let attempt = 0; attempt < s.maxAttempts; attempt++) {
         if (attempt > 0) await sleep(s.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5));
+        // Checked before every attempt: what a name resolves to can change between them.
+        const refused = await sendTimeRefusal(row.url, deps.lookup ?? systemLookup);
+        if (refused) {
+          a.db.prepare(`UPDATE webhook_deliveries SET status = 'failed', last_error = ? WHERE action_key = ?`).run(refused, a.key);
+          return { status: 'failed', detail: `not sent: ${refused}`, retryable: false, externalId: row.delivery_id };
+        }
         const ts = Math.floor(Date.now() / 1000);
         let status: number | null = null;
         try {

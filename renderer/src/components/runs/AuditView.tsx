@@ -3,6 +3,7 @@ import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import type { AuditEntry, Output } from '../../../../shared/contract';
 import { downloadText } from '../../lib/download';
+import { AuditVerify } from './AuditVerify';
 import { ExportButtons } from './ExportButtons';
 import { useDebounced } from '../../lib/useDebounced';
 import { useApp, useCurrentWorkspace } from '../../store';
@@ -79,6 +80,7 @@ export function AuditView() {
         <ExportButtons onExport={(f) => void exportAs(f)} />
       }
     >
+      <AuditVerify />
       <Space wrap style={{ marginBottom: 12 }}>
         <Input aria-label="Filter audit by kind" placeholder="kind (e.g. plan, action)" allowClear value={kind} onChange={(e) => (setKind(e.target.value), setPage(1))} style={{ width: 190 }} />
         <Input aria-label="Filter audit by run" placeholder="run id" allowClear value={runId} onChange={(e) => (setRunId(e.target.value), setPage(1))} style={{ width: 170 }} />
