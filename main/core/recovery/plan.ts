@@ -7,6 +7,7 @@ import type { ActionContext } from './channel';
 import { customerInfo, openFailedInvoices, segmentNames, workspaceCurrency, type OpenInvoice } from './data';
 import { actionContext, conditionsFail, dueTimes, type ChannelRegistry } from './engine';
 import { readSmtp } from './settings';
+import { ContactLedger, contactKind, readContactPolicy } from './contact-policy';
 import { DEFAULT_KEY, getStrategy } from './strategies';
 import { toCsv } from './audit';
 
@@ -50,14 +51,22 @@ export interface PlanArgs {
   actor: string;
 }
 
+type HistoryStatus = ActionContext['history'][number]['status'];
+
 /** Plans one invoice's steps (also used when a new failure joins a running run). */
 export function planSteps(
-  a: Omit<PlanArgs, 'filters' | 'nowMs'> & { filters?: PlanFilters; runId: string; steps: Step[]; inv: OpenInvoice; segmentId: string | null; segmentName: string; currency: string; runOfferCounts?: Map<string, number> },
+  a: Omit<PlanArgs, 'filters' | 'nowMs'> & {
+    filters?: PlanFilters; runId: string; steps: Step[]; inv: OpenInvoice; segmentId: string | null; segmentName: string; currency: string;
+    runOfferCounts?: Map<string, number>; ledger?: ContactLedger;
+  },
 ): PlanStep[] {
   const customer = customerInfo(a.db, a.inv.customerId);
   const dues = dueTimes(a.steps, a.inv.firstFailureAt, a.now);
   const history: ActionContext['history'] = [];
-  return a.steps.map((step, i) => {
+  const out: PlanStep[] = new Array<PlanStep>(a.steps.length);
+  // Steps are looked at in the order they fire (due time, then list order), so escalation rules and caps see what comes before.
+  for (const i of fireOrder(dues)) {
+    const step = a.steps[i]!;
     const ctx = actionContext({
       workspaceId: a.workspaceId, runId: a.runId, step, segmentId: a.segmentId, segmentName: a.segmentName, invoice: a.inv, customer, db: a.db,
       logger: a.logger, now: a.now, mode: a.mode, currency: a.currency, actor: a.actor, dryRun: true, history: [...history],
@@ -67,7 +76,15 @@ export function planSteps(
     let note: string | null = null;
     let cost: PlanStep['estimatedCost'] = null;
     let actsAs: ChannelKind = step.channel;
+    let status: HistoryStatus | null = null;
     if (a.filters?.channels?.length && !a.filters.channels.includes(step.channel)) skipReason = 'channel not selected for this run';
+    // #17.10: a step an earlier run already did for this invoice is not done again unless the operator asked for it.
+    const done = skipReason ? null : (a.ledger?.doneBefore(a.inv.id, step.id) ?? null);
+    if (done) {
+      skipReason = done.reason;
+      actsAs = done.channel as ChannelKind;
+      status = (done.status === 'in_flight' ? 'pending' : done.status) as HistoryStatus;
+    }
     if (!skipReason) skipReason = conditionsFail(step, a.inv, customer, history);
     if (!skipReason && !channel) skipReason = `channel not available (${step.channel})`;
     if (!skipReason && channel) {
@@ -76,18 +93,27 @@ export function planSteps(
       note = e.note ?? null;
       cost = e.estimatedCost ?? null;
       actsAs = e.actsAs ?? step.channel;
+      const kind = contactKind(actsAs);
+      if (!skipReason && kind && a.ledger) skipReason = a.ledger.capBlock(a.inv.customerId, kind, dues[i]!);
       if (!skipReason && step.channel === 'offer' && step.config.maxPerRun !== null && a.runOfferCounts) {
         const n = a.runOfferCounts.get(step.id) ?? 0;
         if (n >= step.config.maxPerRun) skipReason = `offer cap reached for this run (${step.config.maxPerRun})`;
         else a.runOfferCounts.set(step.id, n + 1);
       }
+      if (!skipReason && kind && a.ledger) a.ledger.add(a.inv.customerId, kind, dues[i]!);
     }
-    history.push({ stepId: step.id, channel: actsAs, status: skipReason ? 'skipped' : 'pending', at: dues[i]! });
-    return {
+    history.push({ stepId: step.id, channel: actsAs, status: status ?? (skipReason ? 'skipped' : 'pending'), at: dues[i]! });
+    out[i] = {
       stepId: step.id, stepIndex: i, channel: actsAs, label: step.label || step.id, dueAt: dues[i]!,
       when: skipReason ? 'skip' : dues[i]! <= a.now ? 'now' : 'later', skipReason, note, estimatedCost: cost,
     } satisfies PlanStep;
-  });
+  }
+  return out;
+}
+
+/** Step indexes in the order they fire: by due time, ties in list order. */
+export function fireOrder(dues: number[]): number[] {
+  return dues.map((_, i) => i).sort((x, y) => dues[x]! - dues[y]! || x - y);
 }
 
 export function buildPlan(a: PlanArgs): Plan {
@@ -108,6 +134,7 @@ export function buildPlan(a: PlanArgs): Plan {
   };
   const planId = `plan_${crypto.randomBytes(8).toString('hex')}`;
   const runOfferCounts = new Map<string, number>();
+  const ledger = new ContactLedger(db, readContactPolicy(db), a.filters.repeatDone === true, a.now);
   const rows: PlanRow[] = [];
   for (const inv of openFailedInvoices(db)) {
     const segmentId = winners.has(inv.customerId) ? winners.get(inv.customerId)! : null;
@@ -119,7 +146,7 @@ export function buildPlan(a: PlanArgs): Plan {
     const rowSkip = inRun ? `already in active run ${inRun}` : !strategy.enabled ? 'the strategy is turned off' : null;
     const steps = rowSkip
       ? []
-      : planSteps({ ...a, runId: planId, steps: strategy.steps, inv, segmentId, segmentName, currency, runOfferCounts });
+      : planSteps({ ...a, runId: planId, steps: strategy.steps, inv, segmentId, segmentName, currency, runOfferCounts, ledger });
     rows.push({
       invoiceId: inv.id, invoiceNumber: inv.number, customerId: inv.customerId, customerName: customer.name, email: customer.email,
       segmentId, segmentName, amountDue: inv.amountRemaining, currency: inv.currency, amountAtRisk: customer.amountAtRisk,
@@ -165,7 +192,7 @@ export function totalsOf(rows: PlanRow[]): PlanTotals {
         c.skipped++;
         s.skipped++;
         t.skipped++;
-        const reason = (st.skipReason ?? 'skipped').replace(/\(\d+ of \d+ attempts made\)/, '').replace(/\([a-z_]+\)/, '').replace(/\s+/g, ' ').trim();
+        const reason = (st.skipReason ?? 'skipped').replace(/\(\d+ of \d+ attempts made\)/, '').replace(/ (just now|\d+ (min|h|days) ago)/, '').replace(/ \(run_[a-z0-9]+\)/, '').replace(/\([a-z_]+\)/, '').replace(/\s+/g, ' ').trim();
         reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
         continue;
       }
