@@ -240,10 +240,10 @@ export class RecoveryEngine {
       const now = this.ctx.nowSec();
       const row = db
         .prepare(
-          `SELECT o.* FROM recovery_outbox o JOIN recovery_runs r ON r.id = o.run_id
+          `SELECT o.* FROM recovery_outbox o JOIN recovery_runs r ON r.id = o.run_id LEFT JOIN customer_facts cf ON cf.customer_id = o.customer_id
            WHERE o.status = 'scheduled' AND o.due_at <= ? AND r.status = 'running'
              AND NOT EXISTS (SELECT 1 FROM recovery_holds h WHERE h.invoice_id = o.invoice_id AND h.until > ?) -- #13: promised to pay
-           ORDER BY o.due_at, o.run_id, o.invoice_id, o.step_index LIMIT 1`,
+           ORDER BY o.due_at, coalesce(cf.amount_at_risk, 0) DESC, o.run_id, o.invoice_id, o.step_index LIMIT 1 -- #17.12: budgets go to the most at risk first`,
         )
         .get(now, now) as OutboxRow | undefined;
       if (!row) break;

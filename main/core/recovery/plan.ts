@@ -116,6 +116,16 @@ export function fireOrder(dues: number[]): number[] {
   return dues.map((_, i) => i).sort((x, y) => dues[x]! - dues[y]! || x - y);
 }
 
+/**
+ * #17.12: the order in which a plan spends what runs short (the voice budget,
+ * offers per run, the contact cap): by the customer's amount at risk, highest
+ * first, then the invoice's amount, then the usual order. Indexes into `invoices`.
+ */
+export function byAmountAtRisk(db: Sqlite, invoices: OpenInvoice[]): number[] {
+  const risk = invoices.map((inv) => customerInfo(db, inv.customerId).amountAtRisk);
+  return invoices.map((_, i) => i).sort((x, y) => risk[y]! - risk[x]! || invoices[y]!.amountRemaining - invoices[x]!.amountRemaining || x - y);
+}
+
 export function buildPlan(a: PlanArgs): Plan {
   const { db } = a;
   const snapshotId = snapshotMembership(db, 'recovery plan', a.now);
@@ -135,8 +145,10 @@ export function buildPlan(a: PlanArgs): Plan {
   const planId = `plan_${crypto.randomBytes(8).toString('hex')}`;
   const runOfferCounts = new Map<string, number>();
   const ledger = new ContactLedger(db, readContactPolicy(db), a.filters.repeatDone === true, a.now);
-  const rows: PlanRow[] = [];
-  for (const inv of openFailedInvoices(db)) {
+  const byIndex = new Map<number, PlanRow>();
+  const invoices = openFailedInvoices(db);
+  for (const at of byAmountAtRisk(db, invoices)) {
+    const inv = invoices[at]!;
     const segmentId = winners.has(inv.customerId) ? winners.get(inv.customerId)! : null;
     if (!matchesFilters(a.filters, segmentId, inv.customerId)) continue;
     const segmentName = segmentId ? (names.get(segmentId) ?? 'Unknown segment') : 'Default';
@@ -147,13 +159,15 @@ export function buildPlan(a: PlanArgs): Plan {
     const steps = rowSkip
       ? []
       : planSteps({ ...a, runId: planId, steps: strategy.steps, inv, segmentId, segmentName, currency, runOfferCounts, ledger });
-    rows.push({
+    byIndex.set(at, {
       invoiceId: inv.id, invoiceNumber: inv.number, customerId: inv.customerId, customerName: customer.name, email: customer.email,
       segmentId, segmentName, amountDue: inv.amountRemaining, currency: inv.currency, amountAtRisk: customer.amountAtRisk,
       attemptCount: inv.attemptCount, firstFailureAt: inv.firstFailureAt, lastDeclineCode: inv.lastDeclineCode, hardDecline: inv.hardDecline,
       steps, skipReason: rowSkip,
     });
   }
+  // The plan lists invoices in their usual order (oldest first).
+  const rows = [...byIndex.keys()].sort((x, y) => x - y).map((i) => byIndex.get(i)!);
   const warnings: string[] = [];
   if (a.mode === 'live') warnings.push('LIVE mode: real customers will be emailed and real cards charged.');
   if (rows.some((r) => r.steps.some((s) => s.channel === 'retry' && s.when !== 'skip'))) warnings.push(SMART_RETRIES_WARNING);
