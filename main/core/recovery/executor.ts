@@ -291,8 +291,9 @@ export class RecoveryEngine {
     const history = withEarlierRuns(
       db, row.run_id, row.invoice_id,
       db
-        .prepare(`SELECT step_id AS stepId, channel, status, detail, coalesce(finished_at_ms, updated_at_ms) / 1000 AS at FROM recovery_outbox WHERE run_id = ? AND invoice_id = ? AND step_index < ? ORDER BY step_index`)
-        .all(row.run_id, row.invoice_id, row.step_index) as (ActionContext['history'][number] & { detail: string | null })[],
+        // What happened before this step: every other step of the invoice that has fired, in the order it fired (#17.11: not list order).
+        .prepare(`SELECT step_id AS stepId, channel, status, detail, coalesce(finished_at_ms, updated_at_ms) / 1000 AS at FROM recovery_outbox WHERE run_id = ? AND invoice_id = ? AND key <> ? ORDER BY coalesce(started_at_ms, finished_at_ms, updated_at_ms), step_index`)
+        .all(row.run_id, row.invoice_id, row.key) as (ActionContext['history'][number] & { detail: string | null })[],
     ).filter((h) => (h.status as string) !== 'scheduled' && (h.status as string) !== 'canceled');
     const run = this.run(db, row.run_id);
     const ctx = actionContext({

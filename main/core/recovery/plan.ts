@@ -9,6 +9,7 @@ import { actionContext, conditionsFail, dueTimes, type ChannelRegistry } from '.
 import { readSmtp } from './settings';
 import { ContactLedger, contactKind, readContactPolicy } from './contact-policy';
 import { DEFAULT_KEY, getStrategy } from './strategies';
+import { fireOrder } from '../../../shared/step-schedule';
 import { toCsv } from './audit';
 
 /**
@@ -111,10 +112,6 @@ export function planSteps(
   return out;
 }
 
-/** Step indexes in the order they fire: by due time, ties in list order. */
-export function fireOrder(dues: number[]): number[] {
-  return dues.map((_, i) => i).sort((x, y) => dues[x]! - dues[y]! || x - y);
-}
 
 /**
  * #17.12: the order in which a plan spends what runs short (the voice budget,
