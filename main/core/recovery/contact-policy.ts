@@ -69,12 +69,15 @@ const AT_MS = `coalesce(started_at_ms, finished_at_ms, updated_at_ms)`;
  * outbox did (or may have done), and every email stored as sent to a customer
  * (this also counts the "add a new card" email of a retry step).
  */
-const PAST_CONTACTS_SQL = (where: string) => `SELECT customer_id, kind, min(at_ms) AS at_ms FROM (
+const PAST_CONTACTS_SQL = (oneCustomer: boolean) => {
+  const c = oneCustomer ? ' AND customer_id = @customer AND key <> @key' : '';
+  return `SELECT customer_id, kind, min(at_ms) AS at_ms FROM (
     SELECT key, customer_id, CASE WHEN channel = 'voice' THEN 'call' ELSE 'email' END AS kind, ${AT_MS} AS at_ms
-      FROM recovery_outbox WHERE channel IN ('email', 'offer', 'voice') AND ${DONE_SQL}
+      FROM recovery_outbox WHERE channel IN ('email', 'offer', 'voice') AND ${DONE_SQL}${c}
     UNION ALL
-    SELECT outbox_key AS key, customer_id, 'email' AS kind, created_at_ms AS at_ms FROM recovery_emails WHERE customer_id IS NOT NULL AND outbox_key IS NOT NULL
-  ) ${where} GROUP BY key, kind`;
+    SELECT outbox_key AS key, customer_id, 'email' AS kind, created_at_ms AS at_ms FROM recovery_emails WHERE customer_id IS NOT NULL AND outbox_key IS NOT NULL${c}
+  ) GROUP BY key, kind`;
+};
 
 interface DoneRow { key: string; run_id: string; invoice_id: string; customer_id: string; step_id: string; channel: string; status: string; at_ms: number }
 
@@ -118,7 +121,7 @@ export class ContactLedger {
       const prev = this.done.get(k);
       if (!prev || prev.at_ms < r.at_ms) this.done.set(k, r);
     }
-    for (const c of db.prepare(PAST_CONTACTS_SQL('')).all() as { customer_id: string; kind: ContactKind; at_ms: number }[]) {
+    for (const c of db.prepare(PAST_CONTACTS_SQL(false)).all() as { customer_id: string; kind: ContactKind; at_ms: number }[]) {
       this.contactsOf(c.customer_id).push({ kind: c.kind, at: Math.floor(c.at_ms / 1000), past: true });
     }
   }
@@ -185,8 +188,8 @@ export function capReason(db: Sqlite, customerId: string, key: string, kind: Con
   const max = kind === 'email' ? p.maxEmails : p.maxCalls;
   const since = (nowSec - p.windowHours * 3600) * 1000;
   const recent = db
-    .prepare(`SELECT at_ms FROM (${PAST_CONTACTS_SQL('WHERE customer_id = ? AND key <> ? AND kind = ?')}) WHERE at_ms > ? ORDER BY at_ms DESC`)
-    .all(customerId, key, kind, since) as { at_ms: number }[];
+    .prepare(`SELECT at_ms FROM (${PAST_CONTACTS_SQL(true)}) WHERE kind = @kind AND at_ms > @since ORDER BY at_ms DESC`)
+    .all({ customer: customerId, key, kind, since }) as { at_ms: number }[];
   if (recent.length < max) return null;
   if (!recent[0]) return `contact cap: no ${kind}s (${capText(p, kind)})`;
   return `contact cap: ${kind === 'email' ? 'emailed' : 'called'} ${ago(nowSec, Math.floor(recent[0]!.at_ms / 1000))} (${capText(p, kind)})`;

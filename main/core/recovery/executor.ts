@@ -432,6 +432,13 @@ export class RecoveryEngine {
     const nowMs = this.nowMs();
     const actor = this.actor(db);
     let joined = 0;
+    // One contact ledger per run for this pass, so two new invoices of one customer share the cap.
+    const ledgers = new Map<string, ContactLedger>();
+    const ledgerFor = (run: RunRow, repeatDone: boolean) => {
+      let l = ledgers.get(run.id);
+      if (!l) ledgers.set(run.id, (l = new ContactLedger(db, readContactPolicy(db), repeatDone, this.ctx.nowSec())));
+      return l;
+    };
     db.transaction(() => {
       for (const inv of fresh) {
         const segmentId = winners.get(inv.customerId) ?? null;
@@ -446,7 +453,7 @@ export class RecoveryEngine {
         const planned = planSteps({
           db, workspaceId, mode: run.mode, now: this.ctx.nowSec(), channels: this.channels, logger: this.ctx.ports.logger, actor,
           filters, runId: run.id, steps: strategy.steps, inv, segmentId, segmentName, currency,
-          ledger: new ContactLedger(db, readContactPolicy(db), filters.repeatDone === true, this.ctx.nowSec()),
+          ledger: ledgerFor(run, filters.repeatDone === true),
         });
         db.prepare(
           `INSERT INTO recovery_run_items (run_id, invoice_id, customer_id, segment_id, segment_name, strategy, first_failure_at, state, joined_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?)`,
