@@ -50,6 +50,19 @@ describe('the voice budget is spent by amount at risk, highest first', () => {
     expect(provider.calls.map((c) => c.to).sort()).toEqual(['+15551000002', '+15551000003']);
   });
 
+  it('a call the contact cap skips takes no share of the budget', async () => {
+    const { core, ws, provider } = await setup(300);
+    // Two calls the same day: the cap (one call per 24 h) skips the second for each customer.
+    await call(core, 'strategies.set', { workspaceId: ws.id, segmentId: 'seg_enterprise', strategy: { name: 'Call', steps: [step.voice('call', 0), step.voice('again', 0, 2)] } });
+    const plan = await call(core, 'runs.plan', { workspaceId: ws.id });
+    const when = (c: string) => plan.rows.find((r) => r.customerId === c)!.steps.map((s) => s.when);
+    expect(when('c02')).toEqual(['now', 'skip']);
+    expect(when('c03')).toEqual(['now', 'skip']);
+    expect(plan.rows.find((r) => r.customerId === 'c02')!.steps[1]!.skipReason).toMatch(/^contact cap: another call/);
+    await call(core, 'runs.start', { workspaceId: ws.id, planId: plan.planId, confirm: true, wait: true });
+    expect(provider.calls.map((c) => c.to).sort()).toEqual(['+15551000002', '+15551000003']);
+  });
+
   it('when the budget shrinks after the plan, the run still calls the most at risk first', async () => {
     const { core, ws, provider } = await setup(450);
     const plan = await call(core, 'runs.plan', { workspaceId: ws.id });

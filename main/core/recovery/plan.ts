@@ -88,6 +88,9 @@ export function planSteps(
     }
     if (!skipReason) skipReason = conditionsFail(step, a.inv, customer, history);
     if (!skipReason && !channel) skipReason = `channel not available (${step.channel})`;
+    // The contact cap before the estimate, so a capped call does not take a share of the voice budget.
+    const asListed = contactKind(step.channel);
+    if (!skipReason && asListed && a.ledger) skipReason = a.ledger.capBlock(a.inv.customerId, asListed, dues[i]!);
     if (!skipReason && channel) {
       const e = channel.estimate(ctx);
       skipReason = e.skipReason;
@@ -95,7 +98,8 @@ export function planSteps(
       cost = e.estimatedCost ?? null;
       actsAs = e.actsAs ?? step.channel;
       const kind = contactKind(actsAs);
-      if (!skipReason && kind && a.ledger) skipReason = a.ledger.capBlock(a.inv.customerId, kind, dues[i]!);
+      // A retry that acts as an email (hard decline: "add a new card") is capped as one.
+      if (!skipReason && kind && kind !== asListed && a.ledger) skipReason = a.ledger.capBlock(a.inv.customerId, kind, dues[i]!);
       if (!skipReason && step.channel === 'offer' && step.config.maxPerRun !== null && a.runOfferCounts) {
         const n = a.runOfferCounts.get(step.id) ?? 0;
         if (n >= step.config.maxPerRun) skipReason = `offer cap reached for this run (${step.config.maxPerRun})`;
@@ -111,7 +115,6 @@ export function planSteps(
   }
   return out;
 }
-
 
 /**
  * #17.12: the order in which a plan spends what runs short (the voice budget,
