@@ -314,11 +314,21 @@ export const SmtpSettings = z.object({
 });
 export type SmtpSettings = z.infer<typeof SmtpSettings>;
 
+/** At most `maxEmails` emails and `maxCalls` calls to one customer in any `windowHours`. */
+export const ContactPolicy = z.object({
+  windowHours: z.number().int().min(1).max(720),
+  maxEmails: z.number().int().min(0).max(50),
+  maxCalls: z.number().int().min(0).max(50),
+});
+export type ContactPolicy = z.infer<typeof ContactPolicy>;
+
 export const RecoverySettings = z.object({
   /** Who acts, written into the audit log. */
   operatorName: z.string(),
   /** The operator's own address for test sends. */
   operatorEmail: z.string().nullable(),
+  /** #17.10: per customer, across runs, channels and the queue (see README "Contact policy"). */
+  contactPolicy: ContactPolicy,
 });
 
 const Money = z.object({ amount: z.number().int(), currency: z.string() });
@@ -378,6 +388,12 @@ export const PlanFilters = z.object({
   segmentIds: z.array(z.string()).max(200).optional(),
   channels: z.array(ChannelKind).optional(),
   customerIds: z.array(z.string()).max(10_000).optional(),
+  /**
+   * Not a filter: do again the steps an earlier run already did for an invoice
+   * (#17.10; `--repeat-done`). Without it they are skipped ("already sent 3 min ago").
+   * The per-customer contact cap still applies.
+   */
+  repeatDone: z.boolean().optional(),
 });
 export type PlanFilters = z.infer<typeof PlanFilters>;
 
@@ -670,7 +686,10 @@ export const contract = {
     output: SmtpSettings,
   },
   'recovery.settings.get': { input: WorkspaceRef.strict(), output: RecoverySettings },
-  'recovery.settings.set': { input: WorkspaceRef.extend({ operatorName: z.string().trim().min(1).max(120).optional(), operatorEmail: z.string().email().nullable().optional() }).strict(), output: RecoverySettings },
+  'recovery.settings.set': {
+    input: WorkspaceRef.extend({ operatorName: z.string().trim().min(1).max(120).optional(), operatorEmail: z.string().email().nullable().optional(), contactPolicy: ContactPolicy.partial().strict().optional() }).strict(),
+    output: RecoverySettings,
+  },
   'suppressions.list': { input: WorkspaceRef.strict(), output: z.array(z.object({ email: z.string(), reason: z.string(), createdAt: z.number().int() })) },
   'suppressions.add': { input: WorkspaceRef.extend({ email: z.string().email(), reason: z.string().max(200).default('unsubscribed') }).strict(), output: z.object({ email: z.string(), added: z.boolean() }) },
   'suppressions.remove': { input: WorkspaceRef.extend({ email: z.string() }).strict(), output: z.object({ email: z.string(), removed: z.boolean() }) },

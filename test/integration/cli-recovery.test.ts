@@ -83,6 +83,19 @@ describe('reclaim CLI: strategies, plan, run, outbox, audit on the demo', () => 
     expect(reclaim(['audit', '--since', 'yesterday-ish']).code).toBe(2);
   });
 
+  it('after the cancel, a new plan skips what the run did ("already sent"), unless --repeat-done (#17.10)', () => {
+    const plan = json<Plan>(['run', 'plan']);
+    const reasons = plan.rows.flatMap((r) => r.steps.map((s) => s.skipReason ?? ''));
+    expect(reasons.some((r) => /^already sent (just now|\d+ min ago) \(run_/.test(r))).toBe(true);
+    expect(reclaim(['run', 'plan']).out).toMatch(/\d+ × already sent/);
+    const again = json<Plan>(['run', 'plan', '--repeat-done']);
+    expect(again.filters.repeatDone).toBe(true);
+    expect(again.rows.flatMap((r) => r.steps.map((s) => s.skipReason ?? '')).filter((r) => r.startsWith('already '))).toEqual([]);
+    const refused = reclaim(['run', 'start', '--plan', plan.planId, '--repeat-done', '--yes']);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/^reclaim: --repeat-done is part of the plan/);
+  });
+
   it('stores the SMTP password from stdin and never prints it', () => {
     const secret = `pw-${Math.random().toString(36).slice(2)}`;
     const r = json<{ passwordSet: boolean; host: string }>(['smtp', 'set', '--host', 'smtp.example.test', '--port', '2525', '--tls', 'none', '--user', 'u', '--pass', '-', '--from', 'billing@example.test'], `${secret}\n`);

@@ -69,13 +69,15 @@ export function registerRecoveryCommands(program: Command, ctx: CliContext): voi
     if (!hit) throw new CliExit(2, `No segment "${ref}" (see: reclaim segments list; "default" is the Default strategy)`);
     return hit.id;
   };
-  const filters = async (workspaceId: string, opts: { segment: string[]; channel: string[] }) => {
+  const filters = async (workspaceId: string, opts: { segment: string[]; channel: string[]; repeatDone?: boolean }) => {
     for (const c of opts.channel) if (!CHANNELS.includes(c as ChannelKind)) throw new CliExit(2, `--channel must be one of ${CHANNELS.join(', ')}`);
     return {
       ...(opts.segment.length ? { segmentIds: await Promise.all(opts.segment.map((s) => segmentKey(workspaceId, s))) } : {}),
       ...(opts.channel.length ? { channels: opts.channel as ChannelKind[] } : {}),
+      ...(opts.repeatDone ? { repeatDone: true } : {}),
     };
   };
+  const REPEAT_DONE = 'do again steps an earlier run already did for an invoice (the per-customer contact cap still applies)';
 
   // ── smtp ──
   const smtp = program.command('smtp').description('email delivery: SMTP, or capture in Reclaim (the demo default)');
@@ -194,9 +196,10 @@ export function registerRecoveryCommands(program: Command, ctx: CliContext): voi
     .description('dry run: who gets what, through which channel, when, at what cost; nothing is sent')
     .option('--segment <segment>', 'only this segment (repeatable; "default" = no segment)', collect, [])
     .option('--channel <channel>', 'only this channel (repeatable)', collect, [])
+    .option('--repeat-done', REPEAT_DONE)
     .option('--out <file>', 'also write the plan to FILE (.csv or .json; a new file is private, 0600)')
     .option('--mode <octal>', 'permissions of the --out file, e.g. 644 (default: 0600 for a new file, an existing file keeps its own)', parseMode)
-    .action(async (o: { segment: string[]; channel: string[]; out?: string; mode?: number }) => {
+    .action(async (o: { segment: string[]; channel: string[]; repeatDone?: boolean; out?: string; mode?: number }) => {
       const workspaceId = await ctx.workspaceId();
       const plan = await call('runs.plan', { workspaceId, ...(await filters(workspaceId, o)) });
       if (o.out) {
@@ -211,10 +214,12 @@ export function registerRecoveryCommands(program: Command, ctx: CliContext): voi
     .description('plan (or take --plan ID) and execute the actions due now; later steps fire with `run tick` or while the app is open')
     .option('--segment <segment>', 'only this segment (repeatable)', collect, [])
     .option('--channel <channel>', 'only this channel (repeatable)', collect, [])
+    .option('--repeat-done', REPEAT_DONE)
     .option('--plan <id>', 'execute this stored plan')
     .option('--yes', 'confirm without asking (required when not interactive)')
-    .action(async (o: { segment: string[]; channel: string[]; plan?: string; yes?: boolean }) => {
+    .action(async (o: { segment: string[]; channel: string[]; repeatDone?: boolean; plan?: string; yes?: boolean }) => {
       const workspaceId = await ctx.workspaceId();
+      if (o.plan && o.repeatDone) throw new CliExit(2, '--repeat-done is part of the plan: make one with `reclaim run plan --repeat-done` and start that, or leave out --plan');
       const plan = o.plan ? await call('runs.planGet', { workspaceId, planId: o.plan }) : await call('runs.plan', { workspaceId, ...(await filters(workspaceId, o)) });
       const t = plan.totals;
       if (!ctx.globals().json && !o.yes) ctx.io.err(planText(plan));

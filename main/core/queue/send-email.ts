@@ -9,6 +9,7 @@ import type { Sqlite } from '../db/sqlite';
 import { badRequest, conflict } from '../errors';
 import type { Secrets } from '../ports';
 import { audit } from '../recovery/audit';
+import { capReason } from '../recovery/contact-policy';
 import { DEFAULT_FROM } from '../recovery/channels/deliver';
 import { EmailRejected, emailExists, messageIdFor, sendEmail } from '../recovery/mailer';
 import { readSettings, readSmtp } from '../recovery/settings';
@@ -43,6 +44,10 @@ export async function sendTaskEmail(a: SendTaskEmail): Promise<{ messageId: stri
   if (existing?.status === 'in_flight' && !emailExists(db, messageId) && smtp.transport === 'smtp') {
     throw conflict('The personal email was interrupted while being sent over SMTP; it is not sent again so the customer never gets it twice. Check the outbox.');
   }
+
+  // #17.10: the contact cap holds for the account manager's email too (README "Contact policy").
+  const capped = existing?.status === 'in_flight' ? null : capReason(db, t.customer_id, key, 'email', nowSec);
+  if (capped) throw conflict(`The personal email was not sent: ${capped}. Raise the cap (Runs → Email settings) to send it anyway.`);
 
   const subject = (a.subject ?? t.email_subject).trim();
   const text = a.text ?? t.email_text;

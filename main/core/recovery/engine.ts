@@ -1,4 +1,5 @@
 import type { Mode, Step } from '../../../shared/contract';
+import { stepOffsets } from '../../../shared/step-schedule';
 import type { Sqlite } from '../db/sqlite';
 import type { Logger } from '../ports';
 import type { ActionContext, Channel, ChannelKind, CustomerInfo, InvoiceInfo } from './channel';
@@ -22,26 +23,18 @@ export const outboxKey = (runId: string, invoiceId: string, stepId: string) => `
 export const delaySeconds = (step: Step) => step.delay.days * 86_400 + step.delay.hours * 3_600;
 
 /**
- * Planned due times: each step from the first failure or from the previous
- * step. When a run starts after some steps' times have passed (`now`), the
- * sequence keeps its spacing from now instead of firing every overdue step at
- * once: due'(i) = max(due(i), due'(i-1) + (due(i) − due(i-1))), due'(0) = max(due(0), now).
+ * Planned due times, by each step's own delay (#17.11): from the first failure,
+ * or from the step before it in the list ("previous step"). Steps fire in
+ * due-time order, not list order: a delay of 0 after a 7-day step fires first.
+ * When a run starts after some steps' times have passed (`now`), the whole
+ * sequence moves by the same amount so its first step is due now and the
+ * spacing between steps is kept (overdue steps are not all fired at once).
  */
 export function dueTimes(steps: Step[], firstFailureAt: number, now?: number): number[] {
-  const raw: number[] = [];
-  let prev = firstFailureAt;
-  for (const s of steps) {
-    const due = (s.delay.from === 'first_failure' ? firstFailureAt : prev) + delaySeconds(s);
-    raw.push(due);
-    prev = due;
-  }
-  if (now === undefined) return raw;
-  const out: number[] = [];
-  raw.forEach((due, i) => {
-    const gap = i === 0 ? 0 : Math.max(0, due - raw[i - 1]!);
-    out.push(Math.max(due, i === 0 ? now : out[i - 1]! + gap));
-  });
-  return out;
+  const raw = stepOffsets(steps).map((o) => firstFailureAt + o);
+  if (now === undefined || raw.length === 0) return raw;
+  const shift = Math.max(0, now - Math.min(...raw));
+  return raw.map((due) => due + shift);
 }
 
 /** Null when the step's conditions hold; otherwise the reason (shown in the plan and the run). */

@@ -12,6 +12,7 @@ import { closedReason, customerInfo, invoiceById, openFailedInvoices, segmentNam
 import { actionContext, conditionsFail, delaySeconds, outboxKey, type ChannelRegistry } from './engine';
 import { activeRunInvoices, getPlan, matchesFilters, planSteps } from './plan';
 import { readSettings } from './settings';
+import { claimBlock, ContactLedger, readContactPolicy, withEarlierRuns } from './contact-policy';
 import { DEFAULT_KEY, getStrategy } from './strategies';
 
 /**
@@ -240,10 +241,10 @@ export class RecoveryEngine {
       const now = this.ctx.nowSec();
       const row = db
         .prepare(
-          `SELECT o.* FROM recovery_outbox o JOIN recovery_runs r ON r.id = o.run_id
+          `SELECT o.* FROM recovery_outbox o JOIN recovery_runs r ON r.id = o.run_id LEFT JOIN customer_facts cf ON cf.customer_id = o.customer_id
            WHERE o.status = 'scheduled' AND o.due_at <= ? AND r.status = 'running'
              AND NOT EXISTS (SELECT 1 FROM recovery_holds h WHERE h.invoice_id = o.invoice_id AND h.until > ?) -- #13: promised to pay
-           ORDER BY o.due_at, o.run_id, o.invoice_id, o.step_index LIMIT 1`,
+           ORDER BY o.due_at, coalesce(cf.amount_at_risk, 0) DESC, o.run_id, o.invoice_id, o.step_index LIMIT 1 -- #17.12: budgets go to the most at risk first`,
         )
         .get(now, now) as OutboxRow | undefined;
       if (!row) break;
@@ -254,14 +255,26 @@ export class RecoveryEngine {
     return res;
   }
 
-  private claim(db: Sqlite, row: OutboxRow, actor: string): boolean {
+  /**
+   * Claims a due row (in flight, committed) or, in the same transaction, skips
+   * it under the contact policy (#17.10: a step an earlier run did, the
+   * per-customer contact cap), so two processes cannot both contact a customer.
+   */
+  private claim(db: Sqlite, row: OutboxRow, actor: string): 'claimed' | 'skipped' | 'lost' {
     const nowMs = this.nowMs();
     return db.transaction(() => {
+      if (db.prepare(`SELECT status FROM recovery_outbox WHERE key = ?`).pluck().get(row.key) !== 'scheduled') return 'lost';
+      const repeatDone = (JSON.parse(this.run(db, row.run_id).filters) as PlanFilters).repeatDone === true;
+      const block = claimBlock(db, row, repeatDone, Math.floor(nowMs / 1000));
+      if (block) {
+        this.finish(db, row, { status: 'skipped', detail: block });
+        return 'skipped';
+      }
       const ok = db
         .prepare(`UPDATE recovery_outbox SET status = 'in_flight', attempts = attempts + 1, started_at_ms = ?, updated_at_ms = ?, detail = ? WHERE key = ? AND status = 'scheduled'`)
         .run(nowMs, nowMs, `in flight (${PROCESS_TAG})`, row.key).changes === 1;
       if (ok) audit(db, nowMs, { actor, kind: 'action.started', runId: row.run_id, customerId: row.customer_id, invoiceId: row.invoice_id, message: `${row.channel} step ${row.step_id} started`, data: { key: row.key } });
-      return ok;
+      return ok ? 'claimed' : 'lost';
     })();
   }
 
@@ -276,10 +289,12 @@ export class RecoveryEngine {
     const closed = closedReason(inv);
     if (closed || !inv) return { result: { status: 'canceled' as never, detail: `not carried out: ${closed}` }, stop: closed ?? 'closed' };
     const customer = customerInfo(db, row.customer_id);
-    const history = (
+    const history = withEarlierRuns(
+      db, row.run_id, row.invoice_id,
       db
-        .prepare(`SELECT step_id AS stepId, channel, status, coalesce(finished_at_ms, updated_at_ms) / 1000 AS at FROM recovery_outbox WHERE run_id = ? AND invoice_id = ? AND step_index < ? ORDER BY step_index`)
-        .all(row.run_id, row.invoice_id, row.step_index) as ActionContext['history']
+        // What happened before this step: every other step of the invoice that has fired, in the order it fired (#17.11: not list order).
+        .prepare(`SELECT step_id AS stepId, channel, status, detail, coalesce(finished_at_ms, updated_at_ms) / 1000 AS at FROM recovery_outbox WHERE run_id = ? AND invoice_id = ? AND key <> ? ORDER BY coalesce(started_at_ms, finished_at_ms, updated_at_ms), step_index`)
+        .all(row.run_id, row.invoice_id, row.key) as (ActionContext['history'][number] & { detail: string | null })[],
     ).filter((h) => (h.status as string) !== 'scheduled' && (h.status as string) !== 'canceled');
     const run = this.run(db, row.run_id);
     const ctx = actionContext({
@@ -298,8 +313,14 @@ export class RecoveryEngine {
   private async fire(workspaceId: string, db: Sqlite, row: OutboxRow, res: TickResult, recovering = false): Promise<void> {
     // Pause and cancel take effect between actions.
     if (!recovering) {
-      const actor = this.actor(db);
-      if (!this.claim(db, row, actor)) return;
+      const claimed = this.claim(db, row, this.actor(db));
+      if (claimed === 'lost') return;
+      if (claimed === 'skipped') {
+        res.fired++;
+        res.skipped++;
+        this.progress(workspaceId, db, row.run_id);
+        return;
+      }
     }
     res.fired++;
     const prepared = this.contextFor(workspaceId, db, row);
@@ -414,6 +435,13 @@ export class RecoveryEngine {
     const nowMs = this.nowMs();
     const actor = this.actor(db);
     let joined = 0;
+    // One contact ledger per run for this pass, so two new invoices of one customer share the cap.
+    const ledgers = new Map<string, ContactLedger>();
+    const ledgerFor = (run: RunRow, repeatDone: boolean) => {
+      let l = ledgers.get(run.id);
+      if (!l) ledgers.set(run.id, (l = new ContactLedger(db, readContactPolicy(db), repeatDone, this.ctx.nowSec())));
+      return l;
+    };
     db.transaction(() => {
       for (const inv of fresh) {
         const segmentId = winners.get(inv.customerId) ?? null;
@@ -424,9 +452,11 @@ export class RecoveryEngine {
         const strategy = getStrategy(db, segmentId ?? DEFAULT_KEY);
         if (!strategy.enabled) continue;
         const segmentName = segmentId ? (names.get(segmentId) ?? 'Unknown segment') : 'Default';
+        const filters = JSON.parse(run.filters) as PlanFilters;
         const planned = planSteps({
           db, workspaceId, mode: run.mode, now: this.ctx.nowSec(), channels: this.channels, logger: this.ctx.ports.logger, actor,
-          filters: JSON.parse(run.filters) as PlanFilters, runId: run.id, steps: strategy.steps, inv, segmentId, segmentName, currency,
+          filters, runId: run.id, steps: strategy.steps, inv, segmentId, segmentName, currency,
+          ledger: ledgerFor(run, filters.repeatDone === true),
         });
         db.prepare(
           `INSERT INTO recovery_run_items (run_id, invoice_id, customer_id, segment_id, segment_name, strategy, first_failure_at, state, joined_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?)`,

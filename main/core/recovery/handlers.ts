@@ -16,6 +16,7 @@ import { sendEmail, EmailRejected } from './mailer';
 import { getEmail, listEmails } from './outbox';
 import { buildPlan, exportPlan, getPlan } from './plan';
 import { probeWritesForPlan } from './plan-permissions';
+import { readContactPolicy, writeContactPolicy } from './contact-policy';
 import { listSuppressions, readSettings, readSmtp, smtpSecretId, smtpView, suppress, unsuppress, writeSettings, writeSmtp } from './settings';
 import { createStripeClient, workspaceLimiter } from '../stripe/client';
 import type { Stripe } from './stripe-client';
@@ -191,8 +192,21 @@ export function recoveryHandlers(ctx: HandlerContext, recovery: Recovery): Handl
       });
       return smtpView(db, (await ctx.ports.secrets.get(smtpSecretId(workspaceId))) !== null);
     },
-    'recovery.settings.get': async ({ workspaceId }) => readSettings(ctx.db(workspaceId)),
-    'recovery.settings.set': async ({ workspaceId, ...patch }) => writeSettings(ctx.db(workspaceId), patch),
+    'recovery.settings.get': async ({ workspaceId }) => {
+      const db = ctx.db(workspaceId);
+      return { ...readSettings(db), contactPolicy: readContactPolicy(db) };
+    },
+    'recovery.settings.set': async ({ workspaceId, contactPolicy, ...patch }) => {
+      const db = ctx.db(workspaceId);
+      const saved = writeSettings(db, patch);
+      if (!contactPolicy) return { ...saved, contactPolicy: readContactPolicy(db) };
+      const policy = writeContactPolicy(db, contactPolicy);
+      audit(db, nowMs(), {
+        actor: saved.operatorName, kind: 'settings.contactPolicy',
+        message: `contact cap set to at most ${policy.maxEmails} email(s) and ${policy.maxCalls} call(s) per customer per ${policy.windowHours} h`, data: { ...policy },
+      });
+      return { ...saved, contactPolicy: policy };
+    },
     'suppressions.list': async ({ workspaceId }) => listSuppressions(ctx.db(workspaceId)),
     'suppressions.add': async ({ workspaceId, email, reason }) => {
       const db = ctx.db(workspaceId);

@@ -7,7 +7,9 @@ import type { ActionContext } from './channel';
 import { customerInfo, openFailedInvoices, segmentNames, workspaceCurrency, type OpenInvoice } from './data';
 import { actionContext, conditionsFail, dueTimes, type ChannelRegistry } from './engine';
 import { readSmtp } from './settings';
+import { ContactLedger, contactKind, readContactPolicy } from './contact-policy';
 import { DEFAULT_KEY, getStrategy } from './strategies';
+import { fireOrder } from '../../../shared/step-schedule';
 import { toCsv } from '../export/csv';
 
 /**
@@ -50,14 +52,22 @@ export interface PlanArgs {
   actor: string;
 }
 
+type HistoryStatus = ActionContext['history'][number]['status'];
+
 /** Plans one invoice's steps (also used when a new failure joins a running run). */
 export function planSteps(
-  a: Omit<PlanArgs, 'filters' | 'nowMs'> & { filters?: PlanFilters; runId: string; steps: Step[]; inv: OpenInvoice; segmentId: string | null; segmentName: string; currency: string; runOfferCounts?: Map<string, number> },
+  a: Omit<PlanArgs, 'filters' | 'nowMs'> & {
+    filters?: PlanFilters; runId: string; steps: Step[]; inv: OpenInvoice; segmentId: string | null; segmentName: string; currency: string;
+    runOfferCounts?: Map<string, number>; ledger?: ContactLedger;
+  },
 ): PlanStep[] {
   const customer = customerInfo(a.db, a.inv.customerId);
   const dues = dueTimes(a.steps, a.inv.firstFailureAt, a.now);
   const history: ActionContext['history'] = [];
-  return a.steps.map((step, i) => {
+  const out: PlanStep[] = new Array<PlanStep>(a.steps.length);
+  // Steps are looked at in the order they fire (due time, then list order), so escalation rules and caps see what comes before.
+  for (const i of fireOrder(dues)) {
+    const step = a.steps[i]!;
     const ctx = actionContext({
       workspaceId: a.workspaceId, runId: a.runId, step, segmentId: a.segmentId, segmentName: a.segmentName, invoice: a.inv, customer, db: a.db,
       logger: a.logger, now: a.now, mode: a.mode, currency: a.currency, actor: a.actor, dryRun: true, history: [...history],
@@ -67,27 +77,53 @@ export function planSteps(
     let note: string | null = null;
     let cost: PlanStep['estimatedCost'] = null;
     let actsAs: ChannelKind = step.channel;
+    let status: HistoryStatus | null = null;
     if (a.filters?.channels?.length && !a.filters.channels.includes(step.channel)) skipReason = 'channel not selected for this run';
+    // #17.10: a step an earlier run already did for this invoice is not done again unless the operator asked for it.
+    const done = skipReason ? null : (a.ledger?.doneBefore(a.inv.id, step.id) ?? null);
+    if (done) {
+      skipReason = done.reason;
+      actsAs = done.channel as ChannelKind;
+      status = (done.status === 'in_flight' ? 'pending' : done.status) as HistoryStatus;
+    }
     if (!skipReason) skipReason = conditionsFail(step, a.inv, customer, history);
     if (!skipReason && !channel) skipReason = `channel not available (${step.channel})`;
+    // The contact cap before the estimate, so a capped call does not take a share of the voice budget.
+    const asListed = contactKind(step.channel);
+    if (!skipReason && asListed && a.ledger) skipReason = a.ledger.capBlock(a.inv.customerId, asListed, dues[i]!);
     if (!skipReason && channel) {
       const e = channel.estimate(ctx);
       skipReason = e.skipReason;
       note = e.note ?? null;
       cost = e.estimatedCost ?? null;
       actsAs = e.actsAs ?? step.channel;
+      const kind = contactKind(actsAs);
+      // A retry that acts as an email (hard decline: "add a new card") is capped as one.
+      if (!skipReason && kind && kind !== asListed && a.ledger) skipReason = a.ledger.capBlock(a.inv.customerId, kind, dues[i]!);
       if (!skipReason && step.channel === 'offer' && step.config.maxPerRun !== null && a.runOfferCounts) {
         const n = a.runOfferCounts.get(step.id) ?? 0;
         if (n >= step.config.maxPerRun) skipReason = `offer cap reached for this run (${step.config.maxPerRun})`;
         else a.runOfferCounts.set(step.id, n + 1);
       }
+      if (!skipReason && kind && a.ledger) a.ledger.add(a.inv.customerId, kind, dues[i]!);
     }
-    history.push({ stepId: step.id, channel: actsAs, status: skipReason ? 'skipped' : 'pending', at: dues[i]! });
-    return {
+    history.push({ stepId: step.id, channel: actsAs, status: status ?? (skipReason ? 'skipped' : 'pending'), at: dues[i]! });
+    out[i] = {
       stepId: step.id, stepIndex: i, channel: actsAs, label: step.label || step.id, dueAt: dues[i]!,
       when: skipReason ? 'skip' : dues[i]! <= a.now ? 'now' : 'later', skipReason, note, estimatedCost: cost,
     } satisfies PlanStep;
-  });
+  }
+  return out;
+}
+
+/**
+ * #17.12: the order in which a plan spends what runs short (the voice budget,
+ * offers per run, the contact cap): by the customer's amount at risk, highest
+ * first, then the invoice's amount, then the usual order. Indexes into `invoices`.
+ */
+export function byAmountAtRisk(db: Sqlite, invoices: OpenInvoice[]): number[] {
+  const risk = invoices.map((inv) => customerInfo(db, inv.customerId).amountAtRisk);
+  return invoices.map((_, i) => i).sort((x, y) => risk[y]! - risk[x]! || invoices[y]!.amountRemaining - invoices[x]!.amountRemaining || x - y);
 }
 
 export function buildPlan(a: PlanArgs): Plan {
@@ -108,8 +144,11 @@ export function buildPlan(a: PlanArgs): Plan {
   };
   const planId = `plan_${crypto.randomBytes(8).toString('hex')}`;
   const runOfferCounts = new Map<string, number>();
-  const rows: PlanRow[] = [];
-  for (const inv of openFailedInvoices(db)) {
+  const ledger = new ContactLedger(db, readContactPolicy(db), a.filters.repeatDone === true, a.now);
+  const byIndex = new Map<number, PlanRow>();
+  const invoices = openFailedInvoices(db);
+  for (const at of byAmountAtRisk(db, invoices)) {
+    const inv = invoices[at]!;
     const segmentId = winners.has(inv.customerId) ? winners.get(inv.customerId)! : null;
     if (!matchesFilters(a.filters, segmentId, inv.customerId)) continue;
     const segmentName = segmentId ? (names.get(segmentId) ?? 'Unknown segment') : 'Default';
@@ -119,14 +158,16 @@ export function buildPlan(a: PlanArgs): Plan {
     const rowSkip = inRun ? `already in active run ${inRun}` : !strategy.enabled ? 'the strategy is turned off' : null;
     const steps = rowSkip
       ? []
-      : planSteps({ ...a, runId: planId, steps: strategy.steps, inv, segmentId, segmentName, currency, runOfferCounts });
-    rows.push({
+      : planSteps({ ...a, runId: planId, steps: strategy.steps, inv, segmentId, segmentName, currency, runOfferCounts, ledger });
+    byIndex.set(at, {
       invoiceId: inv.id, invoiceNumber: inv.number, customerId: inv.customerId, customerName: customer.name, email: customer.email,
       segmentId, segmentName, amountDue: inv.amountRemaining, currency: inv.currency, amountAtRisk: customer.amountAtRisk,
       attemptCount: inv.attemptCount, firstFailureAt: inv.firstFailureAt, lastDeclineCode: inv.lastDeclineCode, hardDecline: inv.hardDecline,
       steps, skipReason: rowSkip,
     });
   }
+  // The plan lists invoices in their usual order (oldest first).
+  const rows = [...byIndex.keys()].sort((x, y) => x - y).map((i) => byIndex.get(i)!);
   const warnings: string[] = [];
   if (a.mode === 'live') warnings.push('LIVE mode: real customers will be emailed and real cards charged.');
   if (rows.some((r) => r.steps.some((s) => s.channel === 'retry' && s.when !== 'skip'))) warnings.push(SMART_RETRIES_WARNING);
@@ -165,7 +206,7 @@ export function totalsOf(rows: PlanRow[]): PlanTotals {
         c.skipped++;
         s.skipped++;
         t.skipped++;
-        const reason = (st.skipReason ?? 'skipped').replace(/\(\d+ of \d+ attempts made\)/, '').replace(/\([a-z_]+\)/, '').replace(/\s+/g, ' ').trim();
+        const reason = (st.skipReason ?? 'skipped').replace(/\(\d+ of \d+ attempts made\)/, '').replace(/ (just now|\d+ (min|h|days) ago)/, '').replace(/ \(run_[a-z0-9]+\)/, '').replace(/\([a-z_]+\)/, '').replace(/\s+/g, ' ').trim();
         reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
         continue;
       }

@@ -1,5 +1,5 @@
 import { ExperimentOutlined, PlayCircleOutlined } from '@ant-design/icons';
-import { Alert, App as AntApp, Button, Card, Checkbox, Descriptions, Empty, Modal, Select, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Checkbox, Descriptions, Empty, Modal, Select, Space, Spin, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { Plan, RunSummary, Segment } from '../../../shared/contract';
 import { ModeBadge } from '../components/ModeBadge';
@@ -7,6 +7,7 @@ import { AuditView } from '../components/runs/AuditView';
 import { OutboxView } from '../components/runs/OutboxView';
 import { PlanView } from '../components/runs/PlanView';
 import { RUN_COLOR, RunMonitor } from '../components/runs/RunMonitor';
+import { ContactPolicyForm } from '../components/runs/ContactPolicyForm';
 import { SmtpForm } from '../components/runs/SmtpForm';
 import { formatMoney } from '../lib/format';
 import { useApp, useCurrentWorkspace } from '../store';
@@ -83,6 +84,7 @@ function PlanAndRun({ onStarted }: { onStarted(run: RunSummary): void }) {
   const { message } = AntApp.useApp();
   const [segments, setSegments] = useState<Segment[]>([]);
   const [chosen, setChosen] = useState<string[]>([]);
+  const [repeatDone, setRepeatDone] = useState(false);
   const [plan, setPlan] = useState<Plan | null>(null);
   const [planning, setPlanning] = useState(false);
   const [planError, setPlanError] = useState<string | null>(null);
@@ -98,7 +100,7 @@ function PlanAndRun({ onStarted }: { onStarted(run: RunSummary): void }) {
     setPlan(null);
     setPlanError(null);
     try {
-      setPlan(await client.call('runs.plan', { workspaceId: ws.id, segmentIds: chosen.length ? chosen : undefined }));
+      setPlan(await client.call('runs.plan', { workspaceId: ws.id, segmentIds: chosen.length ? chosen : undefined, ...(repeatDone ? { repeatDone: true } : {}) }));
     } catch (e) {
       setPlanError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -122,7 +124,7 @@ function PlanAndRun({ onStarted }: { onStarted(run: RunSummary): void }) {
     }
   };
 
-  const outdated = plan !== null && !sameSelection(chosen, plan.filters.segmentIds);
+  const outdated = plan !== null && (!sameSelection(chosen, plan.filters.segmentIds) || repeatDone !== (plan.filters.repeatDone === true));
   const nothing = plan !== null && plan.totals.actionsNow + plan.totals.actionsLater === 0;
 
   return (
@@ -140,6 +142,11 @@ function PlanAndRun({ onStarted }: { onStarted(run: RunSummary): void }) {
             style={{ minWidth: 320 }}
             options={[...segments.map((s) => ({ value: s.id, label: s.name })), { value: 'default', label: 'Default (no segment)' }]}
           />
+          <Checkbox checked={repeatDone} onChange={(e) => setRepeatDone(e.target.checked)}>
+            <Tooltip title="Steps an earlier run already did for an invoice are skipped (“already sent 3 min ago”) unless this is ticked. The per-customer contact cap applies either way.">
+              Repeat steps already done
+            </Tooltip>
+          </Checkbox>
           <Button icon={<ExperimentOutlined />} onClick={makePlan} loading={planning} type={plan && !outdated ? 'default' : 'primary'}>
             Dry-run plan
           </Button>
@@ -160,7 +167,7 @@ function PlanAndRun({ onStarted }: { onStarted(run: RunSummary): void }) {
           </Spin>
         </Card>
       )}
-      {outdated && <Alert type="info" showIcon message="The segment choice changed since this plan was made: make a new dry run before starting." />}
+      {outdated && <Alert type="info" showIcon message="The segment choice or “Repeat steps already done” changed since this plan was made: make a new dry run before starting." />}
       {nothing && <Alert type="success" showIcon message="Nothing to do: no open failed invoice in this selection needs a step." />}
       {plan && <PlanView plan={plan} />}
       {!plan && !planning && !planError && <Empty description="Choose segments (or leave empty for all) and make a dry-run plan." />}
@@ -230,7 +237,16 @@ export function RunsPage() {
         { key: 'runs', label: 'Runs', children: <PastRuns key={`runs-${visit}`} selected={selected} onSelect={setSelected} /> },
         { key: 'outbox', label: 'Outbox', children: <OutboxView key={`outbox-${visit}`} /> },
         { key: 'audit', label: 'Audit log', children: <AuditView key={`audit-${visit}`} /> },
-        { key: 'email', label: 'Email settings', children: <SmtpForm key={`email-${visit}`} /> },
+        {
+          key: 'email',
+          label: 'Email settings',
+          children: (
+            <>
+              <SmtpForm key={`email-${visit}`} />
+              <ContactPolicyForm key={`cap-${visit}`} />
+            </>
+          ),
+        },
       ]}
     />
   );

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ChannelKind, EmailTemplate, Output, Step, Strategy, Tone } from '../../../shared/contract';
 import { AVAILABLE, CHANNEL_COLOR, CHANNEL_LABEL, StepCard, hasTemplate } from '../components/strategies/StepCard';
 import { TemplateEditor } from '../components/strategies/TemplateEditor';
+import { dayLabel, fireOrder, sortByDue, stepOffsets } from '../../../shared/step-schedule';
 import { useApp, useCurrentWorkspace } from '../store';
 
 type ListItem = Output<'strategies.list'>[number];
@@ -128,6 +129,14 @@ export function StrategiesPage() {
   };
 
   const setSteps = (steps: Step[]) => setDraft((d) => (d ? { ...d, steps } : d));
+  /** #17.11: steps fire by their delay; this puts the list in that order (every due time kept). */
+  const sortSteps = () => {
+    if (!draft) return;
+    const sorted = sortByDue(draft.steps);
+    const id = selected !== null ? draft.steps[selected]?.id : undefined;
+    setSteps(sorted);
+    setSelected(id === undefined ? null : sorted.findIndex((x) => x.id === id));
+  };
   const move = (i: number, delta: number) => {
     if (!draft) return;
     const steps = [...draft.steps];
@@ -153,7 +162,7 @@ export function StrategiesPage() {
     if (!draft) return;
     setBusy(true);
     try {
-      const s = await client.call('strategies.set', { workspaceId: ws.id, segmentId: draft.key, strategy: { name: draft.name, description: draft.description, enabled: draft.enabled, steps: draft.steps } });
+      const s = await client.call('strategies.set', { workspaceId: ws.id, segmentId: draft.key, strategy: { name: draft.name, description: draft.description, enabled: draft.enabled, steps: sortByDue(draft.steps) } });
       setLoaded(s);
       setDraft(toDraft(s));
       message.success(`Strategy “${s.name}” saved`);
@@ -192,6 +201,9 @@ export function StrategiesPage() {
   if (error) return <Alert type="error" showIcon message="Strategies could not be loaded" description={error} />;
   if (list && list.length === 0) return <Empty description="Strategies follow segments: connect a Stripe account or create the demo workspace first." />;
 
+  const offsets = draft ? stepOffsets(draft.steps) : [];
+  const firing = fireOrder(offsets);
+  const outOfOrder = firing.some((i, k) => i !== k);
   const hasRetry = draft?.steps.some((s) => s.channel === 'retry');
   const hasEmail = draft?.steps.some((s) => s.channel === 'email' || s.channel === 'offer');
 
@@ -228,9 +240,10 @@ export function StrategiesPage() {
                       {!s.enabled && <Tag>off</Tag>}
                     </Space>
                     <Space size={2} wrap>
-                      {s.steps.map((st) => (
+                      {/* In the order the steps fire, each at its day from the first failure (#17.11). */}
+                      {((off) => fireOrder(off).map((i) => ({ st: s.steps[i]!, day: Math.floor(off[i]! / 86_400) })))(stepOffsets(s.steps)).map(({ st, day }) => (
                         <Tag key={st.id} color={CHANNEL_COLOR[st.channel]} style={{ fontSize: 10, lineHeight: '16px', marginInlineEnd: 2 }}>
-                          {st.delay.days}d {CHANNEL_LABEL[st.channel]}
+                          {day}d {CHANNEL_LABEL[st.channel]}
                         </Tag>
                       ))}
                       {s.steps.length === 0 && <Typography.Text type="secondary" style={{ fontSize: 12 }}>no steps</Typography.Text>}
@@ -302,6 +315,20 @@ export function StrategiesPage() {
               </Dropdown>
             }
           >
+            {outOfOrder && (
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginBottom: 12 }}
+                data-testid="steps-out-of-order"
+                message={`Steps fire by their delay, not by their place in this list: ${firing.map((i) => `${dayLabel(offsets[i]!)} ${CHANNEL_LABEL[draft.steps[i]!.channel]}`).join(', ')}. Saving puts them in that order.`}
+                action={
+                  <Button size="small" onClick={sortSteps}>
+                    Sort by due time
+                  </Button>
+                }
+              />
+            )}
             {draft.steps.length === 0 ? (
               <Empty description="No steps: a plan leaves this segment's invoices alone. Add an email, a retry or an offer." />
             ) : (
@@ -311,18 +338,23 @@ export function StrategiesPage() {
                   key: step.id,
                   color: CHANNEL_COLOR[step.channel],
                   children: (
-                    <StepCard
-                      step={step}
-                      index={i}
-                      count={draft.steps.length}
-                      currency={ws.currency}
-                      tones={toneOptions}
-                      selected={selected === i}
-                      onChange={(s) => setSteps(draft.steps.map((x, k) => (k === i ? s : x)))}
-                      onMove={(d) => move(i, d)}
-                      onRemove={() => remove(i)}
-                      onEditTemplate={() => setSelected(i)}
-                    />
+                    <>
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="due-day">
+                        {dayLabel(offsets[i]!)} after the first failure{outOfOrder ? ` · fires ${firing.indexOf(i) + 1} of ${draft.steps.length}` : ''}
+                      </Typography.Text>
+                      <StepCard
+                        step={step}
+                        index={i}
+                        count={draft.steps.length}
+                        currency={ws.currency}
+                        tones={toneOptions}
+                        selected={selected === i}
+                        onChange={(s) => setSteps(draft.steps.map((x, k) => (k === i ? s : x)))}
+                        onMove={(d) => move(i, d)}
+                        onRemove={() => remove(i)}
+                        onEditTemplate={() => setSelected(i)}
+                      />
+                    </>
                   ),
                 }))}
               />

@@ -219,7 +219,8 @@ export function PlanView({ plan }: { plan: Plan }) {
                   <Typography.Text type="secondary">skipped: {r.skipReason}</Typography.Text>
                 ) : (
                   <Space size={0} wrap>
-                    {r.steps.map((s) => (
+                    {/* In the order the steps fire (#17.11: by due time, not list order). */}
+                    {[...r.steps].sort((x, y) => x.dueAt - y.dueAt || x.stepIndex - y.stepIndex).map((s) => (
                       <StepTag key={s.stepId} s={s} currency={cur} />
                     ))}
                   </Space>
