@@ -2,6 +2,7 @@ import { formatMoney } from '../../../../shared/money';
 import type { ActionContext, ActionResult, Channel, Money, PlanEstimate } from '../channel';
 import { idempotencyKey } from '../stripe-client';
 import { OFFER_TEMPLATES } from '../templates';
+import { annualSkipReason } from './annual';
 import { deliver, emailSkip, recoverEmail, type ChannelDeps } from './deliver';
 
 /**
@@ -45,6 +46,10 @@ export function offerChannel(deps: ChannelDeps): Channel {
     const skip = emailSkip(action);
     if (skip) return { skipReason: skip };
     if (step.config.kind === 'coupon' && !action.invoice.subscriptionId) return { skipReason: 'no subscription to discount' };
+    if (step.config.kind === 'annual') {
+      const why = annualSkipReason(action.db, action.customerId, action.invoice.subscriptionId);
+      if (why) return { skipReason: why };
+    }
     const made = offersMade(action, step.config.kind);
     if (made.customer >= step.config.maxPerCustomer) return { skipReason: 'offer cap reached for this customer' };
     if (!action.dryRun && step.config.maxPerRun !== null && made.run >= step.config.maxPerRun) return { skipReason: `offer cap reached for this run (${step.config.maxPerRun})` };
