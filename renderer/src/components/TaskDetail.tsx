@@ -178,11 +178,15 @@ export function TaskDetail({ taskId, onClose, me, pendingOutcome, onOutcomeHandl
               </Card>
               <Card
                 size="small"
-                title={`Personal email${ctx.emailDraft.from ? ` from ${ctx.emailDraft.from}` : ''}`}
+                title={`Personal email from ${ctx.emailDraft.fromHeader}`}
                 extra={t.emailSentAt ? <Tag color="green" data-testid="email-sent">sent {when(t.emailSentAt)}</Tag> : null}
               >
                 <Space direction="vertical" style={{ width: '100%' }}>
                   <Typography.Text type="secondary">To {ctx.emailDraft.to ?? 'no email address'}</Typography.Text>
+                  <Typography.Text type={ctx.emailDraft.repliesReachManager ? 'secondary' : 'warning'} data-testid="email-replies-to">
+                    The customer&apos;s reply goes to {ctx.emailDraft.repliesGoTo}
+                    {ctx.emailDraft.repliesReachManager ? '' : ' (the account manager has no email address on file)'}
+                  </Typography.Text>
                   <Input aria-label="Email subject" value={subject} onChange={(e) => setSubject(e.target.value)} disabled={!!t.emailSentAt} />
                   <Input.TextArea aria-label="Email text" value={text} onChange={(e) => setText(e.target.value)} autoSize={{ minRows: 6, maxRows: 14 }} disabled={!!t.emailSentAt} />
                   <Button type="primary" onClick={send} loading={busy} disabled={!!t.emailSentAt || !ctx.emailDraft.to}>

@@ -54,6 +54,17 @@ export function WhiteGloveSettings({ onClose }: { onClose: () => void }) {
             <Form.Item label="Due after (hours)"><InputNumber min={1} value={s.am.dueHours} onChange={(v) => setS({ ...s, am: { ...s.am, dueHours: v ?? 24 } })} /></Form.Item>
             <Form.Item label="SLA (hours)"><InputNumber min={1} value={s.am.slaHours} onChange={(v) => setS({ ...s, am: { ...s.am, slaHours: v ?? 4 } })} /></Form.Item>
           </Space>
+          <Form.Item label="Personal email" extra="Replies reach the account manager either way. Sending as the manager needs a mail server allowed to send from the manager's address.">
+            <Select
+              aria-label="Personal email sender"
+              value={s.am.sendAs}
+              onChange={(sendAs: 'from' | 'reply_to') => setS({ ...s, am: { ...s.am, sendAs } })}
+              options={[
+                { value: 'reply_to', label: "From the billing address in the manager's name, Reply-To the manager" },
+                { value: 'from', label: "From the manager's own address" },
+              ]}
+            />
+          </Form.Item>
           <Button onClick={() => void save('am')}>Save account managers</Button>
           <Divider />
           <Typography.Title level={5}>Voice calls</Typography.Title>
