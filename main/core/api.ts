@@ -6,6 +6,7 @@ import { customerHandlers, customerStreams } from './customers/handlers';
 import { attributeHandlers, mrrSettingsHandlers } from './facts/handlers';
 import { segmentHandlers } from './segments/handlers';
 import { createRecovery, recoveryHandlers, type Recovery } from './recovery/handlers';
+import { annualHandlers } from './recovery/annual-handlers';
 import { queueHandlers } from './queue/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
@@ -65,6 +66,7 @@ export function createCore(ports: Ports): Core {
     ...mrrSettingsHandlers(ctx),
     ...segmentHandlers(ctx),
     ...recoveryHandlers(ctx, recovery),
+    ...annualHandlers(ctx, recovery),
     ...queueHandlers(ctx),
   };
 

@@ -38,6 +38,8 @@ export interface WriteContext {
   insert(list: 'charges' | 'coupons' | 'invoices' | 'discounts', o: Obj): void;
   emit(type: string, o: Obj): void;
   touch(): void;
+  /** Item price changes with prorations (subscription-change.ts); false when the body changes no price. */
+  changeItems?(sub: Obj, body: Map<string, string[]>): boolean;
 }
 
 export interface RouteInput {
@@ -224,7 +226,7 @@ export function createWrites(w: WriteContext) {
       w.insert('discounts', discount);
       sub.discounts = [...((sub.discounts as string[] | undefined) ?? []), discount.id];
     }
-    const price = one(body, 'items[0][price]');
+    const price = w.changeItems?.(sub, body) ? null : one(body, 'items[0][price]');
     if (price) {
       const p = w.byId.get(price);
       if (!p || p.object !== 'price') throw invalid(400, `No such price: '${price}'`, { code: 'resource_missing', param: 'items[0][price]' });

@@ -35,6 +35,8 @@ export interface Recovery {
   demo: DemoStripe;
   /** #13: the demo workspace's local fake telephony provider. */
   demoVoice: DemoVoice;
+  /** The workspace's Stripe client (the demo's local server for the demo workspace). */
+  stripe(workspaceId: string): Promise<Stripe>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export function createRecovery(ctx: HandlerContext): Recovery {
     engine,
     demo,
     demoVoice,
+    stripe,
     close: async () => {
       engine.stopTicker();
       await Promise.allSettled(ctx.registry.list().map((w) => engine.idle(w.id)));
