@@ -73,15 +73,22 @@ export async function switchToAnnual(a: SwitchArgs): Promise<AnnualSwitch> {
   if (!yearly) {
     throw badRequest(`No active yearly ${item.currency.toUpperCase()} price for product ${item.productId ?? '(unknown)'} in the synced prices; create one in Stripe and sync, then try again.`);
   }
-  const prorationDate = a.prorationDate ?? Math.floor(a.nowMs / 1000);
   const stripe = await a.stripe();
-  const change = { items: [{ id: item.itemId, price: yearly.id, quantity: item.quantity }], proration_behavior: 'create_prorations' as const, proration_date: prorationDate };
+  const newItems = [{ id: item.itemId, price: yearly.id, quantity: item.quantity }];
   let preview: Stripe.Invoice;
   try {
-    preview = await stripe.invoices.createPreview({ customer: a.customerId, subscription: subscriptionId, subscription_details: change });
+    // Without a proration date Stripe prorates as of its own clock and says which time it used.
+    preview = await stripe.invoices.createPreview({
+      customer: a.customerId,
+      subscription: subscriptionId,
+      subscription_details: { items: newItems, proration_behavior: 'create_prorations', ...(a.prorationDate ? { proration_date: a.prorationDate } : {}) },
+    });
   } catch (e) {
     throw badRequest(`Stripe could not preview the switch to yearly billing: ${e instanceof Error ? e.message : String(e)}`);
   }
+  // SDK: subscription_proration_date is "the time used to calculate prorations" of a preview.
+  const prorationDate = a.prorationDate ?? preview.parent?.subscription_details?.subscription_proration_date ?? Math.floor(a.nowMs / 1000);
+  const change = { items: newItems, proration_behavior: 'create_prorations' as const, proration_date: prorationDate };
   const lines = preview.lines.data.map((l) => ({ description: l.description ?? '', amount: l.amount, proration: l.parent?.subscription_item_details?.proration ?? false }));
   const credit = -lines.filter((l) => l.amount < 0).reduce((s, l) => s + l.amount, 0);
   const monthlyAmount = item.unitAmount ?? 0;
