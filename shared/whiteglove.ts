@@ -12,6 +12,12 @@ export const VoiceSettings = z
   .object({
     /** 'http': place calls through the provider API; 'call_list': turn each call into a queue task for a human. */
     provider: z.enum(['http', 'call_list']).default('call_list'),
+    /**
+     * Which API 'http' speaks (#17 item 15): 'twilio' (Twilio-shaped: the call speaks the script) or 'bland'
+     * (Bland AI voice agent: gets the script, the customer's context and the pay link; `authToken` is the API key,
+     * `apiBase` defaults to https://api.bland.ai, no account id).
+     */
+    api: z.enum(['twilio', 'bland']).default('twilio'),
     /** Base URL of the telephony API (https, or http to loopback for the local fake provider). */
     apiBase: z.string().url().nullable().default(null),
     /** Provider account id (the auth token is a secret, stored like the Stripe key). */

@@ -73,7 +73,18 @@ export function WhiteGloveSettings({ onClose }: { onClose: () => void }) {
           </Form.Item>
           {s.voice.provider === 'http' && (
             <>
-              <Form.Item label="API base URL"><Input value={s.voice.apiBase ?? ''} onChange={(e) => setS({ ...s, voice: { ...s.voice, apiBase: e.target.value || null } })} /></Form.Item>
+              <Form.Item label="API">
+                <Select
+                  aria-label="Voice API"
+                  value={s.voice.api}
+                  onChange={(api: 'twilio' | 'bland') => setS({ ...s, voice: { ...s.voice, api } })}
+                  options={[
+                    { value: 'twilio', label: 'Twilio-shaped (speaks the call script)' },
+                    { value: 'bland', label: 'Bland AI voice agent (script, customer context and pay link; the token is the API key)' },
+                  ]}
+                />
+              </Form.Item>
+              <Form.Item label={s.voice.api === 'bland' ? 'API base URL (empty: https://api.bland.ai)' : 'API base URL'}><Input value={s.voice.apiBase ?? ''} onChange={(e) => setS({ ...s, voice: { ...s.voice, apiBase: e.target.value || null } })} /></Form.Item>
               <Space>
                 <Form.Item label="Account id"><Input value={s.voice.accountId ?? ''} onChange={(e) => setS({ ...s, voice: { ...s.voice, accountId: e.target.value || null } })} /></Form.Item>
                 <Form.Item label="Caller number"><Input value={s.voice.fromNumber ?? ''} onChange={(e) => setS({ ...s, voice: { ...s.voice, fromNumber: e.target.value || null } })} /></Form.Item>
