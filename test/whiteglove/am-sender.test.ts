@@ -52,6 +52,23 @@ describe('personal email from the account manager', () => {
     expect(stored.from).toBe('Alice Wong <alice.wong@example.test>');
   });
 
+  it("a run's email step sent as the account manager is from (or replied to) the manager too", async () => {
+    const smtp = await startSmtp();
+    cleanups.push(() => smtp.close());
+    const { core } = clockedCore(NOW);
+    cleanups.push(() => core.close());
+    const ws = await call(core, 'workspaces.create', { name: 'Acme', mode: 'test', currency: 'usd' });
+    await call(core, 'smtp.set', { workspaceId: ws.id, transport: 'smtp', host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'billing@northwind.test', fromName: 'Northwind Billing', ratePerMinute: 10_000 });
+    await call(core, 'whiteglove.am.set', { workspaceId: ws.id, sendAs: 'from' });
+    seed(core.registry.openDb(ws.id), [{ id: 'c01', name: 'Ada', mrr: 150_000, amountAtRisk: 150_000, accountManager: 'Alice Wong <alice.wong@example.test>' }]);
+    await call(core, 'strategies.set', { workspaceId: ws.id, segmentId: 'seg_enterprise', strategy: { name: 'AM email', steps: [step.email('personal', 0)] } });
+    const plan = await call(core, 'runs.plan', { workspaceId: ws.id });
+    await call(core, 'runs.start', { workspaceId: ws.id, planId: plan.planId, confirm: true, wait: true });
+    expect(smtp.received).toHaveLength(1);
+    expect(addr(smtp.received[0]!, 'from')).toEqual({ name: 'Alice Wong', address: 'alice.wong@example.test' });
+    expect(addr(smtp.received[0]!, 'reply-to')?.address).toBe('alice.wong@example.test');
+  });
+
   it('a manager known only by name: the task screen says replies go to the workspace address', async () => {
     const { core, ws, taskId } = await taskFor('Alice Wong');
     const ctx = await call(core, 'queue.get', { workspaceId: ws.id, taskId });
