@@ -2,6 +2,7 @@ import { Step, StrategyInput, type Strategy, type StepInput } from '../../../sha
 import type { Sqlite } from '../db/sqlite';
 import { badRequest, notFound } from '../errors';
 import * as segments from '../segments/service';
+import { PREVIOUS_DEFAULTS } from './strategy-history';
 import { NEW_CARD_TEMPLATE, OFFER_TEMPLATES, toneTemplate, validateTemplate } from './templates';
 
 /**
@@ -113,7 +114,15 @@ export function getStrategy(db: Sqlite, key: string): Strategy {
   const row = db.prepare(`SELECT * FROM recovery_strategies WHERE segment_key = ?`).get(key) as Row | undefined;
   if (row) {
     const s = JSON.parse(row.json) as { name: string; description: string; enabled: boolean; steps: unknown[] };
-    return { segmentId: seg.id, segmentName: seg.name, name: s.name, description: s.description, enabled: s.enabled, steps: s.steps.map((x) => Step.parse(x)), customized: row.customized === 1, updatedAt: row.updated_at_ms };
+    const steps = s.steps.map((x) => Step.parse(x));
+    // Still exactly an earlier built-in default (saved, never edited): the current default's steps.
+    const base = seg.isDefault ? seg.name.replace(/ \(\d+\)$/, '') : null;
+    const same = (old: StepInput[]) => JSON.stringify(old.map((x) => Step.parse(x))) === JSON.stringify(steps);
+    if (base && PREVIOUS_DEFAULTS[base]?.some(same)) {
+      const b = builtIn(base);
+      return { segmentId: seg.id, segmentName: seg.name, name: s.name, description: b.description, enabled: s.enabled, steps: b.steps.map((x) => Step.parse(x)), customized: row.customized === 1, updatedAt: row.updated_at_ms };
+    }
+    return { segmentId: seg.id, segmentName: seg.name, name: s.name, description: s.description, enabled: s.enabled, steps, customized: row.customized === 1, updatedAt: row.updated_at_ms };
   }
   const b = builtInFor(db, key);
   return { segmentId: seg.id, segmentName: seg.name, name: b.name, description: b.description, enabled: true, steps: b.steps, customized: false, updatedAt: null };
