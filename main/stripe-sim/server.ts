@@ -224,7 +224,7 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   // counted there per execution (replays are answered from the idempotency cache above it).
   let currentIdem: string | null = null;
   const changes = createSubscriptionChanges({ data, byId, now: () => clock, rng: prng(seed * 131 + 29), insert, emit, touch: () => version++ });
-  const writes = createWrites({ seed, data, byId, now: () => clock, insert, emit, touch: () => version++, changeItems: changes.apply });
+  const writes = createWrites({ seed, data, byId, now: () => clock, insert, emit, touch: () => version++, changeItems: changes.apply, invoicePaid: changes.invoicePaid });
   const views = new Map<string, { version: number; items: Obj[]; pos: Map<string, number> }>();
   function view(name: string, q: Map<string, string[]>, filter: (items: Obj[]) => Obj[]) {
     // Paging and time bounds are applied on the cached view (binary search on `created`), so they are not part of its key.

@@ -171,7 +171,29 @@ export function createSubscriptionChanges(c: ChangeContext) {
     sub.pending_update = null;
   }
 
+  /** What a pending update will set, kept until its invoice is paid (the update's own shape has only the items). */
+  const pendingPlans = new Map<string, { invoiceId: string; plan: Planned }>();
+
   return {
+    /**
+     * The invoice of a pending update was paid (e.g. on the hosted page): the update applies
+     * unless past `expires_at` (SDK, Subscription.PendingUpdate.expires_at: "The point after which the
+     * changes reflected by this update will be discarded and no longer applied").
+     */
+    invoicePaid(invoice: Obj) {
+      const subId = (invoice.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details?.subscription;
+      const pending = subId ? pendingPlans.get(subId) : undefined;
+      const sub = subId ? c.byId.get(subId) : undefined;
+      if (!pending || !sub || pending.invoiceId !== invoice.id || !sub.pending_update) return;
+      pendingPlans.delete(subId!);
+      if (((sub.pending_update as { expires_at: number }).expires_at ?? 0) < c.now()) {
+        sub.pending_update = null;
+        return;
+      }
+      applyItems(sub, pending.plan);
+      c.emit('customer.subscription.updated', sub);
+    },
+
     /** `POST /v1/invoices/create_preview` for a change of an existing subscription. */
     preview(body: Map<string, string[]>): Obj {
       const subId = one(body, 'subscription');
@@ -244,6 +266,7 @@ export function createSubscriptionChanges(c: ChangeContext) {
           billing_cycle_anchor: p.intervalChanged ? p.prorationDate : null, expires_at: c.now() + 23 * 3600, trial_end: null, trial_from_plan: null, cancel_at_period_end: null, discount: null, discounts: null, metadata: null,
           subscription_items: p.changes.map((ch) => ({ ...ch.item, price: ch.price, quantity: ch.quantity })),
         };
+        pendingPlans.set(sub.id, { invoiceId: invId, plan: p });
       } else {
         // allow_incomplete (the default): the change applies and the subscription is past due.
         applyItems(sub, p);

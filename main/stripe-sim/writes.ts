@@ -40,6 +40,8 @@ export interface WriteContext {
   touch(): void;
   /** Item price changes with prorations (subscription-change.ts); false when the body changes no price. */
   changeItems?(sub: Obj, body: Map<string, string[]>): boolean;
+  /** A paid invoice applies its subscription's pending update (subscription-change.ts). */
+  invoicePaid?(invoice: Obj): void;
 }
 
 export interface RouteInput {
@@ -143,6 +145,7 @@ export function createWrites(w: WriteContext) {
       sub.status = 'active';
       w.emit('customer.subscription.updated', sub);
     }
+    w.invoicePaid?.(invoice);
     w.emit('charge.succeeded', charge);
     if (pi) w.emit('payment_intent.succeeded', pi);
     w.emit('invoice.paid', invoice);

@@ -77,6 +77,10 @@ describe('switch to yearly billing (#17 item 13)', () => {
     const server = env.sim.snapshot().subscriptions.find((s) => s.id === sub.id)!;
     expect(itemOf(server).price.recurring.interval).toBe('month');
     expect(server.pending_update).not.toBeNull();
+    // The customer pays the yearly invoice on its hosted page: then the switch applies.
+    expect(env.sim.writes.payOnHostedPage(done.invoiceId!)).not.toBeNull();
+    const paid = env.sim.snapshot().subscriptions.find((s) => s.id === sub.id)!;
+    expect([itemOf(paid).price.recurring.interval, paid.pending_update]).toEqual(['year', null]);
   });
 
   it('says clearly why not: already yearly, no yearly price for the product', async () => {
