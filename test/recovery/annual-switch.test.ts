@@ -77,6 +77,8 @@ describe('switch to yearly billing (#17 item 13)', () => {
     const server = env.sim.snapshot().subscriptions.find((s) => s.id === sub.id)!;
     expect(itemOf(server).price.recurring.interval).toBe('month');
     expect(server.pending_update).not.toBeNull();
+    // Asked again, Reclaim does not bill a second year on top of the one waiting for payment.
+    await expect(env.call('recovery.switchToAnnual', { workspaceId: env.workspaceId, customerId })).rejects.toThrow(/already has a change waiting for payment of invoice in_\w+/);
     // The customer pays the yearly invoice on its hosted page: then the switch applies.
     expect(env.sim.writes.payOnHostedPage(done.invoiceId!)).not.toBeNull();
     const paid = env.sim.snapshot().subscriptions.find((s) => s.id === sub.id)!;

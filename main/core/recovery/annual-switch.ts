@@ -61,8 +61,11 @@ function pickSubscription(db: Sqlite, customerId: string, subscriptionId: string
 export async function switchToAnnual(a: SwitchArgs): Promise<AnnualSwitch> {
   const { db } = a;
   const subscriptionId = pickSubscription(db, a.customerId, a.subscriptionId);
-  const status = db.prepare(`SELECT status FROM subscriptions WHERE id = ?`).pluck().get(subscriptionId) as string;
-  if (status === 'canceled' || status === 'incomplete_expired') throw badRequest(`Subscription ${subscriptionId} is ${status}; it cannot be switched.`);
+  const row = db.prepare(`SELECT status, json_extract(raw, '$.pending_update') AS pending, CASE json_type(raw, '$.latest_invoice') WHEN 'object' THEN json_extract(raw, '$.latest_invoice.id') ELSE json_extract(raw, '$.latest_invoice') END AS latest FROM subscriptions WHERE id = ?`).get(subscriptionId) as
+    { status: string; pending: string | null; latest: string | null };
+  if (row.status === 'canceled' || row.status === 'incomplete_expired') throw badRequest(`Subscription ${subscriptionId} is ${row.status}; it cannot be switched.`);
+  // A change already waits for its payment: a second one would bill the customer a second time.
+  if (row.pending) throw badRequest(`Subscription ${subscriptionId} already has a change waiting for payment${typeof row.latest === 'string' ? ` of invoice ${row.latest}` : ''}; it applies when that invoice is paid.`);
   const items = subscriptionItems(db, subscriptionId);
   if (items.length === 0) throw badRequest(`Subscription ${subscriptionId} has no items in the synced data; sync, then try again.`);
   if (items.every((i) => i.interval === 'year')) throw badRequest(`Subscription ${subscriptionId} is already billed yearly.`);
@@ -127,7 +130,8 @@ export async function switchToAnnual(a: SwitchArgs): Promise<AnnualSwitch> {
   }
   const latest = sub.latest_invoice && typeof sub.latest_invoice === 'object' ? sub.latest_invoice : null;
   const pending = !!sub.pending_update;
-  db.transaction(() => createWriters(db).subscription(sub))();
+  // Stored as a sync would store it: latest_invoice is an id there (facts look the invoice up by it).
+  db.transaction(() => createWriters(db).subscription({ ...sub, latest_invoice: latest?.id ?? sub.latest_invoice }))();
   const result: AnnualSwitch = { ...base, status: pending ? 'pending_payment' : 'switched', invoiceId: latest?.id ?? null, invoiceStatus: latest?.status ?? null };
   audit(db, a.nowMs, {
     actor: a.actor,
