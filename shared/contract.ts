@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { patchShape } from './patch';
+import { AnnualSwitch } from './annual';
 import { AmSettings, Outcome, TaskContext, TaskSummary, VoiceSettings, WebhookSettings } from './whiteglove';
 
 export const Mode = z.enum(['test', 'live']);
@@ -747,6 +748,19 @@ export const contract = {
     }),
   },
   'customers.timeline': { input: WorkspaceRef.extend({ customerId: z.string().min(1) }).strict(), output: z.array(TimelineEntry) },
+  /**
+   * Accepts the annual-billing offer (#17 item 13): without `confirm`, Stripe's preview of what the customer
+   * pays now; with `confirm`, the switch (pass the preview's `prorationDate` to be charged exactly that).
+   */
+  'recovery.switchToAnnual': {
+    input: WorkspaceRef.extend({
+      customerId: z.string().min(1),
+      subscriptionId: z.string().min(1).optional(),
+      confirm: z.boolean().default(false),
+      prorationDate: z.number().int().positive().optional(),
+    }).strict(),
+    output: AnnualSwitch,
+  },
   // ── White-glove outreach (#13) ──
   /** The white-glove queue: open tasks first, by amount at risk. `mine` is an account manager's address. */
   'queue.list': {

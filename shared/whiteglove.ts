@@ -12,6 +12,12 @@ export const VoiceSettings = z
   .object({
     /** 'http': place calls through the provider API; 'call_list': turn each call into a queue task for a human. */
     provider: z.enum(['http', 'call_list']).default('call_list'),
+    /**
+     * Which API 'http' speaks (#17 item 15): 'twilio' (Twilio-shaped: the call speaks the script) or 'bland'
+     * (Bland AI voice agent: gets the script, the customer's context and the pay link; `authToken` is the API key,
+     * `apiBase` defaults to https://api.bland.ai, no account id).
+     */
+    api: z.enum(['twilio', 'bland']).default('twilio'),
     /** Base URL of the telephony API (https, or http to loopback for the local fake provider). */
     apiBase: z.string().url().nullable().default(null),
     /** Provider account id (the auth token is a secret, stored like the Stripe key). */
@@ -49,6 +55,12 @@ export const AmSettings = z
     dueHours: z.number().int().min(1).max(24 * 30).default(24),
     /** SLA: hours to first outcome before the task is shown as breached. */
     slaHours: z.number().int().min(1).max(24 * 30).default(4),
+    /**
+     * The personal email (#17 item 16): 'reply_to' sends from the workspace address in the
+     * manager's name with Reply-To the manager; 'from' sends From the manager's own address
+     * (the mail server must be allowed to send as it; the workspace address stays the Sender).
+     */
+    sendAs: z.enum(['reply_to', 'from']).default('reply_to'),
   })
   .strict();
 export type AmSettings = z.infer<typeof AmSettings>;
@@ -103,7 +115,16 @@ export const TaskContext = z.object({
   segmentWhy: z.string(),
   timeline: z.array(z.object({ at: z.number().int(), channel: z.string(), title: z.string(), detail: z.string() })),
   callScript: z.string(),
-  emailDraft: z.object({ from: z.string().nullable(), to: z.string().nullable(), subject: z.string(), text: z.string() }),
+  emailDraft: z.object({
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    subject: z.string(),
+    text: z.string(),
+    /** The From header the customer sees, and where the customer's reply goes (#17 item 16). */
+    fromHeader: z.string(),
+    repliesGoTo: z.string(),
+    repliesReachManager: z.boolean(),
+  }),
   log: z.array(z.object({ at: z.number().int(), outcome: Outcome, promisedDate: z.string().nullable(), note: z.string(), by: z.string().nullable() })),
 });
 export type TaskContext = z.infer<typeof TaskContext>;

@@ -11,6 +11,7 @@ import { defaultDataDir } from '../core/paths';
 import { VERSION } from '../core/version';
 import { registerDataCommands } from './commands/data';
 import { registerFactsCommands } from './commands/facts';
+import { registerOfferCommands } from './commands/offer';
 import { registerQueueCommands } from './commands/queue';
 import { registerSegmentCommands } from './commands/segments';
 import { registerRecoveryCommands } from './commands/recovery';
@@ -98,6 +99,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   registerRecoveryCommands(program, ctx);
   registerAuditVerify(program, ctx);
   registerQueueCommands(program, ctx);
+  registerOfferCommands(program, ctx);
 
   program
     .command('console')

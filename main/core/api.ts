@@ -7,6 +7,7 @@ import { attributeHandlers, mrrSettingsHandlers } from './facts/handlers';
 import { segmentHandlers } from './segments/handlers';
 import { createRecovery, recoveryHandlers, type Recovery } from './recovery/handlers';
 import { auditHandlers } from './recovery/audit-handlers';
+import { annualHandlers } from './recovery/annual-handlers';
 import { queueHandlers } from './queue/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
@@ -67,6 +68,7 @@ export function createCore(ports: Ports): Core {
     ...segmentHandlers(ctx),
     ...recoveryHandlers(ctx, recovery),
     ...auditHandlers(ctx),
+    ...annualHandlers(ctx, recovery),
     ...queueHandlers(ctx),
   };
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { addFactsCases, expandFactsCases } from './facts-cases';
 import { createWrites, SimStripeError, type SimWrites } from './writes';
+import { createSubscriptionChanges } from './subscription-change';
 import { DAY, generateBusiness, HARD_DECLINES, invoicePayment, makeCharge, makeEvent, makePaymentIntent, prng, SEQ, SOFT_DECLINES, subscriptionParent, type Obj, type SimData } from './generator';
 import { PINNED_VERSION, renderVersion, shape, type Links } from './shapes';
 
@@ -230,6 +231,7 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   // are tried before the routes below; the Idempotency-Key of the request being served is
   // counted there per execution (replays are answered from the idempotency cache above it).
   let currentIdem: string | null = null;
+  const changes = createSubscriptionChanges({ data, byId, now: () => clock, rng: prng(seed * 131 + 29), insert, emit, touch: () => version++ });
   const writes = createWrites({
     seed, data, byId, now: () => clock, insert, emit, touch: () => version++,
     remove: (k, o) => {
@@ -237,6 +239,8 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
       byId.delete(o.id);
       version++;
     },
+    changeItems: changes.apply,
+    invoicePaid: changes.invoicePaid,
   });
   const views = new Map<string, { version: number; items: Obj[]; pos: Map<string, number> }>();
   function view(name: string, q: Map<string, string[]>, filter: (items: Obj[]) => Obj[]) {
@@ -484,6 +488,11 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   ];
 
   function route(r: Omit<Req, 'params'>): { status: number; body: unknown } {
+    if (r.method === 'POST' && r.path === '/v1/invoices/create_preview') {
+      // A preview creates nothing (SDK: "the invoice has not yet been created"): reading invoices is enough here.
+      need(r.auth.perms, r.auth.key, 'rak_invoice_read');
+      return { status: 200, body: render(changes.preview(r.body), r.body.get('expand[]') ?? [], r.apiVersion) };
+    }
     if (r.method === 'POST' || r.method === 'DELETE') {
       const m = /^\/v1\/([a-z_]+)(?:\/([A-Za-z0-9_]+))?(?:\/([a-z_]+))?$/.exec(r.path);
       if (m && RESOURCES[m[1]!]) {

@@ -46,6 +46,10 @@ export interface WriteContext {
   remove(list: 'coupons', o: Obj): void;
   emit(type: string, o: Obj): void;
   touch(): void;
+  /** Item price changes with prorations (subscription-change.ts); false when the body changes no price. */
+  changeItems?(sub: Obj, body: Map<string, string[]>): boolean;
+  /** A paid invoice applies its subscription's pending update (subscription-change.ts). */
+  invoicePaid?(invoice: Obj): void;
 }
 
 export interface RouteInput {
@@ -153,6 +157,7 @@ export function createWrites(w: WriteContext) {
       sub.status = 'active';
       w.emit('customer.subscription.updated', sub);
     }
+    w.invoicePaid?.(invoice);
     w.emit('charge.succeeded', charge);
     if (pi) w.emit('payment_intent.succeeded', pi);
     w.emit('invoice.paid', invoice);
@@ -247,7 +252,7 @@ export function createWrites(w: WriteContext) {
 
   function updateSubscription(sub: Obj, body: Map<string, string[]>): Obj {
     applyDiscounts({ byId: w.byId, rng, now: w.now, insert: (o) => w.insert('discounts', o) }, sub, body, invalid);
-    const price = one(body, 'items[0][price]');
+    const price = w.changeItems?.(sub, body) ? null : one(body, 'items[0][price]');
     if (price) {
       const p = w.byId.get(price);
       if (!p || p.object !== 'price') throw invalid(400, `No such price: '${price}'`, { code: 'resource_missing', param: 'items[0][price]' });

@@ -48,10 +48,9 @@ describe('dry-run plan of a small hand-built workspace', () => {
 
   it('schedules each step from the first failure, keeping the spacing when the run starts late', () => {
     expect(shape(row('cus_ent'))).toEqual([
-      ['personal-email', 'email', 'now', 0, null], ['retry-1', 'retry', 'later', 2 * DAY, null],
-      // #13: email → voice → account manager.
-      ['voice-call', 'voice', 'later', 3 * DAY, null], ['am-task', 'am_task', 'later', 4 * DAY, null],
-      ['follow-up', 'email', 'later', 5 * DAY, null], ['retry-2', 'retry', 'later', 7 * DAY, null],
+      // #17 item 15: personal email and voice call at once, the account-manager task the same day (an hour later).
+      ['personal-email', 'email', 'now', 0, null], ['voice-call', 'voice', 'now', 0, null], ['am-task', 'am_task', 'later', 3600, null],
+      ['retry-1', 'retry', 'later', 2 * DAY, null], ['follow-up', 'email', 'later', 5 * DAY, null], ['retry-2', 'retry', 'later', 7 * DAY, null],
     ]);
     // Failed three days ago: day 0 is due now, day 3 keeps its three days' distance.
     expect(shape(row('cus_new'))).toEqual([
@@ -92,10 +91,10 @@ describe('dry-run plan of a small hand-built workspace', () => {
 
   it('totals by segment and channel', () => {
     const t = plan.totals;
-    expect([t.invoices, t.customers, t.actionsNow, t.actionsLater, t.skipped, t.estimatedCost]).toEqual([7, 7, 5, 20, 6, 580]);
+    expect([t.invoices, t.customers, t.actionsNow, t.actionsLater, t.skipped, t.estimatedCost]).toEqual([7, 7, 6, 19, 6, 580]);
     expect(t.amountAtRisk).toBe(99900 + 2900 + 2900 + 2900 + 19900 + 19900 + 4900);
     const ch = Object.fromEntries(t.byChannel.map((c) => [c.channel, [c.now, c.later, c.skipped]]));
-    expect(ch).toEqual({ email: [5, 5, 4], retry: [0, 10, 2], offer: [0, 3, 0], voice: [0, 1, 0], am_task: [0, 1, 0] });
+    expect(ch).toEqual({ email: [5, 5, 4], retry: [0, 10, 2], offer: [0, 3, 0], voice: [1, 0, 0], am_task: [0, 1, 0] });
     const seg = Object.fromEntries(t.bySegment.map((s) => [s.segmentName, [s.invoices, s.actions, s.skipped]]));
     expect(seg).toEqual({ Enterprise: [1, 6, 0], 'New Customer': [1, 4, 0], 'At-Risk': [1, 5, 0], Starter: [1, 3, 2], Growth: [1, 2, 2], 'Loyal Customer': [1, 2, 2], Default: [1, 3, 0] });
     expect(plan.warnings.join(' ')).toMatch(/Smart Retries/);

@@ -4,7 +4,7 @@ import { call, clockedCore } from './engine-helpers';
 const DAY = 86_400;
 
 describe('white-glove on the demo workspace', () => {
-  it('an enterprise customer with a failed invoice gets the personal email, a call through the fake provider and, unanswered, an AM task', async () => {
+  it('an enterprise customer with a failed invoice gets the personal email and a call at once (fake provider) and, unanswered, an AM task the same day', async () => {
     const t0 = Math.floor(Date.now() / 1000);
     const { core, clock } = clockedCore(t0);
     try {
@@ -13,21 +13,27 @@ describe('white-glove on the demo workspace', () => {
       const enterprise = segments.segments.find((s) => s.name === 'Enterprise')!;
       const plan = await call(core, 'runs.plan', { workspaceId: ws.id, segmentIds: [enterprise.id] });
       expect(plan.rows.length).toBeGreaterThan(0);
-      // The built-in Enterprise strategy: email → (retry) → voice → account manager; the calls are above the voice threshold.
+      // The built-in Enterprise strategy (#17 item 15, PRODUCT.md: "immediate AI voice call + personal email from their
+      // account manager"): email and call now, the AM task the same day; the calls are above the voice threshold.
       for (const row of plan.rows) {
-        expect(row.steps.map((s) => s.stepId).slice(0, 4)).toEqual(['personal-email', 'retry-1', 'voice-call', 'am-task']);
-        expect(row.steps.filter((s) => s.channel === 'voice' || s.channel === 'am_task').map((s) => s.skipReason)).toEqual([null, null]);
+        expect(row.steps.map((s) => s.stepId).slice(0, 4)).toEqual(['personal-email', 'voice-call', 'am-task', 'retry-1']);
+        const [email, voice, am] = row.steps;
+        expect([email!.when, voice!.when]).toEqual(['now', 'now']);
+        expect([voice!.skipReason, am!.skipReason]).toEqual([null, null]);
+        expect(am!.dueAt - t0).toBeLessThanOrEqual(2 * 3600);
       }
       const run = await call(core, 'runs.start', { workspaceId: ws.id, planId: plan.planId, confirm: true, wait: true });
       const settings = await call(core, 'whiteglove.settings.get', { workspaceId: ws.id });
       expect(settings.voice).toMatchObject({ provider: 'http', authTokenSet: true });
       expect(settings.voice.apiBase).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
-      // Day 3: the calls; the fake provider reports them; day 4: tasks for the unanswered ones.
-      clock.sec = t0 + 3 * DAY + 3600;
-      await call(core, 'runs.tick', { workspaceId: ws.id });
+      // The calls were placed when the run started; the fake provider reports them; an hour later, tasks for the unanswered ones.
       for (let i = 0; i < 3; i++) await call(core, 'voice.poll', { workspaceId: ws.id });
-      clock.sec = t0 + 4 * DAY + 3600;
+      clock.sec = t0 + 3600;
+      await call(core, 'runs.tick', { workspaceId: ws.id });
+      const queueNow = await call(core, 'queue.list', { workspaceId: ws.id });
+      expect(queueNow.rows.length).toBeGreaterThanOrEqual(1);
+      clock.sec = t0 + DAY;
       await call(core, 'runs.tick', { workspaceId: ws.id });
 
       const fake = await core.recovery.demoVoice.server(ws.id)!;

@@ -9,6 +9,8 @@ import { OUTCOME_LABELS } from '../../../shared/whiteglove';
 import type { Sqlite } from '../db/sqlite';
 import { catalogFor } from '../facts/catalog';
 import { isHardDecline } from '../facts/declines';
+import { amSender } from '../recovery/am-sender';
+import { DEFAULT_FROM } from '../recovery/channels/deliver';
 import { membershipFor } from '../segments/service';
 import { reportingCurrency } from './customer';
 import { getTaskRow, taskLog, taskSummary } from './tasks';
@@ -100,6 +102,7 @@ export function taskContext(db: Sqlite, taskId: string, now: number): TaskContex
     /* facts missing: keep the default sentence */
   }
   const customer = db.prepare(`SELECT email FROM customer_facts WHERE customer_id = ?`).get(t.customer_id) as { email: string | null } | undefined;
+  const sender = amSender(db, t.assignee, DEFAULT_FROM);
   return {
     task: taskSummary(db, taskId, now),
     facts,
@@ -109,7 +112,7 @@ export function taskContext(db: Sqlite, taskId: string, now: number): TaskContex
     segmentWhy,
     timeline: customerTimeline(db, t.customer_id),
     callScript: t.call_script,
-    emailDraft: { from: t.assignee, to: customer?.email ?? null, subject: t.email_subject, text: t.email_text },
+    emailDraft: { from: t.assignee, to: customer?.email ?? null, subject: t.email_subject, text: t.email_text, fromHeader: sender.from, repliesGoTo: sender.repliesGoTo, repliesReachManager: sender.repliesReachManager },
     log: taskLog(db, taskId),
   };
 }

@@ -8,12 +8,13 @@
 import type { Sqlite } from '../db/sqlite';
 import { badRequest, conflict } from '../errors';
 import type { Secrets } from '../ports';
+import { amSender } from '../recovery/am-sender';
 import { audit } from '../recovery/audit';
 import { capReason } from '../recovery/contact-policy';
 import { DEFAULT_FROM } from '../recovery/channels/deliver';
 import { EmailRejected, emailExists, messageIdFor, sendEmail } from '../recovery/mailer';
 import { readSettings, readSmtp } from '../recovery/settings';
-import { personName, textToHtml } from '../recovery/templates';
+import { textToHtml } from '../recovery/templates';
 import { getTaskRow } from './tasks';
 
 export interface SendTaskEmail {
@@ -37,6 +38,7 @@ export async function sendTaskEmail(a: SendTaskEmail): Promise<{ messageId: stri
   const smtp = readSmtp(db);
   const messageId = messageIdFor(key, smtp.from ?? DEFAULT_FROM);
   const actor = t.assignee ?? readSettings(db).operatorName;
+  const sender = amSender(db, t.assignee, DEFAULT_FROM);
   const nowSec = Math.floor(a.nowMs / 1000);
 
   const existing = db.prepare(`SELECT status, external_id FROM recovery_outbox WHERE key = ?`).get(key) as { status: string; external_id: string | null } | undefined;
@@ -79,8 +81,9 @@ export async function sendTaskEmail(a: SendTaskEmail): Promise<{ messageId: stri
         runId: t.run_id,
         customerId: t.customer_id,
         to: { address: to, name: null },
-        fromName: t.assignee ? personName(t.assignee) : null,
-        replyTo: t.assignee?.includes('@') ? t.assignee : null,
+        fromName: sender.fromName,
+        fromAddress: sender.fromAddress,
+        replyTo: sender.replyTo,
         rendered: { subject, text, html: textToHtml(text) },
       },
     });

@@ -21,6 +21,12 @@ export interface OutgoingEmail {
   to: { address: string; name?: string | null };
   /** Overrides the workspace's From display name (the account manager's name). */
   fromName?: string | null;
+  /**
+   * Overrides the From address (the account manager's own, #17 item 16). The workspace
+   * address stays the Sender and the envelope sender (bounces come back to it), and the
+   * Message-ID keeps its domain, so a resend after a crash still finds the stored copy.
+   */
+  fromAddress?: string | null;
   replyTo?: string | null;
   rendered: Rendered;
 }
@@ -106,15 +112,18 @@ export function emailExists(db: Sqlite, messageId: string): boolean {
 export async function sendEmail(args: { db: Sqlite; workspaceId: string; secrets: Secrets; nowMs: number; defaultFrom: string; email: OutgoingEmail }): Promise<SentEmail> {
   const { db, email } = args;
   const smtp = readSmtp(db);
-  const fromAddress = smtp.from ?? args.defaultFrom;
+  const workspaceFrom = smtp.from ?? args.defaultFrom;
+  const ownFrom = email.fromAddress?.trim() ?? '';
+  const fromAddress = ownFrom && PLAIN_ADDRESS.test(ownFrom) ? ownFrom : workspaceFrom;
   const fromName = headerSafe(email.fromName ?? smtp.fromName ?? '');
-  const messageId = email.key ? messageIdFor(email.key, fromAddress) : messageIdFor(`test:${crypto.randomUUID()}`, fromAddress);
+  const messageId = email.key ? messageIdFor(email.key, workspaceFrom) : messageIdFor(`test:${crypto.randomUUID()}`, workspaceFrom);
   const to = email.to.address.trim();
   if (!PLAIN_ADDRESS.test(to)) throw new EmailRejected(`"${headerSafe(to).slice(0, 80)}" is not a usable email address`, true);
   // Reply-To may come from customer data (the account manager): one plain address, or none.
   const replyTo = [email.replyTo, smtp.replyTo].map((a) => a?.trim() ?? '').find((a) => a !== '');
   const message = {
     from: fromName ? { name: fromName, address: fromAddress } : fromAddress,
+    ...(fromAddress !== workspaceFrom ? { sender: workspaceFrom, envelope: { from: workspaceFrom, to: [to] } } : {}),
     to: email.to.name ? { name: headerSafe(email.to.name), address: to } : to,
     ...(replyTo && PLAIN_ADDRESS.test(replyTo) ? { replyTo } : {}),
     subject: headerSafe(email.rendered.subject),
@@ -123,7 +132,7 @@ export async function sendEmail(args: { db: Sqlite; workspaceId: string; secrets
     messageId,
     headers: {
       'X-Reclaim-Action': email.key ? crypto.createHash('sha256').update(email.key).digest('hex').slice(0, 16) : 'test-send',
-      'List-Unsubscribe': `<mailto:${fromAddress}?subject=unsubscribe>`,
+      'List-Unsubscribe': `<mailto:${workspaceFrom}?subject=unsubscribe>`,
       'Auto-Submitted': 'auto-generated',
     },
   };
@@ -166,7 +175,7 @@ export async function sendEmail(args: { db: Sqlite; workspaceId: string; secrets
   ).run(
     `em_${crypto.randomBytes(8).toString('hex')}`, messageId, email.key, email.runId, email.customerId, to,
     fromName ? `${fromName} <${fromAddress}>` : fromAddress, message.subject, message.text, message.html,
-    JSON.stringify({ 'Message-ID': messageId, ...message.headers, ...(message.replyTo ? { 'Reply-To': message.replyTo } : {}) }), smtp.transport, args.nowMs,
+    JSON.stringify({ 'Message-ID': messageId, ...('sender' in message ? { Sender: message.sender } : {}), ...message.headers, ...(message.replyTo ? { 'Reply-To': message.replyTo } : {}) }), smtp.transport, args.nowMs,
   );
   return { messageId, transport: smtp.transport, to };
 }

@@ -2,6 +2,7 @@ import { Step, StrategyInput, type Strategy, type StepInput } from '../../../sha
 import type { Sqlite } from '../db/sqlite';
 import { badRequest, notFound } from '../errors';
 import * as segments from '../segments/service';
+import { PREVIOUS_DEFAULTS } from './strategy-history';
 import { NEW_CARD_TEMPLATE, OFFER_TEMPLATES, toneTemplate, validateTemplate } from './templates';
 
 /**
@@ -25,14 +26,15 @@ function builtIn(name: string): { description: string; steps: StepInput[] } {
     case 'Enterprise':
       return {
         description:
-          'White-glove: a personal email from the account manager on day 0, a retry on day 2; still unpaid, a voice call on day 3 (above the voice threshold), ' +
-          'and if the call was not answered an account-manager task on day 4; a personal follow-up.',
+          'White-glove, as the product promises: the day the payment fails, a personal email from the account manager and a voice call (above the voice threshold, within the voice budgets); ' +
+          'an hour later, if the call was not answered, an account-manager task due the same day. Then a retry on day 2, a personal follow-up on day 5, a second retry on day 7.',
+        // #17 item 15 (PRODUCT.md: "immediate AI voice call + personal email from their account manager").
+        // The task waits an hour so the call's outcome (polled before every tick) is known when it is due.
         steps: [
           { ...email('personal-email', 'Personal email from the account manager', 0, 'white_glove'), config: { tone: 'white_glove', sender: 'account_manager', template: toneTemplate('white_glove') } } as StepInput,
+          { id: 'voice-call', label: 'Voice call', channel: 'voice', delay: d(0), config: {} } as StepInput,
+          { id: 'am-task', label: 'Account-manager task', channel: 'am_task', delay: { days: 0, hours: 1, from: 'first_failure' }, conditions: { lastCallNotAnswered: true }, config: { dueHours: 8 } } as StepInput,
           retry('retry-1', 'Retry the invoice', 2, 'gentle', 5),
-          // Escalation (#13): email → voice → account manager.
-          { id: 'voice-call', label: 'Voice call', channel: 'voice', delay: d(3), conditions: { afterUnansweredEmails: 1 }, config: {} } as StepInput,
-          { id: 'am-task', label: 'Account-manager task', channel: 'am_task', delay: d(4), conditions: { lastCallNotAnswered: true }, config: { dueHours: 24 } } as StepInput,
           { ...email('follow-up', 'Personal follow-up', 5, 'white_glove'), config: { tone: 'white_glove', sender: 'account_manager', template: toneTemplate('white_glove') } } as StepInput,
           retry('retry-2', 'Second retry', 7, 'gentle', 5),
         ],
@@ -112,7 +114,15 @@ export function getStrategy(db: Sqlite, key: string): Strategy {
   const row = db.prepare(`SELECT * FROM recovery_strategies WHERE segment_key = ?`).get(key) as Row | undefined;
   if (row) {
     const s = JSON.parse(row.json) as { name: string; description: string; enabled: boolean; steps: unknown[] };
-    return { segmentId: seg.id, segmentName: seg.name, name: s.name, description: s.description, enabled: s.enabled, steps: s.steps.map((x) => Step.parse(x)), customized: row.customized === 1, updatedAt: row.updated_at_ms };
+    const steps = s.steps.map((x) => Step.parse(x));
+    // Still exactly an earlier built-in default (saved, never edited): the current default's steps.
+    const base = seg.isDefault ? seg.name.replace(/ \(\d+\)$/, '') : null;
+    const same = (old: StepInput[]) => JSON.stringify(old.map((x) => Step.parse(x))) === JSON.stringify(steps);
+    if (base && PREVIOUS_DEFAULTS[base]?.some(same)) {
+      const b = builtIn(base);
+      return { segmentId: seg.id, segmentName: seg.name, name: s.name, description: b.description, enabled: s.enabled, steps: b.steps.map((x) => Step.parse(x)), customized: row.customized === 1, updatedAt: row.updated_at_ms };
+    }
+    return { segmentId: seg.id, segmentName: seg.name, name: s.name, description: s.description, enabled: s.enabled, steps, customized: row.customized === 1, updatedAt: row.updated_at_ms };
   }
   const b = builtInFor(db, key);
   return { segmentId: seg.id, segmentName: seg.name, name: b.name, description: b.description, enabled: true, steps: b.steps, customized: false, updatedAt: null };

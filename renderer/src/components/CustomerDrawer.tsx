@@ -5,6 +5,7 @@ import type { Membership, MrrSettings, Output } from '../../../shared/contract';
 import { MRR_RULES } from '../../../shared/mrr-rules';
 import { formatDate, formatDays, formatMoney } from '../lib/format';
 import { useApp, useCurrentWorkspace } from '../store';
+import { AnnualSwitchButton } from './AnnualSwitch';
 import { CustomerTimeline } from './CustomerTimeline';
 
 type Detail = Output<'customers.get'>;
@@ -88,6 +89,13 @@ export function CustomerDrawer({ customerId, onClose }: { customerId: string; on
                       </Descriptions.Item>
                     ))}
                   </Descriptions>
+                  {ws && f.billing_interval === 'month' && f.subscription_status !== 'canceled' && (
+                    <AnnualSwitchButton
+                      workspaceId={ws.id}
+                      customerId={customerId}
+                      onDone={() => void client?.call('customers.get', { workspaceId: ws.id, customerId }).then(setDetail, (e: Error) => setError(e.message))}
+                    />
+                  )}
                   <Collapse
                     size="small"
                     data-testid="mrr-rules"

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { OUTCOMES, OUTCOME_LABELS, type Outcome, type TaskContext } from '../../../shared/whiteglove';
 import { formatDate, formatMoney } from '../lib/format';
 import { useApp, useCurrentWorkspace } from '../store';
+import { AnnualSwitchButton } from './AnnualSwitch';
 
 export const OUTCOME_KEYS: Record<string, Outcome> = Object.fromEntries(OUTCOMES.map((o, i) => [String(i + 1), o]));
 
@@ -119,7 +120,9 @@ export function TaskDetail({ taskId, onClose, me, pendingOutcome, onOutcomeHandl
                 <Descriptions.Item label="Segment">{t.segment ? <Tag color={t.segment.color}>{t.segment.name}</Tag> : 'Default'}</Descriptions.Item>
                 <Descriptions.Item label="At risk"><Typography.Text type="danger" data-testid="task-risk">{formatMoney(t.amountAtRisk, cur)}</Typography.Text></Descriptions.Item>
                 <Descriptions.Item label="MRR">{formatMoney(t.mrr, cur)}</Descriptions.Item>
-                <Descriptions.Item label="Plan">{f.plan ?? '—'}</Descriptions.Item>
+                <Descriptions.Item label="Plan">
+                  {f.plan ?? '—'} {f.billing_interval ? `(${String(f.billing_interval)}ly)` : ''}
+                </Descriptions.Item>
                 <Descriptions.Item label="Failures (12 m)">{f.failures_12m ?? 0}</Descriptions.Item>
                 <Descriptions.Item label="Tenure">{f.tenure_days ?? 0} days</Descriptions.Item>
                 <Descriptions.Item label="Card expiry">{f.card_expiry ?? '—'}</Descriptions.Item>
@@ -128,6 +131,7 @@ export function TaskDetail({ taskId, onClose, me, pendingOutcome, onOutcomeHandl
                 <Descriptions.Item label="SLA">{t.slaBreached ? <Tag color="volcano">breached</Tag> : when(t.slaAt)}</Descriptions.Item>
               </Descriptions>
               <Typography.Text type="secondary" data-testid="task-why">{ctx.segmentWhy}</Typography.Text>
+              {f.billing_interval === 'month' && wsId && <AnnualSwitchButton workspaceId={wsId} customerId={t.customerId} onDone={() => void load()} />}
               <Table
                 size="small"
                 pagination={false}
@@ -178,11 +182,15 @@ export function TaskDetail({ taskId, onClose, me, pendingOutcome, onOutcomeHandl
               </Card>
               <Card
                 size="small"
-                title={`Personal email${ctx.emailDraft.from ? ` from ${ctx.emailDraft.from}` : ''}`}
+                title={`Personal email from ${ctx.emailDraft.fromHeader}`}
                 extra={t.emailSentAt ? <Tag color="green" data-testid="email-sent">sent {when(t.emailSentAt)}</Tag> : null}
               >
                 <Space direction="vertical" style={{ width: '100%' }}>
                   <Typography.Text type="secondary">To {ctx.emailDraft.to ?? 'no email address'}</Typography.Text>
+                  <Typography.Text type={ctx.emailDraft.repliesReachManager ? 'secondary' : 'warning'} data-testid="email-replies-to">
+                    The customer&apos;s reply goes to {ctx.emailDraft.repliesGoTo}
+                    {ctx.emailDraft.repliesReachManager ? '' : ' (the account manager has no email address on file)'}
+                  </Typography.Text>
                   <Input aria-label="Email subject" value={subject} onChange={(e) => setSubject(e.target.value)} disabled={!!t.emailSentAt} />
                   <Input.TextArea aria-label="Email text" value={text} onChange={(e) => setText(e.target.value)} autoSize={{ minRows: 6, maxRows: 14 }} disabled={!!t.emailSentAt} />
                   <Button type="primary" onClick={send} loading={busy} disabled={!!t.emailSentAt || !ctx.emailDraft.to}>

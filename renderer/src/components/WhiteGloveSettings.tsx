@@ -55,6 +55,17 @@ export function WhiteGloveSettings({ onClose }: { onClose: () => void }) {
             <Form.Item label="Due after (hours)"><InputNumber min={1} value={s.am.dueHours} onChange={(v) => setS({ ...s, am: { ...s.am, dueHours: v ?? 24 } })} /></Form.Item>
             <Form.Item label="SLA (hours)"><InputNumber min={1} value={s.am.slaHours} onChange={(v) => setS({ ...s, am: { ...s.am, slaHours: v ?? 4 } })} /></Form.Item>
           </Space>
+          <Form.Item label="Personal email" extra="Replies reach the account manager either way. Sending as the manager needs a mail server allowed to send from the manager's address.">
+            <Select
+              aria-label="Personal email sender"
+              value={s.am.sendAs}
+              onChange={(sendAs: 'from' | 'reply_to') => setS({ ...s, am: { ...s.am, sendAs } })}
+              options={[
+                { value: 'reply_to', label: "From the billing address in the manager's name, Reply-To the manager" },
+                { value: 'from', label: "From the manager's own address" },
+              ]}
+            />
+          </Form.Item>
           <Button onClick={() => void save('am')}>Save account managers</Button>
           <Divider />
           <Typography.Title level={5}>Voice calls</Typography.Title>
@@ -63,7 +74,18 @@ export function WhiteGloveSettings({ onClose }: { onClose: () => void }) {
           </Form.Item>
           {s.voice.provider === 'http' && (
             <>
-              <Form.Item label="API base URL"><Input value={s.voice.apiBase ?? ''} onChange={(e) => setS({ ...s, voice: { ...s.voice, apiBase: e.target.value || null } })} /></Form.Item>
+              <Form.Item label="API">
+                <Select
+                  aria-label="Voice API"
+                  value={s.voice.api}
+                  onChange={(api: 'twilio' | 'bland') => setS({ ...s, voice: { ...s.voice, api } })}
+                  options={[
+                    { value: 'twilio', label: 'Twilio-shaped (speaks the call script)' },
+                    { value: 'bland', label: 'Bland AI voice agent (script, customer context and pay link; the token is the API key)' },
+                  ]}
+                />
+              </Form.Item>
+              <Form.Item label={s.voice.api === 'bland' ? 'API base URL (empty: https://api.bland.ai)' : 'API base URL'}><Input value={s.voice.apiBase ?? ''} onChange={(e) => setS({ ...s, voice: { ...s.voice, apiBase: e.target.value || null } })} /></Form.Item>
               <Space>
                 <Form.Item label="Account id"><Input value={s.voice.accountId ?? ''} onChange={(e) => setS({ ...s, voice: { ...s.voice, accountId: e.target.value || null } })} /></Form.Item>
                 <Form.Item label="Caller number"><Input value={s.voice.fromNumber ?? ''} onChange={(e) => setS({ ...s, voice: { ...s.voice, fromNumber: e.target.value || null } })} /></Form.Item>

@@ -1,4 +1,5 @@
 import type { EmailTemplate } from '../../../../shared/contract';
+import { amSender } from '../am-sender';
 import type { Secrets } from '../../ports';
 import type { ActionContext, ActionResult, PlanEstimate } from '../channel';
 import { EmailRejected, emailExists, messageIdFor, sendEmail } from '../mailer';
@@ -42,11 +43,13 @@ export async function deliver(
 ): Promise<ActionResult> {
   const skip = emailSkip(action);
   if (skip) return { status: 'skipped', detail: skip };
-  const fromName = senderName(action, deps, t.sender);
+  // The account manager's email is from (or replies go to) the manager (#17 item 16).
+  const am = t.sender === 'account_manager' && action.customer.accountManager ? amSender(action.db, action.customer.accountManager, DEFAULT_FROM) : null;
+  const fromName = am ? am.fromName : senderName(action, deps, t.sender);
   const business = deps.workspaceName(action.workspaceId);
   const vars = buildVars({ customer: action.customer, invoice: action.invoice, business, senderName: fromName ?? business, now: action.now, ...(t.offer ? { offer: t.offer } : {}) });
   const rendered = renderEmail(t.template, vars);
-  const replyTo = t.sender === 'account_manager' && action.customer.accountManager?.includes('@') ? action.customer.accountManager : null;
+
   try {
     const sent = await sendEmail({
       db: action.db,
@@ -54,7 +57,7 @@ export async function deliver(
       secrets: deps.secrets,
       nowMs: deps.nowMs(),
       defaultFrom: DEFAULT_FROM,
-      email: { key: action.key, runId: action.runId, customerId: action.customerId, to: { address: action.customer.email!, name: action.customer.name }, fromName, replyTo, rendered },
+      email: { key: action.key, runId: action.runId, customerId: action.customerId, to: { address: action.customer.email!, name: action.customer.name }, fromName, fromAddress: am?.fromAddress ?? null, replyTo: am?.replyTo ?? null, rendered },
     });
     return { status: 'succeeded', detail: `${sent.transport === 'capture' ? 'captured (not delivered)' : 'sent'} to ${sent.to}: "${rendered.subject}"`, externalId: sent.messageId };
   } catch (e) {

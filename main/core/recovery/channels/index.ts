@@ -16,7 +16,7 @@ export function createChannels(deps: ChannelDeps): Channel[] {
     retryChannel(deps),
     offerChannel(deps),
     // White-glove outreach (#13)
-    createVoiceChannel({ secrets: deps.secrets, fetch: deps.fetch ?? globalThis.fetch }),
+    createVoiceChannel({ secrets: deps.secrets, fetch: deps.fetch ?? globalThis.fetch, workspaceName: deps.workspaceName }),
     createAmTaskChannel(),
     createWebhookChannel({ secrets: deps.secrets, fetch: deps.fetch ?? globalThis.fetch }),
   ];

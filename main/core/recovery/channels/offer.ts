@@ -4,6 +4,7 @@ import { missingWrite } from '../../stripe/write-permissions';
 import { OFFER_TEMPLATES } from '../templates';
 import { applyCouponOffer } from './coupon-apply';
 import { couponAmount } from './coupon-currency';
+import { annualSkipReason } from './annual';
 import { deliver, emailSkip, recoverEmail, type ChannelDeps } from './deliver';
 
 /**
@@ -59,6 +60,10 @@ export function offerChannel(deps: ChannelDeps): Channel {
       if (amount && 'skip' in amount) return { skipReason: amount.skip };
       const lacking = missingWrite(action.db, step);
       if (lacking) return { skipReason: lacking };
+    }
+    if (step.config.kind === 'annual') {
+      const why = annualSkipReason(action.db, action.customerId, action.invoice.subscriptionId);
+      if (why) return { skipReason: why };
     }
     const made = offersMade(action, step.config.kind);
     if (made.customer >= step.config.maxPerCustomer) return { skipReason: 'offer cap reached for this customer' };

@@ -19,7 +19,10 @@ import { resolvePending } from '../../../queue/outbox-link';
 import { createTask } from '../../../queue/tasks';
 import type { ActionContext, ActionResult, Channel, PlanEstimate } from '../../channel';
 import { UNDER_THRESHOLD, budgetBlock, customerValue, utcDay, voiceSpend } from './budget';
+import { BlandVoiceProvider } from './bland-provider';
 import { HttpVoiceProvider } from './http-provider';
+
+const BLAND_API = 'https://api.bland.ai';
 import { VoiceProviderError, type CallState, type VoiceProvider } from './provider';
 
 export interface VoiceChannelDeps {
@@ -27,6 +30,8 @@ export interface VoiceChannelDeps {
   fetch: typeof fetch;
   /** Builds the provider for the workspace's settings; defaults to the HTTP adapter. */
   providerFor?: (settings: VoiceSettings, token: string) => VoiceProvider;
+  /** The business name an AI voice agent introduces (the workspace name). */
+  workspaceName?: (workspaceId: string) => string;
 }
 
 export interface VoiceCallRow {
@@ -60,6 +65,7 @@ export function createVoiceChannel(deps: VoiceChannelDeps): VoiceChannel {
 
   const providerFor = (s: VoiceSettings, token: string): VoiceProvider => {
     if (deps.providerFor) return deps.providerFor(s, token);
+    if (s.api === 'bland') return new BlandVoiceProvider({ apiBase: s.apiBase ?? BLAND_API, apiKey: token, fromNumber: s.fromNumber, fetch: deps.fetch });
     if (!s.apiBase || !s.accountId) throw new VoiceProviderError('The voice provider URL and account id are not set (Settings → Voice).', false);
     return new HttpVoiceProvider({ apiBase: s.apiBase, accountId: s.accountId, authToken: token, fetch: deps.fetch });
   };
@@ -84,7 +90,14 @@ export function createVoiceChannel(deps: VoiceChannelDeps): VoiceChannel {
     const token = await deps.secrets.get(voiceTokenSecretId(a.workspaceId));
     if (!token) return { status: 'failed', detail: 'The voice provider auth token is not set (Settings → Voice).', retryable: false };
     const c = loadCustomer(a.db, a.customerId, a.invoiceId);
-    const script = renderText(typeof a.config.script === 'string' && a.config.script.trim() ? a.config.script : DEFAULT_CALL_SCRIPT, c ? templateVars(c, c.accountManager) : {});
+    const vars = c ? templateVars(c, c.accountManager) : {};
+    const script = renderText(typeof a.config.script === 'string' && a.config.script.trim() ? a.config.script : DEFAULT_CALL_SCRIPT, vars);
+    // What an AI voice agent may use in the conversation (the Twilio-shaped API only speaks the script).
+    const context = Object.fromEntries(
+      Object.entries({ customer_name: vars.name, first_name: vars.first_name, amount: vars.amount, invoice_number: vars.invoice_number, pay_link: vars.pay_url, account_manager: vars.account_manager, segment: vars.segment, business: deps.workspaceName?.(a.workspaceId) })
+        .filter(([, v]) => typeof v === 'string' && v !== '')
+        .map(([k, v]) => [k, String(v)]),
+    );
     try {
       const st = await providerFor(s, token).place({
         requestId: row.request_id,
@@ -92,6 +105,7 @@ export function createVoiceChannel(deps: VoiceChannelDeps): VoiceChannel {
         from: s.fromNumber ?? '',
         script,
         tags: { customer: a.customerId, invoice: a.invoiceId, run: a.runId },
+        context,
       });
       applyState(a.db, a.key, st, a.now);
       return { status: 'pending', detail: `call ${st.status}`, externalId: st.id, cost: { amount: row.reserved_cost, currency: row.currency } };

@@ -15,6 +15,8 @@ export interface PlaceCall {
   script: string;
   /** Opaque tags echoed back by the provider (customer, invoice). */
   tags: Record<string, string>;
+  /** The customer's context for an AI voice agent (name, amount, invoice, pay link, account manager, business). */
+  context?: Record<string, string>;
 }
 
 export interface CallState {
