@@ -10,6 +10,7 @@ import { createNodePorts } from '../core/node-ports';
 import { defaultDataDir } from '../core/paths';
 import { VERSION } from '../core/version';
 import { registerDataCommands } from './commands/data';
+import { registerExperimentCommands } from './commands/experiments';
 import { registerFactsCommands } from './commands/facts';
 import { registerQueueCommands } from './commands/queue';
 import { registerSegmentCommands } from './commands/segments';
@@ -96,6 +97,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   registerSegmentCommands(program, ctx);
   registerRecoveryCommands(program, ctx);
   registerQueueCommands(program, ctx);
+  registerExperimentCommands(program, ctx);
 
   program
     .command('console')

@@ -7,6 +7,7 @@ import { attributeHandlers, mrrSettingsHandlers } from './facts/handlers';
 import { segmentHandlers } from './segments/handlers';
 import { createRecovery, recoveryHandlers, type Recovery } from './recovery/handlers';
 import { queueHandlers } from './queue/handlers';
+import { experimentHandlers } from './experiments/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
@@ -66,6 +67,7 @@ export function createCore(ports: Ports): Core {
     ...segmentHandlers(ctx),
     ...recoveryHandlers(ctx, recovery),
     ...queueHandlers(ctx),
+    ...experimentHandlers(ctx),
   };
 
   return {

@@ -31,7 +31,7 @@ const ids = (n: number, prefix = 'cus_') => Array.from({ length: n }, (_, i) => 
 /** What GrowthBook's own SDK picks for this customer. */
 function growthbookArm(customerId: string, seed: string, arms: { name: string; weight: number }[]): string | null {
   const gb = new GrowthBook({ attributes: { id: customerId } });
-  const r = gb.run({ key: 'reclaim-exp', seed, hashVersion: 2, hashAttribute: 'id', variations: arms.map((a) => a.name), weights: arms.map((a) => a.weight / 100) });
+  const r = gb.run({ key: 'reclaim-exp', seed, hashVersion: 2, hashAttribute: 'id', variations: arms.map((a) => a.name) as [string, string, ...string[]], weights: arms.map((a) => a.weight / 100) });
   gb.destroy();
   return r.inExperiment ? r.value : null;
 }
