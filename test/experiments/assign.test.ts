@@ -1,6 +1,6 @@
 import { GrowthBook } from '@growthbook/growthbook';
 import { describe, expect, it } from 'vitest';
-import { assigner, bucketRanges, fnv1a32, hashV2, holdoutSeed, HOLDOUT_ARM, assignArm } from '../../main/core/experiments/assign';
+import { assigner, bucketRanges, fnv1a32, hashV2, holdoutSeed, HOLDOUT_ARM, assignArm, seededHashV2 } from '../../main/core/experiments/assign';
 import { chiSquareGof } from '../../main/core/experiments/stats';
 
 /**
@@ -44,7 +44,10 @@ describe('experiment assignment (GrowthBook hash v2)', () => {
   });
 
   it("matches GrowthBook's published hash v2 vectors and bucket ranges", () => {
-    for (const [seed, value, expected] of HASH_V2) expect(hashV2(seed, value), `${seed}/${value}`).toBe(expected);
+    for (const [seed, value, expected] of HASH_V2) {
+      expect(hashV2(seed, value), `${seed}/${value}`).toBe(expected);
+      expect(seededHashV2(seed)(value), `seeded ${seed}/${value}`).toBe(expected);
+    }
     for (const [weights, expected] of RANGES) {
       const got = bucketRanges(weights);
       got.forEach(([a, b], i) => {

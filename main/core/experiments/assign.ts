@@ -29,9 +29,41 @@ export function fnv1a32(str: string): number {
   return h >>> 0;
 }
 
+/** FNV-1a state after `str`, continuing from `h` (FNV is streaming: fnv(a + b) = continue(fnv(a), b)). */
+function fnvFrom(h: number, str: string): number {
+  for (let i = 0; i < str.length; i++) {
+    h ^= str.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+}
+
+const digits = new Uint8Array(10);
+
+/** FNV-1a of the decimal string of a uint32, without building the string. */
+function fnvOfDecimal(n: number): number {
+  let len = 0;
+  do {
+    digits[len++] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  } while (n > 0);
+  let h = 0x811c9dc5;
+  while (len > 0) {
+    h ^= digits[--len]!;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
 /** GrowthBook's `hash(seed, value, 2)`: a bucket in [0, 1) with 4 decimals. */
 export function hashV2(seed: string, value: string): number {
   return (fnv1a32(String(fnv1a32(seed + value))) % 10000) / 10000;
+}
+
+/** `hashV2` with the seed's FNV state computed once (same values; 1M ids in well under 0.5 s). */
+export function seededHashV2(seed: string): (value: string) => number {
+  const state = fnvFrom(0x811c9dc5, seed);
+  return (value) => (fnvOfDecimal(fnvFrom(state, value) >>> 0) % 10000) / 10000;
 }
 
 export type Range = [number, number];
@@ -75,11 +107,12 @@ export function assigner(spec: AssignSpec): (customerId: string) => string {
   const ranges = bucketRanges(spec.arms.map((a) => a.weight / 100));
   const names = spec.arms.map((a) => a.name);
   const h = spec.holdout / 100;
-  const hSeed = holdoutSeed(spec.seed);
+  const holdoutHash = seededHashV2(holdoutSeed(spec.seed));
+  const armHash = seededHashV2(spec.seed);
   const holdoutRanges = bucketRanges([h, 1 - h]);
   return (customerId) => {
-    if (h > 0 && chooseVariation(hashV2(hSeed, customerId), holdoutRanges) === 0) return HOLDOUT_ARM;
-    const i = chooseVariation(hashV2(spec.seed, customerId), ranges);
+    if (h > 0 && chooseVariation(holdoutHash(customerId), holdoutRanges) === 0) return HOLDOUT_ARM;
+    const i = chooseVariation(armHash(customerId), ranges);
     // Weights sum to exactly 1, so every n in [0, 0.9999] lands in a range; the
     // fallback only guards float dust on the last boundary.
     return names[i === -1 ? names.length - 1 : i]!;
