@@ -5,6 +5,7 @@ import type { Sqlite } from '../db/sqlite';
 import { badRequest, conflict, notFound } from '../errors';
 import { DEFAULT_KEY, getStrategy } from '../recovery/strategies';
 import * as segments from '../segments/service';
+import { validateTemplate } from '../recovery/templates';
 import { HASH_VERSION, HOLDOUT_ARM, type AssignSpec } from './assign';
 
 /**
@@ -123,6 +124,16 @@ export function resolveArms(db: Sqlite, segmentId: string, arms: ArmInput[]): St
         const issue = parsed.error.issues[0];
         throw badRequest(`Arm ${a.name}'s strategy is not valid: ${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid'}`);
       }
+      // The same template check `strategies set` makes, so a bad template is refused now, not when its email is due.
+      parsed.data.steps.forEach((step, n) => {
+        const t = step.channel === 'email' || step.channel === 'offer' ? step.config.template : step.channel === 'retry' ? step.config.newCardTemplate : null;
+        if (!t) return;
+        try {
+          validateTemplate(t);
+        } catch (e) {
+          throw badRequest(`Arm ${a.name}'s strategy is not valid: step ${n + 1} (${step.id}): ${e instanceof Error ? e.message : String(e)}`);
+        }
+      });
       return { name: a.name, weight: a.weight, source: 'custom', strategy: parsed.data };
     }
     const from = a.strategyFrom ?? (i === 0 ? 'segment' : 'copy');
