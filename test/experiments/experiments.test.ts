@@ -130,6 +130,10 @@ describe('experiments inside a segment', () => {
     for (const a of after) expect(a.arm, a.customerId).toBe(a.customerId.startsWith('e') ? armOf.get(a.customerId) : newSpec(a.customerId));
     const moved = [...armOf].filter(([id, arm]) => newSpec(id) !== arm).length;
     expect(moved).toBeGreaterThan(30); // without stickiness these would have switched arms
+    // The split change is not a sample-ratio mismatch: treated customers count with the split they were treated under.
+    const afterPreview = await call(core, 'experiments.preview', { workspaceId, id: exp.id });
+    expect(afterPreview.members).toBe(360);
+    expect(afterPreview.srm.flagged).toBe(false);
 
     // Ship: the significantly better arm becomes the segment's strategy.
     const shipped = await call(core, 'experiments.ship', { workspaceId, id: exp.id });

@@ -41,7 +41,7 @@ export function experimentHandlers(ctx: HandlerContext): HandlerGroup<Experiment
       const d = draft!;
       const seg = segmentOrThrow(db, d.segmentId);
       const arms = resolveArms(db, seg.id, d.arms);
-      return previewOf(db, { id: '', segmentId: seg.id, seed: d.seed ?? newSeed(), arms, holdout: d.holdout }, seg.name);
+      return previewOf(db, { id: '', segmentId: seg.id, seed: d.seed ?? newSeed(), arms, holdout: d.holdout, splits: [] }, seg.name);
     },
     'experiments.assign': async ({ workspaceId, id }) => {
       const db = ctx.db(workspaceId);

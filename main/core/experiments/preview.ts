@@ -3,7 +3,7 @@ import type { Sqlite } from '../db/sqlite';
 import { workspaceCurrency } from '../recovery/data';
 import { assigner } from './assign';
 import { inSegmentationHoldout, readExpSettings, SEG_HOLDOUT_ARM } from './planner';
-import { plannedShares, specOf, type ExperimentRecord } from './store';
+import { expectedShares, plannedShares, specOf, type ExperimentRecord } from './store';
 import { srmCheck } from './stats';
 
 /**
@@ -14,16 +14,16 @@ import { srmCheck } from './stats';
 export function memberArms(
   db: Sqlite,
   e: Pick<ExperimentRecord, 'id' | 'segmentId' | 'seed' | 'arms' | 'holdout'>,
-): { customerId: string; arm: string; mrr: number; amountAtRisk: number; treated: boolean }[] {
+): { customerId: string; arm: string; mrr: number; amountAtRisk: number; treated: boolean; assignedAt: number | null }[] {
   const rows = db
     .prepare(
-      `SELECT w.customer_id AS customerId, coalesce(f.mrr, 0) AS mrr, coalesce(f.amount_at_risk, 0) AS amountAtRisk, a.arm AS stored
+      `SELECT w.customer_id AS customerId, coalesce(f.mrr, 0) AS mrr, coalesce(f.amount_at_risk, 0) AS amountAtRisk, a.arm AS stored, a.assigned_at_ms AS assignedAt
        FROM segment_winner w
        LEFT JOIN customer_facts f ON f.customer_id = w.customer_id
        LEFT JOIN experiment_assignments a ON a.experiment_id = ? AND a.customer_id = w.customer_id
        WHERE w.segment_id = ? ORDER BY w.customer_id`,
     )
-    .all(e.id, e.segmentId) as { customerId: string; mrr: number; amountAtRisk: number; stored: string | null }[];
+    .all(e.id, e.segmentId) as { customerId: string; mrr: number; amountAtRisk: number; stored: string | null; assignedAt: number | null }[];
   const settings = readExpSettings(db);
   const assign = assigner(specOf(e));
   return rows.map((r) => ({
@@ -32,10 +32,11 @@ export function memberArms(
     mrr: r.mrr,
     amountAtRisk: r.amountAtRisk,
     treated: r.stored !== null,
+    assignedAt: r.assignedAt,
   }));
 }
 
-export function previewOf(db: Sqlite, e: Pick<ExperimentRecord, 'id' | 'segmentId' | 'seed' | 'arms' | 'holdout'>, segmentName: string): ExperimentPreview {
+export function previewOf(db: Sqlite, e: Pick<ExperimentRecord, 'id' | 'segmentId' | 'seed' | 'arms' | 'holdout' | 'splits'>, segmentName: string): ExperimentPreview {
   const members = memberArms(db, e);
   const seg = readExpSettings(db).segmentationHoldout / 100;
   const groups = [
@@ -58,8 +59,12 @@ export function previewOf(db: Sqlite, e: Pick<ExperimentRecord, 'id' | 'segmentI
       treated: mine.filter((m) => m.treated).length,
     };
   });
+  // SRM: treated members count with the split in force when they were treated (a later split change is not a mismatch).
+  const treated = members.filter((m) => m.treated && m.arm !== SEG_HOLDOUT_ARM);
+  const treatedShares = treated.length ? expectedShares(e as ExperimentRecord, treated.map((m) => m.assignedAt!)) : {};
+  const srmShares = groups.map((g) => (n ? (g.share * (n - treated.length) + (treatedShares[g.arm] ?? 0) * treated.length) / n : g.share));
   return {
     seed: e.seed, segmentName, currency: workspaceCurrency(db), members: n, arms,
-    srm: srmCheck(arms.map((a) => a.customers), groups.map((g) => g.share)),
+    srm: srmCheck(arms.map((a) => a.customers), srmShares),
   };
 }
