@@ -142,6 +142,19 @@ export const ExperimentSettings = z.object({
   seed: z.string(),
 });
 
+export const SegmentationResults = z.object({
+  segmentationHoldout: z.number().int(),
+  /** When the holdout was turned on (ms); runs from then on count. */
+  since: z.number().int().nullable(),
+  currency: z.string(),
+  /** 'segmentation_holdout' (the Default strategy: the baseline) and 'segmented' (each segment's own strategy or experiment). */
+  arms: z.array(ResultArm),
+  /** (segmented rate − holdout rate) / holdout rate. */
+  relativeLift: z.number().nullable(),
+  summary: z.string(),
+});
+export type SegmentationResults = z.infer<typeof SegmentationResults>;
+
 const ExpRef = WorkspaceRef.extend({ id: z.string().min(1) });
 
 export const experimentRequests = {
@@ -169,6 +182,8 @@ export const experimentRequests = {
   },
   /** Makes an arm's strategy the segment's strategy and ends the experiment; without `arm`, the significantly best arm. */
   'experiments.ship': { input: ExpRef.extend({ arm: z.string().optional() }).strict(), output: Experiment },
+  /** Segmented strategies vs the one-size-fits-all Default strategy, measured on the segmentation holdout. */
+  'experiments.segmentationResults': { input: WorkspaceRef.strict(), output: SegmentationResults },
   'experiments.settings.get': { input: WorkspaceRef.strict(), output: ExperimentSettings },
   'experiments.settings.set': { input: WorkspaceRef.extend({ segmentationHoldout: z.number().int().min(0).max(50) }).strict(), output: ExperimentSettings },
 } as const;

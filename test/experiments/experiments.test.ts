@@ -168,15 +168,15 @@ describe('experiments inside a segment', () => {
     expect(ship.ok ? '' : ship.error.message).toMatch(/^Not shipped: Sample ratio mismatch/);
   });
 
-  it('the segmentation holdout sends its share of every segment to the Default strategy', async () => {
-    const { core } = clockedCore(NOW);
+  it('the segmentation holdout sends its share of every segment to the Default strategy, and measures segmented vs one-size-fits-all', async () => {
+    const { core, clock } = clockedCore(NOW);
     cleanups.push(() => core.close());
     const ws = await call(core, 'workspaces.create', { name: 'Acme', mode: 'test', currency: 'usd' });
     const db = core.registry.openDb(ws.id);
     seed(db, [...customers('e', 200, 'Enterprise'), ...customers('s', 200, 'Starter')]);
-    await call(core, 'strategies.set', { workspaceId: ws.id, segmentId: 'seg_enterprise', strategy: { name: 'E', steps: [step.email('ent', 0)] } });
-    await call(core, 'strategies.set', { workspaceId: ws.id, segmentId: 'seg_starter', strategy: { name: 'S', steps: [step.email('sta', 0)] } });
-    await call(core, 'strategies.set', { workspaceId: ws.id, segmentId: 'default', strategy: { name: 'D', steps: [step.email('dflt', 0)] } });
+    await call(core, 'strategies.set', { workspaceId: ws.id, segmentId: 'seg_enterprise', strategy: { name: 'E', steps: [step.email('ent', 0), step.email('ent-2', 5)] } });
+    await call(core, 'strategies.set', { workspaceId: ws.id, segmentId: 'seg_starter', strategy: { name: 'S', steps: [step.email('sta', 0), step.email('sta-2', 5)] } });
+    await call(core, 'strategies.set', { workspaceId: ws.id, segmentId: 'default', strategy: { name: 'D', steps: [step.email('dflt', 0), step.email('dflt-2', 5)] } });
     const settings = await call(core, 'experiments.settings.set', { workspaceId: ws.id, segmentationHoldout: 20 });
     const plan = await call(core, 'runs.plan', { workspaceId: ws.id });
     const held = plan.rows.filter((r) => r.arm === 'segmentation_holdout');
@@ -185,8 +185,21 @@ describe('experiments inside a segment', () => {
     for (const r of plan.rows) {
       const inHoldout = gbArm(r.customerId, settings.seed, [{ name: 'segmentation_holdout', weight: 20 }, { name: 'in', weight: 80 }], 0) === 'segmentation_holdout';
       expect(r.arm === 'segmentation_holdout', r.customerId).toBe(inHoldout);
-      expect(r.steps.map((s) => s.stepId)).toEqual([inHoldout ? 'dflt' : r.segmentId === 'seg_starter' ? 'sta' : 'ent']);
+      expect(r.steps[0]!.stepId).toBe(inHoldout ? 'dflt' : r.segmentId === 'seg_starter' ? 'sta' : 'ent');
     }
+
+    // The measured lift: run the plan (a second email keeps it running), segmented customers pay, held-out ones do not.
+    expect((await call(core, 'experiments.segmentationResults', { workspaceId: ws.id })).summary).toBe('Not enough data yet.');
+    await call(core, 'runs.start', { workspaceId: ws.id, planId: plan.planId, confirm: true, wait: true });
+    for (const r of plan.rows) {
+      if (r.arm !== 'segmentation_holdout') db.prepare(`UPDATE invoices SET status = 'paid', amount_remaining = 0, amount_paid = amount_due WHERE id = ?`).run(r.invoiceId);
+    }
+    clock.sec = NOW + 60;
+    await call(core, 'runs.tick', { workspaceId: ws.id });
+    const lift = await call(core, 'experiments.segmentationResults', { workspaceId: ws.id });
+    expect(lift.arms.map((a) => [a.arm, a.entered, a.recovered])).toEqual([['segmentation_holdout', held.length, 0], ['segmented', 400 - held.length, 400 - held.length]]);
+    expect(lift.arms[1]!.vsControl!.diff).toBe(1);
+    expect(lift.summary).toMatch(/^Segmented strategies recover more than one-size-fits-all: \+100\.0 points/);
   });
 
   it('CLI: create --json, assign --json, preview, and one-line errors', async () => {

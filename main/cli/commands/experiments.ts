@@ -197,6 +197,24 @@ export function registerExperimentCommands(program: Command, ctx: CliContext): v
     });
 
   exp
+    .command('lift')
+    .description('segmented strategies vs one-size-fits-all, measured on the segmentation holdout')
+    .action(async () => {
+      const r = await call('experiments.segmentationResults', { workspaceId: await ctx.workspaceId() });
+      print(r, () => {
+        const rows = r.arms.map((a) => ({ group: a.arm, invoices: a.entered, recovered: a.recovered, rate: pct(a.rate), byAmount: pct(a.rateByAmount), revenue: formatMoney(a.recoveredRevenue, r.currency) }));
+        return [
+          `Segmentation holdout: ${r.segmentationHoldout}%${r.since === null ? '' : ` since ${formatTime(r.since)}`}`,
+          table(rows, [
+            { key: 'group', label: 'GROUP' }, { key: 'invoices', label: 'INVOICES', align: 'right' }, { key: 'recovered', label: 'RECOVERED', align: 'right' },
+            { key: 'rate', label: 'RATE', align: 'right' }, { key: 'byAmount', label: 'BY AMOUNT', align: 'right' }, { key: 'revenue', label: 'REVENUE', align: 'right' },
+          ]),
+          r.summary,
+        ].join('\n');
+      });
+    });
+
+  exp
     .command('holdout [percent]')
     .description('the workspace-wide segmentation holdout: this percent of all customers get the Default strategy (show it without a percent)')
     .action(async (percent: string | undefined) => {

@@ -8,6 +8,7 @@ import { HOLDOUT_ARM } from './assign';
 import { readExpSettings, writeSegmentationHoldout } from './planner';
 import { memberArms, previewOf } from './preview';
 import { resultsOf } from './results';
+import { segmentationLift } from './segmentation';
 import { armStrategy, createExperiment, getExperiment, listExperiments, newSeed, resolveArms, segmentOrThrow, setSplit, setStatus, toView } from './store';
 
 export function experimentHandlers(ctx: HandlerContext): HandlerGroup<ExperimentMethod> {
@@ -87,10 +88,11 @@ export function experimentHandlers(ctx: HandlerContext): HandlerGroup<Experiment
       ctx.events.emit('strategies.changed', { workspaceId, segmentId: e.segmentId });
       return toView(db, getExperiment(db, e.id));
     },
+    'experiments.segmentationResults': async ({ workspaceId }) => segmentationLift(ctx.db(workspaceId)),
     'experiments.settings.get': async ({ workspaceId }) => readExpSettings(ctx.db(workspaceId)),
     'experiments.settings.set': async ({ workspaceId, segmentationHoldout }) => {
       const db = ctx.db(workspaceId);
-      writeSegmentationHoldout(db, segmentationHoldout);
+      writeSegmentationHoldout(db, segmentationHoldout, nowMs());
       log(workspaceId, 'experiment.settings', `segmentation holdout set to ${segmentationHoldout}% (those customers get the Default strategy)`, { segmentationHoldout });
       return readExpSettings(db);
     },

@@ -34,8 +34,19 @@ export function readExpSettings(db: Sqlite): { segmentationHoldout: number; seed
   return { segmentationHoldout: Number(get('segmentation_holdout') ?? 0), seed };
 }
 
-export function writeSegmentationHoldout(db: Sqlite, pct: number): void {
-  db.prepare(`INSERT INTO experiment_settings (key, value) VALUES ('segmentation_holdout', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(pct));
+export function writeSegmentationHoldout(db: Sqlite, pct: number, nowMs: number): void {
+  const set = db.prepare(`INSERT INTO experiment_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+  const before = readExpSettings(db).segmentationHoldout;
+  db.transaction(() => {
+    set.run('segmentation_holdout', String(pct));
+    // Results compare runs from the moment the holdout was (re)started.
+    if (before === 0 && pct > 0) set.run('segmentation_holdout_since', String(nowMs));
+  })();
+}
+
+export function segmentationHoldoutSince(db: Sqlite): number | null {
+  const v = db.prepare(`SELECT value FROM experiment_settings WHERE key = 'segmentation_holdout_since'`).pluck().get() as string | undefined;
+  return v === undefined ? null : Number(v);
 }
 
 /** In the segmentation holdout: GrowthBook hash v2 of (workspace holdout seed, customer id) below the percentage. */

@@ -12,10 +12,8 @@ import { sampleSizePerArm, srmCheck, twoProportion, verdict } from './stats';
  * invoices table holds them; offer cost = value of offers made on those
  * invoices. The first arm is the control.
  */
-interface ItemRow {
+export interface ItemRow {
   arm: string;
-  assignedAt: number;
-  joinedAt: number;
   recovered: number;
   amountDue: number;
   amountPaid: number;
@@ -24,13 +22,32 @@ interface ItemRow {
   offerCost: number;
 }
 
+/** One group's figures from its run items. */
+export function groupStats(arm: string, customers: number, mine: ItemRow[]) {
+  const rec = mine.filter((i) => i.recovered);
+  const secs = rec.filter((i) => i.paidAt !== null).map((i) => i.paidAt! - i.firstFailureAt);
+  const amountEntered = mine.reduce((s, i) => s + i.amountDue, 0);
+  const amountRecovered = rec.reduce((s, i) => s + i.amountDue, 0);
+  return {
+    arm, customers, entered: mine.length, recovered: rec.length,
+    rate: mine.length ? rec.length / mine.length : null, amountEntered, amountRecovered,
+    rateByAmount: amountEntered ? amountRecovered / amountEntered : null,
+    medianSecondsToRecovery: secs.length ? median(secs) : null,
+    recoveredRevenue: rec.reduce((s, i) => s + i.amountPaid, 0),
+    offerCost: mine.reduce((s, i) => s + i.offerCost, 0),
+  };
+}
+
+/** Columns every results query selects from run items `i` and invoices `v`. */
+export const ITEM_COLUMNS = `(i.stop_reason = 'paid') AS recovered,
+  coalesce(v.amount_due, 0) AS amountDue, coalesce(v.amount_paid, 0) AS amountPaid, i.first_failure_at AS firstFailureAt,
+  json_extract(v.raw, '$.status_transitions.paid_at') AS paidAt,
+  (SELECT coalesce(sum(o.value_amount), 0) FROM recovery_offers o WHERE o.run_id = i.run_id AND o.invoice_id = i.invoice_id) AS offerCost`;
+
 export function resultsOf(db: Sqlite, e: ExperimentRecord, mde: number, power: number, nowMs: number): ExperimentResults {
   const items = db
     .prepare(
-      `SELECT a.arm, a.assigned_at_ms AS assignedAt, i.joined_at_ms AS joinedAt, (i.stop_reason = 'paid') AS recovered,
-              coalesce(v.amount_due, 0) AS amountDue, coalesce(v.amount_paid, 0) AS amountPaid, i.first_failure_at AS firstFailureAt,
-              json_extract(v.raw, '$.status_transitions.paid_at') AS paidAt,
-              (SELECT coalesce(sum(o.value_amount), 0) FROM recovery_offers o WHERE o.run_id = i.run_id AND o.invoice_id = i.invoice_id) AS offerCost
+      `SELECT a.arm, ${ITEM_COLUMNS}
        FROM experiment_assignments a
        JOIN recovery_run_items i ON i.customer_id = a.customer_id AND i.joined_at_ms >= a.assigned_at_ms
        LEFT JOIN invoices v ON v.id = i.invoice_id
@@ -40,26 +57,7 @@ export function resultsOf(db: Sqlite, e: ExperimentRecord, mde: number, power: n
   const counts = new Map((db.prepare(`SELECT arm, count(*) AS n FROM experiment_assignments WHERE experiment_id = ? GROUP BY arm`).all(e.id) as { arm: string; n: number }[]).map((r) => [r.arm, r.n]));
   const groups = plannedShares(e);
   const control = e.arms[0]!.name;
-  const per = new Map(
-    groups.map((g) => {
-      const mine = items.filter((i) => i.arm === g.arm);
-      const rec = mine.filter((i) => i.recovered);
-      const secs = rec.filter((i) => i.paidAt !== null).map((i) => i.paidAt! - i.firstFailureAt);
-      const amountEntered = mine.reduce((s, i) => s + i.amountDue, 0);
-      const amountRecovered = rec.reduce((s, i) => s + i.amountDue, 0);
-      return [
-        g.arm,
-        {
-          arm: g.arm, customers: counts.get(g.arm) ?? 0, entered: mine.length, recovered: rec.length,
-          rate: mine.length ? rec.length / mine.length : null, amountEntered, amountRecovered,
-          rateByAmount: amountEntered ? amountRecovered / amountEntered : null,
-          medianSecondsToRecovery: secs.length ? median(secs) : null,
-          recoveredRevenue: rec.reduce((s, i) => s + i.amountPaid, 0),
-          offerCost: mine.reduce((s, i) => s + i.offerCost, 0),
-        },
-      ] as const;
-    }),
-  );
+  const per = new Map(groups.map((g) => [g.arm, groupStats(g.arm, counts.get(g.arm) ?? 0, items.filter((i) => i.arm === g.arm))] as const));
   const c = per.get(control)!;
   const base = c.rate ?? 0.5;
   const neededPerArm = sampleSizePerArm(base > 0 && base < 1 ? base : 0.5, mde, 0.05, power);
