@@ -4,6 +4,7 @@ import type { Segment } from '../../../shared/contract';
 import type { Experiment, ExperimentPreview, ExperimentResults } from '../../../shared/experiments';
 import { PreviewView } from '../components/experiments/PreviewView';
 import { ResultsView } from '../components/experiments/ResultsView';
+import { SegmentationHoldout } from '../components/experiments/SegmentationHoldout';
 import { useApp, useCurrentWorkspace } from '../store';
 
 const STATUS_COLOR: Record<Experiment['status'], string> = { running: 'processing', stopped: 'default', shipped: 'success' };
@@ -195,6 +196,8 @@ export function ExperimentsPage() {
           {results && <ResultsView results={results} />}
         </Card>
       )}
+
+      <SegmentationHoldout />
     </Space>
   );
 }

@@ -8,11 +8,11 @@ const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
 const dur = (s: number | null) => (s === null ? '—' : s < 86_400 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86_400).toFixed(1)} d`);
 
 /** Per-arm recovery with the difference vs control (95% CI, p-value) and plain words. */
-export function ResultsView({ results }: { results: ExperimentResults }) {
+export function ResultsView({ results }: { results: Pick<ExperimentResults, 'arms' | 'currency' | 'summary'> & Partial<Pick<ExperimentResults, 'srm' | 'mde' | 'power' | 'neededPerArm' | 'moreDays'>> }) {
   const money = (v: number) => formatMoney(v, results.currency);
   return (
     <div data-testid="experiment-results">
-      {results.srm.flagged && <Alert type="error" showIcon message="Sample ratio mismatch" description={results.srm.message} style={{ marginBottom: 12 }} />}
+      {results.srm?.flagged && <Alert type="error" showIcon message="Sample ratio mismatch" description={results.srm.message} style={{ marginBottom: 12 }} />}
       <Table
         size="small"
         rowKey="arm"
@@ -35,10 +35,12 @@ export function ResultsView({ results }: { results: ExperimentResults }) {
           { title: 'Verdict', dataIndex: 'verdict' },
         ]}
       />
-      <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
-        To detect {(results.mde * 100).toFixed(1)} points at power {results.power}: {results.neededPerArm} invoices per arm
-        {results.moreDays === null ? '' : results.moreDays === 0 ? ' (reached)' : `, about ${results.moreDays} more days at the current rate`}.
-      </Typography.Paragraph>
+      {results.mde !== undefined && (
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+          To detect {(results.mde * 100).toFixed(1)} points at power {results.power}: {results.neededPerArm} invoices per arm
+          {results.moreDays === null || results.moreDays === undefined ? '' : results.moreDays === 0 ? ' (reached)' : `, about ${results.moreDays} more days at the current rate`}.
+        </Typography.Paragraph>
+      )}
       <Typography.Paragraph strong data-testid="results-summary">{results.summary}</Typography.Paragraph>
     </div>
   );
