@@ -6,7 +6,7 @@
  * ratio above its target is marked `!`, never a failure; only a crash fails.
  *
  * Sections: segments (bench/segments-bench.ts), sync (bench/sync-floor.ts),
- * CLI start-up (bench/cli-startup.ts, when present).
+ * CLI start-up (bench/cli-startup.ts, when present), experiment assignment (bench/experiments-bench.ts).
  * BENCH_SIZES=10000,100000 and BENCH_SYNC=2000,10000 override the scales (empty: skip).
  * results.json is rewritten after each section (partial: true until the end).
  */
@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliStartupRows } from './cli-startup';
+import { experimentRows } from './experiments-bench';
 import { segmentRows } from './segments-bench';
 import { syncRows } from './sync-floor';
 import { renderTable, type BenchRow } from './table';
@@ -52,6 +53,9 @@ for (const n of syncSizes) {
 
 log('CLI start-up…');
 for (const r of await cliStartupRows({ quick })) rows.push({ section: 'CLI start-up', floor: 'node -e 0', ...r });
+
+log('experiment assignment…');
+rows.push(...(await experimentRows(quick ? 100_000 : 1_000_000)));
 
 const table = renderTable(rows);
 console.log(`\nReclaim bench${quick ? ' (--quick)' : ''} — ms and ratio to the floor measured in the same run; ! = above target\n`);

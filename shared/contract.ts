@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { patchShape } from './patch';
 import { AnnualSwitch } from './annual';
 import { AmSettings, Outcome, TaskContext, TaskSummary, VoiceSettings, WebhookSettings } from './whiteglove';
+import { experimentRequests } from './experiments';
 
 export const Mode = z.enum(['test', 'live']);
 export type Mode = z.infer<typeof Mode>;
@@ -367,6 +368,9 @@ export const PlanRow = z.object({
   steps: z.array(PlanStep),
   /** Set when the whole invoice is left out (e.g. already in an active run). */
   skipReason: z.string().nullable(),
+  /** #20: the experiment (or 'segmentation-holdout') and arm whose strategy this row follows; null when none applies. */
+  experimentId: z.string().nullable().default(null),
+  arm: z.string().nullable().default(null),
 });
 export type PlanRow = z.infer<typeof PlanRow>;
 
@@ -805,6 +809,9 @@ export const contract = {
   'whiteglove.am.set': { input: WorkspaceRef.extend(patchShape(AmSettings)).strict(), output: WhiteGloveSettingsView },
   /** Reads the provider's status of unfinished calls; records results and final cost. */
   'voice.poll': { input: WorkspaceRef.strict(), output: z.object({ updated: z.number().int() }) },
+
+  // ── A/B experiments inside a segment (#20; schemas in shared/experiments.ts) ──
+  ...experimentRequests,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -10,6 +10,7 @@ import { createNodePorts } from '../core/node-ports';
 import { defaultDataDir } from '../core/paths';
 import { VERSION } from '../core/version';
 import { registerDataCommands } from './commands/data';
+import { registerExperimentCommands } from './commands/experiments';
 import { registerFactsCommands } from './commands/facts';
 import { registerOfferCommands } from './commands/offer';
 import { registerQueueCommands } from './commands/queue';
@@ -100,6 +101,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   registerAuditVerify(program, ctx);
   registerQueueCommands(program, ctx);
   registerOfferCommands(program, ctx);
+  registerExperimentCommands(program, ctx);
 
   program
     .command('console')

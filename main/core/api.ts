@@ -9,6 +9,7 @@ import { createRecovery, recoveryHandlers, type Recovery } from './recovery/hand
 import { auditHandlers } from './recovery/audit-handlers';
 import { annualHandlers } from './recovery/annual-handlers';
 import { queueHandlers } from './queue/handlers';
+import { experimentHandlers } from './experiments/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
@@ -70,6 +71,7 @@ export function createCore(ports: Ports): Core {
     ...auditHandlers(ctx),
     ...annualHandlers(ctx, recovery),
     ...queueHandlers(ctx),
+    ...experimentHandlers(ctx),
   };
 
   return {

@@ -8,6 +8,7 @@ import { WorkspaceSwitcher } from './components/WorkspaceSwitcher';
 import { SECTIONS, type SectionKey } from './nav';
 import { CustomersPage } from './pages/CustomersPage';
 import { EmptySection } from './pages/EmptySection';
+import { ExperimentsPage } from './pages/ExperimentsPage';
 import { RunsPage } from './pages/RunsPage';
 import { QueuePage } from './pages/QueuePage';
 import { SegmentsPage } from './pages/SegmentsPage';
@@ -151,6 +152,8 @@ function Shell() {
               <RunsPage key={workspace.id} />
             ) : section === 'queue' && workspace ? (
               <QueuePage key={workspace.id} />
+            ) : section === 'experiments' && workspace ? (
+              <ExperimentsPage key={workspace.id} />
             ) : (
               <EmptySection section={current} />
             )}

@@ -499,4 +499,39 @@ export const workspaceMigrations: Migration[] = [
     // Chains the rows written so far (SHA-256 in JS), then the triggers (main/core/recovery/audit-chain.ts).
     run: (db) => void chainExistingRows(db),
   },
+  {
+    version: 14,
+    name: 'A/B experiments inside a segment: experiments, sticky assignments, segmentation holdout (#20)',
+    up: `
+      CREATE TABLE experiments (
+        id            TEXT PRIMARY KEY,
+        key           TEXT NOT NULL UNIQUE,               -- the GrowthBook experiment key
+        name          TEXT NOT NULL,
+        segment_id    TEXT NOT NULL,
+        seed          TEXT NOT NULL,
+        hash_version  INTEGER NOT NULL DEFAULT 2,
+        holdout       INTEGER NOT NULL DEFAULT 0,         -- percent held out (segment's current strategy)
+        arms          TEXT NOT NULL,                      -- JSON [{name, weight, source, strategy|null}]
+        splits        TEXT NOT NULL DEFAULT '[]',         -- JSON [{fromMs, shares: {group: share}}]: the split over time, for SRM
+        status        TEXT NOT NULL CHECK (status IN ('running', 'stopped', 'shipped')),
+        winner        TEXT,
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL,
+        stopped_at_ms INTEGER
+      ) STRICT;
+      CREATE INDEX experiments_segment ON experiments(segment_id, status);
+
+      -- A customer's arm once treated (its first run): kept when splits change later.
+      CREATE TABLE experiment_assignments (
+        experiment_id  TEXT NOT NULL,                     -- or 'segmentation-holdout'
+        customer_id    TEXT NOT NULL,
+        arm            TEXT NOT NULL,
+        first_run_id   TEXT NOT NULL,
+        assigned_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (experiment_id, customer_id)
+      ) STRICT;
+
+      CREATE TABLE experiment_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+    `,
+  },
 ];

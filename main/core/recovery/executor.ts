@@ -14,6 +14,7 @@ import { activeRunInvoices, getPlan, matchesFilters, planSteps } from './plan';
 import { readSettings } from './settings';
 import { claimBlock, ContactLedger, readContactPolicy, withEarlierRuns } from './contact-policy';
 import { DEFAULT_KEY, getStrategy } from './strategies';
+import { armChooser, recordTreated, strategyForRow } from '../experiments/planner';
 
 /**
  * Executes runs from the main process. Every side effect goes through the
@@ -91,10 +92,10 @@ export class RecoveryEngine {
       for (const row of plan.rows) {
         if (row.skipReason || row.steps.length === 0) continue;
         if (active.has(row.invoiceId)) continue;
-        const key = row.segmentId ?? DEFAULT_KEY;
+        const key = `${row.segmentId ?? DEFAULT_KEY}\u0000${row.experimentId ?? ''}\u0000${row.arm ?? ''}`;
         let steps = strategies.get(key);
         if (!steps) {
-          const s = getStrategy(db, key);
+          const s = strategyForRow(db, row); // #20: the experiment arm's strategy when the row has one
           steps = s.steps;
           strategies.set(key, steps);
           const planned = row.steps.map((x) => x.stepId).join(',');
@@ -104,6 +105,7 @@ export class RecoveryEngine {
           `INSERT INTO recovery_run_items (run_id, invoice_id, customer_id, segment_id, segment_name, strategy, first_failure_at, state, joined_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?)`,
         ).run(runId, row.invoiceId, row.customerId, row.segmentId, row.segmentName, JSON.stringify(steps), row.firstFailureAt, nowMs);
         insertOutbox(db, runId, row.invoiceId, row.customerId, steps, row.steps, nowMs);
+        recordTreated(db, row, runId, nowMs);
       }
       db.prepare(
         `INSERT INTO recovery_runs (id, plan_id, status, mode, filters, snapshot_id, started_by, message, created_at_ms, updated_at_ms) VALUES (?, ?, 'running', ?, ?, ?, ?, NULL, ?, ?)`,
@@ -442,6 +444,7 @@ export class RecoveryEngine {
       if (!l) ledgers.set(run.id, (l = new ContactLedger(db, readContactPolicy(db), repeatDone, this.ctx.nowSec())));
       return l;
     };
+    const chooseArm = armChooser(db);
     db.transaction(() => {
       for (const inv of fresh) {
         const segmentId = winners.get(inv.customerId) ?? null;
@@ -449,7 +452,8 @@ export class RecoveryEngine {
         if (!run) continue;
         // Joined only once per run: an invoice this run already finished with stays out.
         if (db.prepare(`SELECT 1 FROM recovery_run_items WHERE run_id = ? AND invoice_id = ?`).get(run.id, inv.id)) continue;
-        const strategy = getStrategy(db, segmentId ?? DEFAULT_KEY);
+        const arm = chooseArm(segmentId, inv.customerId); // #20
+        const strategy = arm?.strategy ?? getStrategy(db, segmentId ?? DEFAULT_KEY);
         if (!strategy.enabled) continue;
         const segmentName = segmentId ? (names.get(segmentId) ?? 'Unknown segment') : 'Default';
         const filters = JSON.parse(run.filters) as PlanFilters;
@@ -462,6 +466,7 @@ export class RecoveryEngine {
           `INSERT INTO recovery_run_items (run_id, invoice_id, customer_id, segment_id, segment_name, strategy, first_failure_at, state, joined_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?)`,
         ).run(run.id, inv.id, inv.customerId, segmentId, segmentName, JSON.stringify(strategy.steps), inv.firstFailureAt, nowMs);
         insertOutbox(db, run.id, inv.id, inv.customerId, strategy.steps, planned, nowMs);
+        recordTreated(db, { customerId: inv.customerId, experimentId: arm?.experimentId ?? null, arm: arm?.arm ?? null }, run.id, nowMs);
         audit(db, nowMs, { actor, kind: 'run.joined', runId: run.id, customerId: inv.customerId, invoiceId: inv.id, message: `new failed invoice ${inv.id} joined run ${run.id} (${segmentName})` });
         joined++;
       }

@@ -11,6 +11,7 @@ import { ContactLedger, contactKind, readContactPolicy } from './contact-policy'
 import { DEFAULT_KEY, getStrategy } from './strategies';
 import { fireOrder } from '../../../shared/step-schedule';
 import { toCsv } from '../export/csv';
+import { armChooser } from '../experiments/planner';
 
 /**
  * The dry-run plan: every open failed invoice → its customer's winning
@@ -144,6 +145,7 @@ export function buildPlan(a: PlanArgs): Plan {
   };
   const planId = `plan_${crypto.randomBytes(8).toString('hex')}`;
   const runOfferCounts = new Map<string, number>();
+  const chooseArm = armChooser(db); // #20: experiment arm or segmentation holdout, with its strategy
   const ledger = new ContactLedger(db, readContactPolicy(db), a.filters.repeatDone === true, a.now);
   const byIndex = new Map<number, PlanRow>();
   const invoices = openFailedInvoices(db);
@@ -153,7 +155,8 @@ export function buildPlan(a: PlanArgs): Plan {
     if (!matchesFilters(a.filters, segmentId, inv.customerId)) continue;
     const segmentName = segmentId ? (names.get(segmentId) ?? 'Unknown segment') : 'Default';
     const customer = customerInfo(db, inv.customerId);
-    const strategy = strategyFor(segmentId);
+    const arm = chooseArm(segmentId, inv.customerId);
+    const strategy = arm?.strategy ?? strategyFor(segmentId);
     const inRun = active.get(inv.id);
     const rowSkip = inRun ? `already in active run ${inRun}` : !strategy.enabled ? 'the strategy is turned off' : null;
     const steps = rowSkip
@@ -163,7 +166,7 @@ export function buildPlan(a: PlanArgs): Plan {
       invoiceId: inv.id, invoiceNumber: inv.number, customerId: inv.customerId, customerName: customer.name, email: customer.email,
       segmentId, segmentName, amountDue: inv.amountRemaining, currency: inv.currency, amountAtRisk: customer.amountAtRisk,
       attemptCount: inv.attemptCount, firstFailureAt: inv.firstFailureAt, lastDeclineCode: inv.lastDeclineCode, hardDecline: inv.hardDecline,
-      steps, skipReason: rowSkip,
+      steps, skipReason: rowSkip, experimentId: arm?.experimentId ?? null, arm: arm?.arm ?? null,
     });
   }
   // The plan lists invoices in their usual order (oldest first).
