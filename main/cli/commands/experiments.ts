@@ -3,7 +3,7 @@ import type { ArmInput, ExperimentPreview, ExperimentResults } from '../../../sh
 import { formatMoney } from '../../../shared/money';
 import { CliExit, type CliContext } from '../context';
 import { formatTime, table } from '../format';
-import { readInput } from './data';
+import { readInput } from '../input';
 
 /**
  * `reclaim experiment …` (#20). An arm's strategy: the first arm (the
@@ -26,7 +26,7 @@ export function parseArms(spec: string): { name: string; weight: number }[] {
   });
 }
 
-function armInputs(ctx: CliContext, spec: string, armStrategies: string[]): ArmInput[] {
+async function armInputs(spec: string, armStrategies: string[]): Promise<ArmInput[]> {
   const arms: ArmInput[] = parseArms(spec);
   const sum = arms.reduce((a, b) => a + b.weight, 0);
   if (sum !== 100) throw new CliExit(2, `Arm weights must sum to 100 (${spec} sums to ${sum})`);
@@ -40,7 +40,7 @@ function armInputs(ctx: CliContext, spec: string, armStrategies: string[]): ArmI
     if (SOURCES.has(source)) arm.strategyFrom = source;
     else if (source === '-' || /\.json$/i.test(source)) {
       try {
-        arm.strategy = JSON.parse(readInput(ctx, source)) as Record<string, unknown>;
+        arm.strategy = JSON.parse(await readInput(source)) as Record<string, unknown>;
       } catch (e) {
         if (e instanceof CliExit) throw e;
         throw new CliExit(2, `The strategy file for arm ${name} is not JSON (${e instanceof Error ? e.message : String(e)})`);
@@ -113,7 +113,7 @@ export function registerExperimentCommands(program: Command, ctx: CliContext): v
     .action(async (o: { segment: string; name: string; arms: string; holdout: number; armStrategy: string[]; seed?: string; dryRun?: boolean }) => {
       if (!Number.isInteger(o.holdout)) throw new CliExit(2, `--holdout must be a whole percent (got ${o.holdout})`);
       const workspaceId = await ctx.workspaceId();
-      const arms = armInputs(ctx, o.arms, o.armStrategy);
+      const arms = await armInputs(o.arms, o.armStrategy);
       const draft = { segmentId: o.segment, arms, holdout: o.holdout, ...(o.seed ? { seed: o.seed } : {}) };
       if (o.dryRun) {
         const p = await call('experiments.preview', { workspaceId, draft });
