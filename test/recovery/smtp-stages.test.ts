@@ -107,7 +107,7 @@ describe('a run killed mid-send over SMTP, then resumed', () => {
     ['greeting', 'before the connection opened'],
     ['mail', 'connected, before MAIL FROM was answered'],
     ['rcpt', 'connected, before RCPT TO was answered'],
-  ] as const)('killed while the server held the %s (%s): sent when the run resumes, once', async (hold) => {
+  ] as const)('killed while the server held the %s (%s): sent when the run resumes, once', async (hold, _when) => {
     const { action, received } = await killedAt(hold);
     expect(action.status).toBe('succeeded');
     expect(action.detail).toMatch(/^sent to ada@lovelace\.test/);
