@@ -10,6 +10,7 @@ import type { ActionContext, ActionResult } from './channel';
 import { closedReason, customerInfo, invoiceById, openFailedInvoices, segmentNames, workspaceCurrency } from './data';
 import { actionContext, conditionsFail, delaySeconds, outboxKey, type ChannelRegistry } from './engine';
 import { activeRunInvoices, getPlan, matchesFilters, planSteps } from './plan';
+import { RunOverlap } from './run-overlap';
 import { readSettings } from './settings';
 import { DEFAULT_KEY, getStrategy } from './strategies';
 
@@ -79,16 +80,18 @@ export class RecoveryEngine {
     if (!plan) throw notFound('The plan');
     if (plan.mode !== ws.mode) throw conflict(`The plan was made in ${plan.mode} mode but the workspace is now in ${ws.mode} mode; plan again`);
     if (this.nowMs() - plan.createdAt > 24 * 3600_000) throw conflict('The plan is more than a day old; plan again so the run acts on current data');
-    if (db.prepare(`SELECT 1 FROM recovery_runs WHERE plan_id = ?`).get(planId)) throw conflict('This plan has already been started; plan again for a new run');
     const runId = `run_${crypto.randomBytes(8).toString('hex')}`;
     const nowMs = this.nowMs();
     const actor = this.actor(db);
+    // IMMEDIATE: two starts at once (two `reclaim run start`, #18.7) take turns, each seeing the other's run.
     db.transaction(() => {
+      if (db.prepare(`SELECT 1 FROM recovery_runs WHERE plan_id = ?`).get(planId)) throw conflict('This plan has already been started; plan again for a new run');
       const active = activeRunInvoices(db);
+      const taken = new RunOverlap(active);
       const strategies = new Map<string, Step[]>();
       for (const row of plan.rows) {
+        if (taken.has(row.invoiceId)) continue;
         if (row.skipReason || row.steps.length === 0) continue;
-        if (active.has(row.invoiceId)) continue;
         const key = row.segmentId ?? DEFAULT_KEY;
         let steps = strategies.get(key);
         if (!steps) {
@@ -102,7 +105,9 @@ export class RecoveryEngine {
           `INSERT INTO recovery_run_items (run_id, invoice_id, customer_id, segment_id, segment_name, strategy, first_failure_at, state, joined_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?)`,
         ).run(runId, row.invoiceId, row.customerId, row.segmentId, row.segmentName, JSON.stringify(steps), row.firstFailureAt, nowMs);
         insertOutbox(db, runId, row.invoiceId, row.customerId, steps, row.steps, nowMs);
+        taken.added();
       }
+      taken.refuseIfNothingNew();
       db.prepare(
         `INSERT INTO recovery_runs (id, plan_id, status, mode, filters, snapshot_id, started_by, message, created_at_ms, updated_at_ms) VALUES (?, ?, 'running', ?, ?, ?, ?, NULL, ?, ?)`,
       ).run(runId, planId, ws.mode, JSON.stringify(plan.filters), plan.snapshotId, actor, nowMs, nowMs);
@@ -111,7 +116,7 @@ export class RecoveryEngine {
         message: `${actor} started run ${runId} (${ws.mode} mode) from plan ${planId}: ${plan.totals.invoices} invoices, ${plan.totals.actionsNow} actions now, ${plan.totals.actionsLater} later`,
         data: { planId, mode: ws.mode, totals: { invoices: plan.totals.invoices, now: plan.totals.actionsNow, later: plan.totals.actionsLater, cost: plan.totals.estimatedCost } },
       });
-    })();
+    }).immediate();
     this.changed(workspaceId, runId);
     const ticking = this.tick(workspaceId);
     if (wait) await ticking;
