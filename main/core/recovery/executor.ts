@@ -83,7 +83,7 @@ export class RecoveryEngine {
     const runId = `run_${crypto.randomBytes(8).toString('hex')}`;
     const nowMs = this.nowMs();
     const actor = this.actor(db);
-    // IMMEDIATE: two starts at once (two `reclaim run start`, #18.7) take turns, each seeing the other's run.
+    // db.transaction is BEGIN IMMEDIATE (db/sqlite.ts): two starts at once (two `reclaim run start`, #18.7) take turns, the second seeing the first's run.
     db.transaction(() => {
       if (db.prepare(`SELECT 1 FROM recovery_runs WHERE plan_id = ?`).get(planId)) throw conflict('This plan has already been started; plan again for a new run');
       const active = activeRunInvoices(db);
@@ -116,7 +116,7 @@ export class RecoveryEngine {
         message: `${actor} started run ${runId} (${ws.mode} mode) from plan ${planId}: ${plan.totals.invoices} invoices, ${plan.totals.actionsNow} actions now, ${plan.totals.actionsLater} later`,
         data: { planId, mode: ws.mode, totals: { invoices: plan.totals.invoices, now: plan.totals.actionsNow, later: plan.totals.actionsLater, cost: plan.totals.estimatedCost } },
       });
-    }).immediate();
+    })();
     this.changed(workspaceId, runId);
     const ticking = this.tick(workspaceId);
     if (wait) await ticking;
