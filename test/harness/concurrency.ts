@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { api, startConsoleChild } from '../helpers/console-child';
 import { openSqlite } from '../../main/core/db/sqlite';
 import { verifyAudit } from '../../main/core/recovery/audit-chain';
+import { twoRunStarts } from './concurrent-runs';
 import { checkWorkspace } from './lib/consistency';
 import { cloneDataDir, workspaceFile, type Fixture } from './lib/fixture';
 import { cli, sleep } from './lib/procs';
@@ -12,6 +13,7 @@ import type { Tally } from './lib/tally';
  * Two CLI processes and the console on one workspace, mixed reads and writes,
  * while a full sync writes throughout. Every operation is a trial: it must
  * succeed (a second sync joins the first and succeeds too). 0 failures.
+ * Then two CLI run starts at once: one runs, the other is refused (#18.7).
  */
 export async function concurrencyCategory(tally: Tally, fx: Fixture, csvFile: string, rounds: number): Promise<void> {
   for (let round = 1; round <= rounds; round++) {
@@ -70,6 +72,7 @@ export async function concurrencyCategory(tally: Tally, fx: Fixture, csvFile: st
       fx.sim.setFaults([]);
       await consoleChild.stop();
     }
+    await twoRunStarts(tally, dir, file, ws, round);
     await tally.trial(`round ${round} workspace consistent afterwards`, async () => checkWorkspace(file));
     await tally.trial(`round ${round} audit chain unbroken afterwards`, async () => {
       const db = openSqlite(file, { readonly: true });

@@ -125,9 +125,9 @@ export const crashScenarios: CrashScenario[] = [
 ];
 
 /** Reference runs (uninterrupted) for the sync scenarios, and how long each operation takes. */
-export async function references(ctx: CrashContext): Promise<Record<string, number>> {
+export async function references(ctx: CrashContext, scenarios: CrashScenario[] = crashScenarios): Promise<Record<string, number>> {
   const durations: Record<string, number> = {};
-  for (const s of crashScenarios) {
+  for (const s of scenarios) {
     const dir = await s.prepare(ctx);
     const child = s.start(dir, ctx);
     await child.waitFor('ready');
@@ -147,11 +147,13 @@ export async function references(ctx: CrashContext): Promise<Record<string, numb
   return durations;
 }
 
-export async function crashCategory(tally: Tally, ctx: CrashContext, trialsEach: number): Promise<void> {
-  const durations = await references(ctx);
+/** `only`: keep the scenarios whose name contains it (`--scenario run`). */
+export async function crashCategory(tally: Tally, ctx: CrashContext, trialsEach: number, only: string | null = null): Promise<void> {
+  const scenarios = crashScenarios.filter((s) => !only || s.name.includes(only));
+  const durations = await references(ctx, scenarios);
   tally.note(`operation times (uninterrupted, ms): ${Object.entries(durations).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const landed: Record<string, number> = {};
-  for (const s of crashScenarios) {
+  for (const s of scenarios) {
     for (let i = 0; i < trialsEach; i++) {
       await tally.trial(`${s.name} #${i + 1}`, async () => {
         const dir = await s.prepare(ctx);
@@ -175,8 +177,8 @@ export async function crashCategory(tally: Tally, ctx: CrashContext, trialsEach:
       });
     }
   }
-  tally.note(`kills that landed mid-operation: ${crashScenarios.map((s) => `${s.name} ${landed[s.name] ?? 0}/${trialsEach}`).join(', ')}`);
-  for (const s of crashScenarios) if (s.summary) tally.note(s.summary());
+  tally.note(`kills that landed mid-operation: ${scenarios.map((s) => `${s.name} ${landed[s.name] ?? 0}/${trialsEach}`).join(', ')}`);
+  for (const s of scenarios) if (s.summary) tally.note(s.summary());
 }
 
 /**
@@ -189,7 +191,7 @@ export async function crashCategory(tally: Tally, ctx: CrashContext, trialsEach:
 function runScenario(): CrashScenario {
   let base: RunBase | null = null;
   const open = new Map<string, { t: RunTrial; smtp: Smtp }>();
-  const stats = { trials: 0, emails: 0, pays: 0, interrupted: 0, resumeKills: 0, resumeLanded: 0, handOverKills: 0, ms: 0 };
+  const stats = { trials: 0, emails: 0, pays: 0, interrupted: 0, lost: 0, resent: 0, resumeKills: 0, resumeLanded: 0, handOverKills: 0, preHandOverKills: 0, ms: 0 };
   const started = new Map<string, number>();
   const now = (t: RunTrial) => ({ RECLAIM_NOW_MS: String(t.clock.now()) });
   return {
@@ -211,15 +213,26 @@ function runScenario(): CrashScenario {
       const { t } = open.get(dir)!;
       return opChild(dir, t.workspaceId, 'run-start', t.planId, now(t));
     },
-    // Every other trial is killed the moment the SMTP server has taken the k-th message and still
-    // holds its reply: the one case where resending would email a customer twice.
+    // One trial in three is killed the moment the SMTP server has taken the k-th message and still
+    // holds its reply: the one case where resending would email a customer twice. One in three the
+    // moment the server holds the k-th session before the hand-over (its greeting, or its reply to
+    // MAIL FROM or RCPT TO): the email must then be sent when the run resumes (#18.1). The rest at random.
     killAt: (dir, trial) => {
-      if (trial % 2 === 1) return null;
-      stats.handOverKills++;
-      return open.get(dir)!.smtp.taking(1 + Math.floor(Math.random() * 3));
+      const smtp = open.get(dir)!.smtp;
+      const k = 1 + Math.floor(Math.random() * 3);
+      if (trial % 3 === 0) {
+        stats.handOverKills++;
+        return smtp.taking(k);
+      }
+      if (trial % 3 === 1) {
+        stats.preHandOverKills++;
+        return smtp.holding((['greeting', 'mail', 'rcpt'] as const)[Math.floor(Math.random() * 3)]!, k);
+      }
+      return null;
     },
     verify: async (dir, c) => {
       const { t, smtp } = open.get(dir)!;
+      smtp.release();
       for (let round = 0; round < (c.quick ? 1 : 2); round++) {
         const runId = runOf(t);
         if (!runId) break;
@@ -239,6 +252,8 @@ function runScenario(): CrashScenario {
       stats.emails += l.emails;
       stats.pays += l.pays;
       stats.interrupted += l.interrupted;
+      stats.lost += l.lost;
+      stats.resent += l.resent;
       return [...(end.status === 'completed' ? [] : [`run ${end.status} after resuming to the end`]), ...l.problems];
     },
     cleanup: async (dir) => {
@@ -250,7 +265,10 @@ function runScenario(): CrashScenario {
     },
     summary: () =>
       `run execution (${Math.round(stats.ms / 1000)} s with its reference run): ${stats.trials} runs, ${stats.emails} emails received, ${stats.pays} pay requests executed (each once); ` +
-      `${stats.handOverKills} start kills timed right after the SMTP server took a message (reply held); resume kills landed mid-run ${stats.resumeLanded}/${stats.resumeKills}; ${stats.interrupted} SMTP sends cut off by a kill were recorded as failed ("interrupted") and not resent (at most once)`,
+      `${stats.handOverKills} start kills timed right after the SMTP server took a message (reply held), ${stats.preHandOverKills} while it held a session before the hand-over (greeting, MAIL FROM or RCPT TO); ` +
+      `resume kills landed mid-run ${stats.resumeLanded}/${stats.resumeKills}; ${stats.resent} SMTP sends cut off by a kill before the hand-over were sent when the run resumed (each received once); ` +
+      `${stats.interrupted} cut off after it were recorded as failed ("interrupted", not sent again: at most once), ` +
+      `of which ${stats.lost} never reached the SMTP server (lost: ${stats.lost} of ${stats.interrupted + stats.resent} interrupted sends, ${stats.interrupted + stats.resent ? Math.round((100 * stats.lost) / (stats.interrupted + stats.resent)) : 0}%)`,
   };
 }
 

@@ -19,6 +19,13 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : args[args.indexOf(onlyArg) + 1]!).split(',') : null;
+// `--scenario run` keeps only the crash scenarios whose name contains it; `--trials N` sets the crash trials per scenario.
+const valueOf = (flag: string): string | null => {
+  const a = args.find((x) => x === flag || x.startsWith(`${flag}=`));
+  return a ? (a.includes('=') ? a.slice(flag.length + 1) : (args[args.indexOf(a) + 1] ?? null)) : null;
+};
+const scenarioFilter = valueOf('--scenario');
+const trialsArg = valueOf('--trials');
 // A category by its name or its first word (`--only hostile,electron`).
 const want = (c: string) => !only || only.some((o) => o === c || o === c.split(' ')[0]);
 
@@ -55,7 +62,7 @@ async function category(name: string, fn: (t: Tally) => Promise<void>): Promise<
 }
 
 try {
-  await category('crash', (t) => crashCategory(t, ctx, SIZE.crashEach));
+  await category('crash', (t) => crashCategory(t, ctx, trialsArg ? Number(trialsArg) : SIZE.crashEach, scenarioFilter));
   await category('concurrency', (t) => concurrencyCategory(t, synced, csvFile, SIZE.rounds));
   await category('faults', async (t) => {
     // The reference: a clean full sync of the same account.

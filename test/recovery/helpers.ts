@@ -28,12 +28,23 @@ export async function startSmtp(opts: { delayMs?: number; reject?: (to: string) 
   // Messages the server has taken in full (before any held reply), and who waits for a count.
   let taken = 0;
   const waiters: { n: number; resolve: () => void }[] = [];
+  // A one-shot hold before the hand-over: the n-th session to reach `stage` is never answered there.
+  let hold: { stage: PreHandOver; left: number; resolve: () => void } | null = null;
+  const held = (stage: PreHandOver): boolean => {
+    if (hold?.stage !== stage || --hold.left > 0) return false;
+    hold.resolve();
+    hold = null;
+    return true;
+  };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     disableReverseLookup: true,
+    onConnect: (_session, cb) => (held('greeting') ? undefined : cb()),
+    onMailFrom: (_address, _session, cb) => (held('mail') ? undefined : cb()),
     onRcptTo(address, _session, cb) {
+      if (held('rcpt')) return;
       const code = opts.reject?.(address.address) ?? null;
       if (code) {
         const err = new Error(`mailbox ${address.address} unavailable`) as Error & { responseCode: number };
@@ -70,8 +81,15 @@ export async function startSmtp(opts: { delayMs?: number; reject?: (to: string) 
   const port = (server.server.address() as { port: number }).port;
   /** Resolves once the server has taken `n` whole messages (while it still holds the reply when `delayMs` is set). */
   const taking = (n: number) => (taken >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })));
-  return { port, received, taking, close: () => new Promise<void>((r) => server.close(() => r())) };
+  /** Holds the `nth` session from now that reaches `stage` (the greeting, the reply to MAIL FROM or to RCPT TO); resolves when it is held. */
+  const holding = (stage: PreHandOver, nth = 1) => new Promise<void>((resolve) => (hold = { stage, left: nth, resolve }));
+  /** Cancels a hold that has not been reached. */
+  const release = () => void (hold = null);
+  return { port, received, taking, holding, release, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
+
+/** Points of an SMTP session before the message is handed over, where `startSmtp` can hold a session. */
+export type PreHandOver = 'greeting' | 'mail' | 'rcpt';
 
 export interface MutableClock {
   now(): number;

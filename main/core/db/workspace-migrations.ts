@@ -534,4 +534,20 @@ export const workspaceMigrations: Migration[] = [
       CREATE TABLE experiment_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
     `,
   },
+  {
+    version: 15,
+    name: 'smtp send stages',
+    up: `
+      -- How far each SMTP send got (issue #18.1; recovery/smtp-stages.ts), committed before each
+      -- stage, so recovery after a crash resends what never reached the mail server.
+      CREATE TABLE smtp_send_stages (
+        outbox_key TEXT PRIMARY KEY,
+        stage      TEXT NOT NULL CHECK (stage IN ('connecting', 'connected', 'envelope_accepted', 'data_sent', 'replied', 'unknown')),
+        at_ms      INTEGER NOT NULL
+      ) STRICT;
+      -- Sends left in flight by a version that kept no stages: how far they got is unknown.
+      INSERT INTO smtp_send_stages (outbox_key, stage, at_ms)
+        SELECT key, 'unknown', updated_at_ms FROM recovery_outbox WHERE status = 'in_flight';
+    `,
+  },
 ];

@@ -11,6 +11,7 @@ import { stripeFailure } from './channels/stripe-errors';
 import { closedReason, customerInfo, invoiceById, openFailedInvoices, segmentNames, workspaceCurrency } from './data';
 import { actionContext, conditionsFail, delaySeconds, outboxKey, type ChannelRegistry } from './engine';
 import { activeRunInvoices, getPlan, matchesFilters, planSteps } from './plan';
+import { RunOverlap } from './run-overlap';
 import { readSettings } from './settings';
 import { claimBlock, ContactLedger, readContactPolicy, withEarlierRuns } from './contact-policy';
 import { DEFAULT_KEY, getStrategy } from './strategies';
@@ -82,16 +83,18 @@ export class RecoveryEngine {
     if (!plan) throw notFound('The plan');
     if (plan.mode !== ws.mode) throw conflict(`The plan was made in ${plan.mode} mode but the workspace is now in ${ws.mode} mode; plan again`);
     if (this.nowMs() - plan.createdAt > 24 * 3600_000) throw conflict('The plan is more than a day old; plan again so the run acts on current data');
-    if (db.prepare(`SELECT 1 FROM recovery_runs WHERE plan_id = ?`).get(planId)) throw conflict('This plan has already been started; plan again for a new run');
     const runId = `run_${crypto.randomBytes(8).toString('hex')}`;
     const nowMs = this.nowMs();
     const actor = this.actor(db);
+    // db.transaction is BEGIN IMMEDIATE (db/sqlite.ts): two starts at once (two `reclaim run start`, #18.7) take turns, the second seeing the first's run.
     db.transaction(() => {
+      if (db.prepare(`SELECT 1 FROM recovery_runs WHERE plan_id = ?`).get(planId)) throw conflict('This plan has already been started; plan again for a new run');
       const active = activeRunInvoices(db);
+      const taken = new RunOverlap(active);
       const strategies = new Map<string, Step[]>();
       for (const row of plan.rows) {
+        if (taken.has(row.invoiceId)) continue;
         if (row.skipReason || row.steps.length === 0) continue;
-        if (active.has(row.invoiceId)) continue;
         const key = `${row.segmentId ?? DEFAULT_KEY}\u0000${row.experimentId ?? ''}\u0000${row.arm ?? ''}`;
         let steps = strategies.get(key);
         if (!steps) {
@@ -106,7 +109,9 @@ export class RecoveryEngine {
         ).run(runId, row.invoiceId, row.customerId, row.segmentId, row.segmentName, JSON.stringify(steps), row.firstFailureAt, nowMs);
         insertOutbox(db, runId, row.invoiceId, row.customerId, steps, row.steps, nowMs);
         recordTreated(db, row, runId, nowMs);
+        taken.added();
       }
+      taken.refuseIfNothingNew();
       db.prepare(
         `INSERT INTO recovery_runs (id, plan_id, status, mode, filters, snapshot_id, started_by, message, created_at_ms, updated_at_ms) VALUES (?, ?, 'running', ?, ?, ?, ?, NULL, ?, ?)`,
       ).run(runId, planId, ws.mode, JSON.stringify(plan.filters), plan.snapshotId, actor, nowMs, nowMs);

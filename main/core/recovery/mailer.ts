@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
-import nodemailer from 'nodemailer';
 import type { Sqlite } from '../db/sqlite';
 import type { Secrets } from '../ports';
 import { readSmtp, smtpSecretId } from './settings';
+import { clearStage, composeMessage, recordStage, stagedSend, type SendStage } from './smtp-stages';
 import { headerSafe, type Rendered } from './templates';
 
 /**
@@ -10,8 +10,10 @@ import { headerSafe, type Rendered } from './templates';
  * captures it (stored in the workspace, viewable in the app: the demo default,
  * so the demo never mails anyone). The Message-ID derives from the outbox key,
  * and the stored row is keyed by it, so a captured email can never be stored
- * twice. SMTP has no idempotency of its own: an SMTP send interrupted by a
- * crash is not repeated (see the email channel's `recover`).
+ * twice. SMTP has no idempotency of its own: how far an SMTP send got is
+ * committed before each stage (smtp-stages.ts), and a send interrupted by a
+ * crash is repeated only when it never handed the message over (see the
+ * email channel's `recover`).
  */
 export interface OutgoingEmail {
   /** Outbox key (null for a test send). */
@@ -139,43 +141,53 @@ export async function sendEmail(args: { db: Sqlite; workspaceId: string; secrets
   if (email.key && emailExists(db, messageId)) return { messageId, transport: smtp.transport, to };
 
   if (smtp.transport === 'smtp') {
+    const server = `${smtp.host}:${smtp.port ?? 587}`;
     await rateLimit(args.workspaceId, smtp.ratePerMinute);
     const pass = await args.secrets.get(smtpSecretId(args.workspaceId));
-    // nodemailer logs the end of the message data stream ("<n bytes encoded mime message>"): from then on the server may have it.
-    let handedOver = false;
-    const watch = (entry: unknown) => {
-      const e = entry as { tnx?: string; outByteCount?: number } | null;
-      if (e?.tnx === 'message' && typeof e.outByteCount === 'number') handedOver = true;
-    };
-    const quiet = () => undefined;
-    const transport = nodemailer.createTransport({
-      logger: { level: quiet, trace: quiet, debug: quiet, info: watch, warn: quiet, error: quiet, fatal: quiet } as never,
-      host: smtp.host!,
-      port: smtp.port ?? 587,
-      secure: smtp.tls === 'tls',
-      requireTLS: smtp.tls === 'starttls',
-      ignoreTLS: smtp.tls === 'none',
-      ...(smtp.user ? { auth: { user: smtp.user, pass: pass ?? '' } } : {}),
-      connectionTimeout: 15_000,
-      greetingTimeout: 15_000,
-      socketTimeout: 30_000,
-    });
+    // Built as nodemailer's SMTP transport builds it, then sent stage by stage: each stage of an
+    // outbox send is committed before it is entered, so recovery after a crash knows whether the
+    // server can have the message (smtp-stages.ts).
+    const built = await composeMessage(message);
+    let reached = null as SendStage | null;
     try {
-      await transport.sendMail(message);
+      await stagedSend(
+        {
+          host: smtp.host!,
+          port: smtp.port ?? 587,
+          secure: smtp.tls === 'tls',
+          requireTLS: smtp.tls === 'starttls',
+          ignoreTLS: smtp.tls === 'none',
+          auth: smtp.user ? { user: smtp.user, pass: pass ?? '' } : null,
+          connectionTimeout: 15_000,
+          greetingTimeout: 15_000,
+          socketTimeout: 30_000,
+        },
+        built.envelope,
+        built.raw,
+        (stage) => {
+          reached = stage;
+          if (email.key) recordStage(db, email.key, stage, args.nowMs);
+        },
+      );
     } catch (e) {
-      throw smtpFailure(e, `${smtp.host}:${smtp.port ?? 587}`, handedOver);
-    } finally {
-      transport.close();
+      const failure = smtpFailure(e, server, reached === 'data_sent');
+      // Not handed over and tried again later: nothing is outstanding at the server.
+      if (email.key && !failure.final) clearStage(db, email.key);
+      throw failure;
     }
   }
-  // Captured (or sent): store it. The UNIQUE message id makes this at most once per outbox key.
-  db.prepare(
+  // Captured (or sent): store it, with the 'replied' stage of a send (one transaction). The UNIQUE message id makes this at most once per outbox key.
+  const insert = db.prepare(
     `INSERT OR IGNORE INTO recovery_emails (id, message_id, outbox_key, run_id, customer_id, to_addr, from_addr, subject, text, html, headers, transport, created_at_ms)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    `em_${crypto.randomBytes(8).toString('hex')}`, messageId, email.key, email.runId, email.customerId, to,
-    fromName ? `${fromName} <${fromAddress}>` : fromAddress, message.subject, message.text, message.html,
-    JSON.stringify({ 'Message-ID': messageId, ...('sender' in message ? { Sender: message.sender } : {}), ...message.headers, ...(message.replyTo ? { 'Reply-To': message.replyTo } : {}) }), smtp.transport, args.nowMs,
   );
+  db.transaction(() => {
+    insert.run(
+      `em_${crypto.randomBytes(8).toString('hex')}`, messageId, email.key, email.runId, email.customerId, to,
+      fromName ? `${fromName} <${fromAddress}>` : fromAddress, message.subject, message.text, message.html,
+      JSON.stringify({ 'Message-ID': messageId, ...('sender' in message ? { Sender: message.sender } : {}), ...message.headers, ...(message.replyTo ? { 'Reply-To': message.replyTo } : {}) }), smtp.transport, args.nowMs,
+    );
+    if (smtp.transport === 'smtp' && email.key) recordStage(db, email.key, 'replied', args.nowMs);
+  })();
   return { messageId, transport: smtp.transport, to };
 }

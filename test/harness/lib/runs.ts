@@ -127,6 +127,10 @@ export interface Ledger {
   emails: number;
   pays: number;
   interrupted: number;
+  /** Interrupted sends recorded "not sent again" that the SMTP server never received: the customer got nothing. */
+  lost: number;
+  /** Interrupted sends that recovery sent again (they had not reached the server, #18.1): received once, the action succeeded. */
+  resent: number;
   rows: OutboxRow[];
   /** Emails the SMTP server received per outbox key. */
   receivedByKey: Map<string, number>;
@@ -145,6 +149,8 @@ export function ledger(t: RunTrial, received: Received[]): Ledger {
   let rows: OutboxRow[];
   let from: string;
   const lastAudit = new Map<string, string>();
+  const recovering = new Set<string>();
+  let stages = new Map<string, string>();
   try {
     const integrity = db.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
@@ -153,6 +159,11 @@ export function ledger(t: RunTrial, received: Received[]): Ledger {
     for (const a of db.prepare("SELECT kind, data FROM audit_log WHERE kind LIKE 'action.%' AND kind NOT IN ('action.started', 'action.recovering') ORDER BY id").all() as { kind: string; data: string }[]) {
       const key = (JSON.parse(a.data) as { key?: string }).key;
       if (key) lastAudit.set(key, a.kind.slice('action.'.length));
+    }
+    stages = new Map((db.prepare('SELECT outbox_key, stage FROM smtp_send_stages').all() as { outbox_key: string; stage: string }[]).map((r) => [r.outbox_key, r.stage]));
+    for (const data of db.prepare("SELECT data FROM audit_log WHERE kind = 'action.recovering'").pluck().all() as string[]) {
+      const key = (JSON.parse(data) as { key?: string }).key;
+      if (key) recovering.add(key);
     }
   } finally {
     db.close();
@@ -213,7 +224,13 @@ export function ledger(t: RunTrial, received: Received[]): Ledger {
   if (disagree.length) problems.push(`${disagree.length} actions whose audit says otherwise (${disagree[0]!.key}: ${lastAudit.get(disagree[0]!.key)} vs ${disagree[0]!.status})`);
   if (unaudited.length) problems.push(`${unaudited.length} finished actions missing from the audit log`);
 
-  return { problems, emails: received.length, pays: payKeys.length, interrupted: rows.filter((r) => /interrupted/.test(r.detail ?? '')).length, rows, receivedByKey };
+  const interrupted = rows.filter((r) => /interrupted/.test(r.detail ?? '') && /not sent again/.test(r.detail ?? ''));
+  const lost = interrupted.filter((r) => !receivedByKey.has(r.key)).length;
+  // Only a send that may have handed the message over is left unsent (#18.1).
+  const heldBack = interrupted.filter((r) => !['data_sent', 'replied', 'unknown'].includes(stages.get(r.key) ?? ''));
+  if (heldBack.length) problems.push(`${heldBack.length} interrupted sends not sent again although they never handed the message over (${heldBack[0]!.key}: stage ${stages.get(heldBack[0]!.key) ?? 'none'})`);
+  const resent = rows.filter((r) => recovering.has(r.key) && r.status === 'succeeded' && receivedByKey.get(r.key) === 1 && !/before an interruption/.test(r.detail ?? '')).length;
+  return { problems, emails: received.length, pays: payKeys.length, interrupted: interrupted.length, lost, resent, rows, receivedByKey };
 }
 
 export { startSmtp };

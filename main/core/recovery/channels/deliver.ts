@@ -4,6 +4,7 @@ import type { Secrets } from '../../ports';
 import type { ActionContext, ActionResult, PlanEstimate } from '../channel';
 import { EmailRejected, emailExists, messageIdFor, sendEmail } from '../mailer';
 import { isSuppressed, readSmtp, suppress } from '../settings';
+import { mayHaveBeenHandedOver, readStage, stageText } from '../smtp-stages';
 import { buildVars, headerSafe, personName, renderEmail } from '../templates';
 import type { Stripe } from '../stripe-client';
 
@@ -71,15 +72,21 @@ export async function deliver(
 
 /**
  * After a crash mid-send: a stored email row means it went out; with capture,
- * no row means nothing was stored, so sending is safe; over SMTP we cannot
- * know whether the server accepted it, so it is not repeated.
+ * no row means nothing was stored, so sending is safe. Over SMTP the stage the
+ * send had reached (committed before each stage, smtp-stages.ts) decides: a
+ * crash before the message data was handed over (no stage, connecting,
+ * connected, envelope accepted) left the server without the message, so it is
+ * sent again; from the end of the data on the server may have it (RFC 5321
+ * §4.1.1.4), so it is not repeated and the customer never gets it twice.
  */
 export function recoverEmail(action: ActionContext): ActionResult | 'execute' {
   const smtp = readSmtp(action.db);
   const id = messageIdFor(action.key, smtp.from ?? DEFAULT_FROM);
   if (emailExists(action.db, id)) return { status: 'succeeded', detail: 'sent before an interruption', externalId: id };
   if (smtp.transport === 'capture') return 'execute';
-  return { status: 'failed', detail: 'interrupted while sending over SMTP; not sent again, so the customer never gets it twice' };
+  const stage = readStage(action.db, action.key);
+  if (!mayHaveBeenHandedOver(stage)) return 'execute';
+  return { status: 'failed', detail: `interrupted while sending over SMTP ${stageText(stage)}; not sent again, so the customer never gets it twice` };
 }
 
 export function emailEstimate(action: ActionContext): PlanEstimate {
