@@ -197,7 +197,9 @@ export function totalsOf(rows: PlanRow[]): PlanTotals {
       t.amountAtRisk += r.amountAtRisk;
     }
     if (r.skipReason) {
-      reasons.set(r.skipReason.replace(/ run_[a-z0-9]+$/, ' run'), (reasons.get(r.skipReason.replace(/ run_[a-z0-9]+$/, ' run')) ?? 0) + 1);
+      // "already in active run run_…" → "already in active run": totals group by reason, not by run.
+      const reason = r.skipReason.replace(/ run_[a-z0-9]+$/, '');
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
       s.skipped++;
       t.skipped++;
     }
