@@ -93,3 +93,13 @@ describe('templates: safe engine, escaping, headers', () => {
     expect(String(bad)).toMatch(/bad_request.*step 1 \(e\).*nme/);
   });
 });
+
+describe('the email signature', () => {
+  const customer = { id: 'c', email: 'a@b.test', name: 'Ada Lovelace', plan: 'Pro', accountManager: null, mrr: 0, failures12m: 0, tenureDays: 0, amountAtRisk: 0 };
+  it('names the business once when the sender is the business (not "Demo, Demo")', () => {
+    const same = renderEmail(toneTemplate('supportive'), buildVars({ customer, invoice: null, business: 'Demo', senderName: 'Demo', now: NOW }));
+    expect(same.text).toContain('--\nDemo\nTo stop these emails');
+    const other = renderEmail(toneTemplate('supportive'), buildVars({ customer, invoice: null, business: 'Acme', senderName: 'Jo Smith', now: NOW }));
+    expect(other.text).toContain('--\nJo Smith, Acme\nTo stop these emails');
+  });
+});

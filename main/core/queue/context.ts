@@ -14,6 +14,7 @@ import { DEFAULT_FROM } from '../recovery/channels/deliver';
 import { membershipFor } from '../segments/service';
 import { reportingCurrency } from './customer';
 import { getTaskRow, taskLog, taskSummary } from './tasks';
+import { ACTION_STATUS_WORDS, stepWords } from '../../../shared/words';
 
 type Timeline = TaskContext['timeline'];
 
@@ -39,7 +40,7 @@ export function customerTimeline(db: Sqlite, customerId: string): Timeline {
     for (const r of db
       .prepare(`SELECT channel, step_id, status, detail, updated_at_ms FROM recovery_outbox WHERE customer_id = ? AND status NOT IN ('scheduled') ORDER BY updated_at_ms DESC LIMIT 100`)
       .all(customerId) as { channel: string; step_id: string; status: string; detail: string | null; updated_at_ms: number }[]) {
-      out.push({ at: Math.floor(r.updated_at_ms / 1000), channel: r.channel, title: `${r.channel} step ${r.step_id}: ${r.status}`, detail: r.detail ?? '' });
+      out.push({ at: Math.floor(r.updated_at_ms / 1000), channel: r.channel, title: `${stepWords(r.channel, r.step_id)}: ${ACTION_STATUS_WORDS[r.status] ?? r.status}`, detail: r.detail ?? '' });
     }
   }
   if (has(db, 'recovery_emails')) {

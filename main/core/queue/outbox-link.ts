@@ -8,6 +8,7 @@
 import type { Sqlite } from '../db/sqlite';
 import { audit } from '../recovery/audit';
 import { readSettings } from '../recovery/settings';
+import { stepWords } from '../../../shared/words';
 
 export function resolvePending(
   db: Sqlite,
@@ -28,7 +29,7 @@ export function resolvePending(
     runId: row.run_id,
     customerId: row.customer_id,
     invoiceId: row.invoice_id,
-    message: `${row.channel} step ${row.step_id}: ${r.detail}`,
+    message: `${stepWords(row.channel, row.step_id)}: ${r.detail}`,
     data: { key, ...(r.cost ? { cost: r.cost } : {}) },
   });
   return true;

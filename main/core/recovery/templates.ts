@@ -137,7 +137,8 @@ export function validateTemplate(template: EmailTemplate): void {
 
 // ── tone presets ──
 
-const FOOTER = `\n\n--\n{{ sender_name }}, {{ business }}\nTo stop these emails, reply "unsubscribe".`;
+// The business is named once when the sender is the business itself (a sender "Demo" of business "Demo" is not "Demo, Demo").
+const FOOTER = `\n\n--\n{{ sender_name }}{% if business != sender_name %}, {{ business }}{% endif %}\nTo stop these emails, reply "unsubscribe".`;
 
 export const TONES: { tone: Tone; label: string; description: string; template: EmailTemplate }[] = [
   {
