@@ -1,6 +1,6 @@
 import type { Sqlite } from '../db/sqlite';
 import { convertMinorExact } from '../../../shared/money';
-import { isHardDecline } from './declines';
+import { chargeDeclineSql, isHardDecline } from './declines';
 import { subscriptionMrrExact, type MrrOptions } from './mrr';
 import { readMrrOptions } from './settings';
 import { cardExpiryOf, idOf, invoiceInclusiveTaxShare, parseJson, readDiscount, readItems, subscriptionDiscounts, type CardExpiry, type CouponRow, type ItemInput } from './stripe-read';
@@ -89,7 +89,10 @@ export function recomputeFacts(
     paid: db.prepare(`SELECT customer_id, currency, sum(amount_paid) AS paid FROM invoices WHERE status = 'paid' AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id, currency`),
     refunded: db.prepare(`SELECT customer_id, currency, sum(amount_refunded) AS refunded FROM charges WHERE amount_refunded > 0 AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id, currency`),
     failures: db.prepare(`SELECT customer_id, count(*) AS n FROM charges WHERE status = 'failed' AND created >= ? AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id`),
-    lastFailure: db.prepare(`SELECT customer_id, coalesce(decline_code, failure_code) AS code, advice_code, max(created) AS at FROM charges WHERE status = 'failed' AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id`),
+    // SQLite takes the bare columns from the row of max(created): the newest failure's code.
+    lastFailure: db.prepare(`SELECT c.customer_id, ${chargeDeclineSql('c', 'p')} AS code, c.advice_code, max(c.created) AS at
+      FROM charges c LEFT JOIN payment_intents p ON p.id = c.payment_intent_id
+      WHERE c.status = 'failed' AND c.customer_id IN (SELECT value FROM json_each(?)) GROUP BY c.customer_id`),
     pastDue: db.prepare(`SELECT customer_id, currency, count(*) AS n, sum(amount_remaining) AS remaining, min(created) AS first_created
       FROM invoices WHERE status = 'open' AND (attempt_count > 0 OR (due_date IS NOT NULL AND due_date < ?)) AND customer_id IN (SELECT value FROM json_each(?))
       GROUP BY customer_id, currency`),
