@@ -71,6 +71,8 @@ export const CustomerFacts = z.object({
   tenure_days: z.number().int(),
   ltv: z.number().int(),
   failures_12m: z.number().int(),
+  /** Failure episodes: distinct invoices with a failed payment in 12 months (failures_12m counts attempts). */
+  failed_invoices_12m: z.number().int().default(0),
   last_decline_code: z.string().nullable(),
   last_decline_hard: z.boolean().nullable(),
   /** Stripe's outcome.advice_code on the last failed payment (do_not_try_again, try_again_later, confirm_card_data). */

@@ -35,6 +35,8 @@ export interface FactsInput {
   tenure_days?: number;
   ltv?: number;
   failures_12m?: number;
+  /** Defaults to failures_12m (one failed attempt per invoice). */
+  failed_invoices_12m?: number;
   last_decline_code?: string | null;
   last_decline_hard?: number | null;
   last_advice_code?: string | null;
@@ -53,7 +55,7 @@ export interface FactsInput {
 
 const COLUMNS = [
   'customer_id', 'email', 'name', 'currency', 'plan', 'product_id', 'billing_interval', 'subscription_status', 'mrr',
-  'tenure_days', 'ltv', 'failures_12m', 'last_decline_code', 'last_decline_hard', 'last_advice_code', 'card_expiry', 'card_expires_in_days',
+  'tenure_days', 'ltv', 'failures_12m', 'failed_invoices_12m', 'last_decline_code', 'last_decline_hard', 'last_advice_code', 'card_expiry', 'card_expires_in_days',
   'open_past_due_count', 'amount_at_risk', 'days_since_first_failure', 'region', 'industry', 'account_manager', 'tags',
   'attrs', 'created', 'computed_at',
 ] as const;
@@ -66,6 +68,7 @@ export function factsRow(c: FactsInput): Record<string, unknown> & { customer_id
     last_decline_hard: null, last_advice_code: null, card_expiry: null, card_expires_in_days: null, open_past_due_count: 0, amount_at_risk: 0,
     days_since_first_failure: null, region: null, industry: null, account_manager: null, created: NOW, computed_at: NOW,
     ...c,
+    failed_invoices_12m: c.failed_invoices_12m ?? c.failures_12m ?? 0,
     tags: typeof c.tags === 'string' ? c.tags : JSON.stringify(c.tags ?? []),
     attrs: typeof c.attrs === 'string' ? c.attrs : JSON.stringify(c.attrs ?? {}),
   };

@@ -24,6 +24,7 @@ export function toFacts(r: FactsRow): CustomerFacts {
     tenure_days: r.tenure_days,
     ltv: r.ltv,
     failures_12m: r.failures_12m,
+    failed_invoices_12m: r.failed_invoices_12m ?? 0,
     last_decline_code: r.last_decline_code,
     last_decline_hard: r.last_decline_hard === null ? null : r.last_decline_hard === 1,
     last_advice_code: r.last_advice_code ?? null,

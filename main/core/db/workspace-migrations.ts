@@ -488,4 +488,28 @@ export const workspaceMigrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 13,
+    name: 'facts: failure episodes (failed_invoices_12m) and the At-Risk default on them (#17 item 14)',
+    up: `
+      -- Failure episodes: distinct invoices with a failed payment in 12 months (failures_12m
+      -- keeps counting attempts, Stripe's automatic retries included).
+      ALTER TABLE customer_facts ADD COLUMN failed_invoices_12m INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX facts_failed_invoices ON customer_facts(failed_invoices_12m, customer_id);
+      -- Existing facts, as of their own computation (the same 12-month window recomputeFacts uses).
+      UPDATE customer_facts SET failed_invoices_12m = (
+        SELECT count(DISTINCT coalesce(c.invoice_id, 'charge:' || c.id)) FROM charges c
+        WHERE c.customer_id = customer_facts.customer_id AND c.status = 'failed' AND c.created >= customer_facts.computed_at - 365 * 86400);
+      -- The At-Risk default moves to episodes only where the user has not edited its rule
+      -- (its text is still exactly the rule it was created with; an edit in the builder
+      -- stores ids and a new shape). Its description follows only if unedited too.
+      UPDATE segments SET description = 'Payments failed on two or more invoices in the last 12 months.'
+        WHERE is_default = 1 AND description = 'Two or more failed payments in the last 12 months.'
+          AND rule = '{"combinator":"and","rules":[{"field":"failures_12m","operator":">=","value":2}]}';
+      UPDATE segments SET rule = '{"combinator":"and","rules":[{"field":"failed_invoices_12m","operator":">=","value":2}]}'
+        WHERE is_default = 1 AND rule = '{"combinator":"and","rules":[{"field":"failures_12m","operator":">=","value":2}]}';
+      -- Membership is recomputed on the next open (reliability/pending.ts).
+      INSERT OR IGNORE INTO pending_recompute (what, since_ms) VALUES ('membership', 0);
+    `,
+  },
 ];

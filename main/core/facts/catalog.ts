@@ -37,7 +37,7 @@ export type Catalog = readonly FactField[];
 /** Columns of customer_facts a rule may address: the compiler's whitelist. */
 export const FACT_COLUMNS = new Set([
   'customer_id', 'email', 'name', 'currency', 'plan', 'product_id', 'billing_interval', 'subscription_status',
-  'mrr', 'tenure_days', 'ltv', 'failures_12m', 'last_decline_code', 'last_decline_hard', 'last_advice_code', 'card_expiry',
+  'mrr', 'tenure_days', 'ltv', 'failures_12m', 'failed_invoices_12m', 'last_decline_code', 'last_decline_hard', 'last_advice_code', 'card_expiry',
   'card_expires_in_days', 'open_past_due_count', 'amount_at_risk', 'days_since_first_failure', 'region',
   'industry', 'account_manager', 'tags', 'attrs', 'created',
 ]);
@@ -92,7 +92,8 @@ export const FACTS: readonly FactField[] = [
   f('mrr', 'MRR', 'money', `Monthly recurring revenue, in the workspace currency, per Stripe's Billing analytics definition. ${MRR_RULES_SHORT}`, { nullable: false }),
   f('tenure_days', 'Tenure', 'days', 'Days since the customer was created.', { unit: 'days', nullable: false }),
   f('ltv', 'Lifetime value', 'money', 'Total paid to date, in the workspace currency.', { nullable: false }),
-  f('failures_12m', 'Payment failures (12 months)', 'number', 'Failed payments in the last 12 months.', { nullable: false }),
+  f('failures_12m', 'Payment failures (12 months)', 'number', "Failed payment attempts in the last 12 months, Stripe's automatic retries of one invoice included (one invoice retried 4 times counts 4).", { nullable: false }),
+  f('failed_invoices_12m', 'Invoices with failed payments (12 months)', 'number', 'Failure episodes in the last 12 months: distinct invoices with at least one failed payment (one invoice retried 4 times counts 1).', { nullable: false }),
   f('last_decline_code', 'Last decline code', 'enum', 'Stripe decline code of the most recent failed payment.', { values: DECLINE_CODES }),
   f('last_decline_hard', 'Last decline was hard', 'boolean', 'Whether the most recent decline will not pass by retrying the same card: lost, stolen or fraud, or the customer must act (new card, CVC, expiry, PIN, 3D Secure, call the bank, closed bank account), or Stripe advised do_not_try_again / confirm_card_data (empty when no decline).'),
   f('last_advice_code', 'Last advice code', 'enum', "Stripe's retry advice on the most recent failed payment (outcome.advice_code): do_not_try_again, try_again_later or confirm_card_data; empty when Stripe gave none.", { values: [...ADVICE_CODES] }),

@@ -50,6 +50,7 @@ export interface CustomerFactsTable {
   tenure_days: number;
   ltv: number;
   failures_12m: number;
+  failed_invoices_12m: number;
   last_decline_code: string | null;
   last_decline_hard: number | null;
   last_advice_code: string | null;
