@@ -3,7 +3,7 @@ import { convertMinorExact } from '../../../shared/money';
 import { chargeDeclineSql, isHardDecline } from './declines';
 import { subscriptionMrrExact, type MrrOptions } from './mrr';
 import { readMrrOptions } from './settings';
-import { cardExpiryOf, idOf, invoiceInclusiveTaxShare, parseJson, readDiscount, readItems, subscriptionDiscounts, type CardExpiry, type CouponRow, type ItemInput } from './stripe-read';
+import { cardExpiryOf, idOf, invoiceInclusiveTaxShare, parseJson, readDiscount, readItems, readPauseCollection, subscriptionDiscounts, type CardExpiry, type CouponRow, type ItemInput } from './stripe-read';
 
 /**
  * Derives customer_facts from the synced Stripe tables, for all customers, the
@@ -181,7 +181,7 @@ export function recomputeFacts(
             : customerDiscount
               ? [customerDiscount]
               : [];
-        const subMrr = subscriptionMrrExact({ status: s.status, currency: s.currency, trialEnd: s.trial_end, items: read.map((x) => x.item), discounts }, now, mrrOptions);
+        const subMrr = subscriptionMrrExact({ status: s.status, currency: s.currency, trialEnd: s.trial_end, items: read.map((x) => x.item), discounts, pauseCollection: readPauseCollection(raw) }, now, mrrOptions);
         const converted = exact(subMrr, s.currency);
         mrrExact += converted;
         if (STATUS_RANK.indexOf(s.status) !== -1 && (status === 'none' || STATUS_RANK.indexOf(s.status) < STATUS_RANK.indexOf(status))) status = s.status;
