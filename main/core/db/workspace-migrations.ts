@@ -512,4 +512,22 @@ export const workspaceMigrations: Migration[] = [
       INSERT OR IGNORE INTO pending_recompute (what, since_ms) VALUES ('membership', 0);
     `,
   },
+  {
+    version: 14,
+    name: "facts: the Stripe customer's country, state, preferred locales and tax exemption (#17 item 17)",
+    up: `
+      ALTER TABLE customer_facts ADD COLUMN country TEXT;
+      ALTER TABLE customer_facts ADD COLUMN state TEXT;
+      ALTER TABLE customer_facts ADD COLUMN preferred_locales TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE customer_facts ADD COLUMN tax_exempt TEXT;
+      CREATE INDEX facts_country ON customer_facts(country, customer_id);
+      -- Existing facts, read from the synced customer as recomputeFacts does (facts/customer-place.ts).
+      UPDATE customer_facts SET
+        country = (SELECT upper(nullif(trim(json_extract(c.raw, '$.address.country')), '')) FROM customers c WHERE c.id = customer_facts.customer_id AND json_valid(c.raw)),
+        state = (SELECT nullif(trim(json_extract(c.raw, '$.address.state')), '') FROM customers c WHERE c.id = customer_facts.customer_id AND json_valid(c.raw)),
+        preferred_locales = coalesce((SELECT json_extract(c.raw, '$.preferred_locales') FROM customers c
+          WHERE c.id = customer_facts.customer_id AND json_valid(c.raw) AND json_type(c.raw, '$.preferred_locales') = 'array'), '[]'),
+        tax_exempt = (SELECT nullif(trim(json_extract(c.raw, '$.tax_exempt')), '') FROM customers c WHERE c.id = customer_facts.customer_id AND json_valid(c.raw));
+    `,
+  },
 ];

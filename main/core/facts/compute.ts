@@ -3,6 +3,7 @@ import { convertMinorExact } from '../../../shared/money';
 import { chargeDeclineSql, isHardDecline } from './declines';
 import { subscriptionMrrExact, type MrrOptions } from './mrr';
 import { readMrrOptions } from './settings';
+import { customerPlace } from './customer-place';
 import { cardExpiryOf, idOf, invoiceInclusiveTaxShare, parseJson, readDiscount, readItems, readPauseCollection, subscriptionDiscounts, type CardExpiry, type CouponRow, type ItemInput } from './stripe-read';
 
 /**
@@ -107,10 +108,10 @@ export function recomputeFacts(
     csv: db.prepare(`SELECT customer_id, key, value_text, value_num FROM custom_attributes WHERE customer_id IN (SELECT value FROM json_each(?))`),
     upsert: db.prepare(`INSERT OR REPLACE INTO customer_facts (customer_id, email, name, currency, plan, product_id, billing_interval, subscription_status,
         mrr, tenure_days, ltv, failures_12m, failed_invoices_12m, last_decline_code, last_decline_hard, last_advice_code, card_expiry, card_expires_in_days, open_past_due_count,
-        amount_at_risk, days_since_first_failure, region, industry, account_manager, tags, attrs, created, computed_at)
+        amount_at_risk, days_since_first_failure, region, industry, account_manager, tags, country, state, preferred_locales, tax_exempt, attrs, created, computed_at)
       VALUES (@customer_id, @email, @name, @currency, @plan, @product_id, @billing_interval, @subscription_status, @mrr, @tenure_days, @ltv,
         @failures_12m, @failed_invoices_12m, @last_decline_code, @last_decline_hard, @last_advice_code, @card_expiry, @card_expires_in_days, @open_past_due_count, @amount_at_risk,
-        @days_since_first_failure, @region, @industry, @account_manager, @tags, @attrs, @created, @computed_at)`),
+        @days_since_first_failure, @region, @industry, @account_manager, @tags, @country, @state, @preferred_locales, @tax_exempt, @attrs, @created, @computed_at)`),
     remove: db.prepare(`DELETE FROM customer_facts WHERE customer_id IN (SELECT value FROM json_each(?))`),
     catalog: db.prepare(`INSERT OR IGNORE INTO attribute_catalog (key, type, source, label) VALUES (?, 'string', 'metadata', ?)`),
     coupon: db.prepare(`SELECT id, percent_off, amount_off, currency, duration FROM coupons WHERE id = ?`),
@@ -247,6 +248,7 @@ export function recomputeFacts(
         industry: typeof metadata.industry === 'string' ? metadata.industry : null,
         account_manager: typeof metadata.account_manager === 'string' ? metadata.account_manager : null,
         tags: JSON.stringify(tags),
+        ...customerPlace(customerRaw),
         attrs: JSON.stringify(attrs),
         created: c.created,
         computed_at: now,

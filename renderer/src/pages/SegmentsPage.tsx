@@ -259,6 +259,9 @@ export function SegmentsPage() {
                     </Typography.Text>
                   </Space>
                   {previewError && <Alert style={{ marginTop: 8 }} type="warning" showIcon message={previewError} data-testid="rule-error" />}
+                  {preview?.warnings?.map((w) => (
+                    <Alert key={w} style={{ marginTop: 8 }} type="warning" showIcon message={w} data-testid="rule-warning" />
+                  ))}
                 </Card>
                 <QueryBuilderAntD>
                   <QueryBuilder
