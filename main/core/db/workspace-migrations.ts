@@ -530,4 +530,14 @@ export const workspaceMigrations: Migration[] = [
         tax_exempt = (SELECT nullif(trim(json_extract(c.raw, '$.tax_exempt')), '') FROM customers c WHERE c.id = customer_facts.customer_id AND json_valid(c.raw));
     `,
   },
+  {
+    version: 15,
+    name: 'stripe: one rate budget per account across processes (#17 item 9)',
+    up: `
+      -- A token bucket shared by every process using the workspace (stripe/rate-budget.ts).
+      CREATE TABLE stripe_rate_budget (
+        account TEXT PRIMARY KEY, tokens REAL NOT NULL, at_ms INTEGER NOT NULL, paused_until_ms INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+    `,
+  },
 ];

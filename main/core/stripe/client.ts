@@ -241,8 +241,9 @@ export function isStripeError(e: unknown): e is Stripe.errors.StripeError {
 export { Stripe };
 
 /**
- * One limiter per workspace, shared by its sync and by every write made for it
- * (recovery runs), so together they stay under the rate the workspace is allowed.
+ * One limiter per workspace in this process only. The app, `run tick` and the CLI share
+ * the workspace's budget through `workspaceLimiter` in ./rate-budget.ts (SQLite-backed);
+ * this one is kept for callers without a workspace database.
  */
 const limiters = new Map<string, RateLimiter>();
 export function workspaceLimiter(workspaceId: string, key: string, ratePerSecond?: number): RateLimiter {
