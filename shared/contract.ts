@@ -74,6 +74,8 @@ export const CustomerFacts = z.object({
   tenure_days: z.number().int(),
   ltv: z.number().int(),
   failures_12m: z.number().int(),
+  /** Failure episodes: distinct invoices with a failed payment in 12 months (failures_12m counts attempts). */
+  failed_invoices_12m: z.number().int().default(0),
   last_decline_code: z.string().nullable(),
   last_decline_hard: z.boolean().nullable(),
   /** Stripe's outcome.advice_code on the last failed payment (do_not_try_again, try_again_later, confirm_card_data). */
@@ -87,6 +89,13 @@ export const CustomerFacts = z.object({
   industry: z.string().nullable(),
   account_manager: z.string().nullable(),
   tags: z.array(z.string()),
+  /** The Stripe customer's address country (ISO 3166-1 alpha-2) and state; null without an address. */
+  country: z.string().nullable().default(null),
+  state: z.string().nullable().default(null),
+  /** The Stripe customer's preferred locales, in order of preference. */
+  preferred_locales: z.array(z.string()).default([]),
+  /** Stripe's tax_exempt: none, exempt or reverse. */
+  tax_exempt: z.string().nullable().default(null),
   attrs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   created: z.number().int(),
   /** Winning segment (null: Default strategy). */
@@ -153,6 +162,8 @@ export const Preview = z.object({
   amountAtRisk: z.number().int(),
   sample: z.array(z.object({ customer_id: z.string(), email: z.string().nullable(), name: z.string().nullable(), mrr: z.number().int(), plan: z.string().nullable() })),
   tookMs: z.number(),
+  /** A valid rule that probably is not what was meant, e.g. an enum value no customer has (`country = XX`). */
+  warnings: z.array(z.string()).default([]),
 });
 
 export const Explanation: z.ZodType<{ path: string; matched: boolean; description: string; children?: unknown[] }> = z.lazy(() =>
@@ -631,10 +642,11 @@ export const contract = {
     input: WorkspaceRef.extend({ includeArchived: z.boolean().default(false) }).strict(),
     output: z.object({ segments: z.array(Segment), overlap: z.array(z.array(z.number().int())), defaultWins: z.number().int(), total: z.number().int() }),
   },
-  'segments.create': { input: WorkspaceRef.extend(SegmentInput.shape).strict(), output: Segment },
+  /** `warnings`: as in segments.preview (the segment is saved all the same). */
+  'segments.create': { input: WorkspaceRef.extend(SegmentInput.shape).strict(), output: Segment.extend({ warnings: z.array(z.string()).default([]) }) },
   'segments.update': {
     input: WorkspaceRef.extend({ id: z.string(), ...SegmentInput.partial().shape }).strict(),
-    output: Segment,
+    output: Segment.extend({ warnings: z.array(z.string()).default([]) }),
   },
   'segments.duplicate': { input: WorkspaceRef.extend({ id: z.string() }).strict(), output: Segment },
   'segments.archive': { input: WorkspaceRef.extend({ id: z.string(), archived: z.boolean().default(true) }).strict(), output: Segment },
@@ -643,7 +655,7 @@ export const contract = {
   'segments.preview': { input: WorkspaceRef.extend({ rule: RuleJson }).strict(), output: Preview },
   'segments.evaluate': {
     input: WorkspaceRef.extend({ rule: RuleJson, limit: z.number().int().min(0).max(1_000_000).default(100_000) }).strict(),
-    output: z.object({ count: z.number().int(), mrr: z.number().int(), amountAtRisk: z.number().int(), ids: z.array(z.string()) }),
+    output: z.object({ count: z.number().int(), mrr: z.number().int(), amountAtRisk: z.number().int(), ids: z.array(z.string()), warnings: z.array(z.string()).default([]) }),
   },
   'segments.membership': { input: WorkspaceRef.extend({ customerId: z.string() }).strict(), output: Membership },
   'segments.export': { input: WorkspaceRef.strict(), output: z.object({ json: z.string() }) },

@@ -7,6 +7,7 @@
  */
 export const MRR_RULES: readonly string[] = [
   'Counts subscriptions that are active or past_due. Trialing, unpaid (Stripe counts these as churned), paused, incomplete and canceled subscriptions count 0.',
+  'A subscription whose payment collection is paused (pause_collection, any behavior: void, mark_uncollectible or keep_as_draft) counts 0 until its resumes_at, although Stripe leaves its status active: nothing is collected while it is paused.',
   'Each price is normalised to a month: yearly ÷ 12, every N months ÷ N, weekly × 52 ÷ 12, daily × 365 ÷ 12, times the item quantity.',
   'Metered (usage-based) prices are left out, as in Stripe.',
   'Tiered prices are priced from their tiers at the item quantity: graduated adds up each tier (plus its flat fee), volume prices every unit at the tier the quantity falls in. Prices given only as unit_amount_decimal use that decimal amount.',
@@ -16,4 +17,4 @@ export const MRR_RULES: readonly string[] = [
 ];
 
 export const MRR_RULES_SHORT =
-  'Active and past_due subscriptions only (not trialing or unpaid), normalised to a month; metered prices excluded; tiered prices from their tiers; only forever coupons reduce it unless the workspace counts once/repeating coupons; tax removed from tax-inclusive prices.';
+  'Active and past_due subscriptions only (not trialing or unpaid, nor with payment collection paused), normalised to a month; metered prices excluded; tiered prices from their tiers; only forever coupons reduce it unless the workspace counts once/repeating coupons; tax removed from tax-inclusive prices.';

@@ -64,7 +64,7 @@ export function* customersCsv(rows: Iterable<CustomerFacts>, factNames: string[]
   yield csvLine([...factNames, 'segment', ...attrKeys.map((k) => `attrs.${k}`)]);
   for (const row of rows) {
     const r = row as unknown as Record<string, unknown>;
-    const cells = factNames.map((name) => (name === 'tags' ? row.tags.join(';') : r[name]));
+    const cells = factNames.map((name) => (Array.isArray(r[name]) ? (r[name] as unknown[]).join(';') : r[name]));
     cells.push(row.segment?.name ?? null);
     for (const k of attrKeys) cells.push(row.attrs[k] ?? null);
     yield csvLine(cells);

@@ -125,12 +125,13 @@ export function generateBusiness(opts: { seed: number; customers: number; now: n
     const metadata: Record<string, string> = { industry: r.pick(INDUSTRIES), region: r.pick(REGIONS), company_size: String(r.int(5, 5000)) };
     if (plan.key === 'enterprise') metadata.account_manager = r.pick(MANAGERS);
     if (tags.length) metadata.tags = tags.join(',');
+    const place = customerPlace(i, currency);
     const customer: Obj = shape('customer', {
-      id: cusId, object: 'customer', address: null, balance: 0, created, currency, default_source: null, delinquent: false, description: company, discount: null,
+      id: cusId, object: 'customer', address: place.address, balance: 0, created, currency, default_source: null, delinquent: false, description: company, discount: null,
       email: `${first.toLowerCase()}.${last.toLowerCase()}${i}@${last.toLowerCase()}-${i}.example`, invoice_prefix: cusId.slice(4, 12).toUpperCase(),
       invoice_settings: { custom_fields: null, default_payment_method: pmId, footer: null, rendering_options: null }, livemode: false, metadata, name: `${first} ${last}`,
       // Enterprise accounts have a phone on file (the 555-01xx range is reserved for fiction); derived, not drawn, so the seeded sequence is unchanged.
-      phone: plan.key === 'enterprise' ? `+1555010${String(i % 10_000).padStart(4, '0')}` : null, preferred_locales: [], shipping: null, tax_exempt: 'none', test_clock: null,
+      phone: plan.key === 'enterprise' ? `+1555010${String(i % 10_000).padStart(4, '0')}` : null, preferred_locales: place.locales, shipping: null, tax_exempt: place.taxExempt, test_clock: null,
     });
     data.customers.push(customer);
     event('customer.created', customer, created);
@@ -304,4 +305,22 @@ export function makeCharge(
     payment_method_details: { type: 'card', card: { brand: 'visa', checks: null, country: 'US', exp_month: c.card.expMonth, exp_year: c.card.expYear, fingerprint: null, funding: 'credit', last4: '4242', network: 'visa' } },
     receipt_url: null, refunded: false, status: c.status,
   });
+}
+
+/**
+ * A demo customer's address, preferred locales and tax exemption, derived from its index
+ * and currency (not drawn, so the seeded sequence of everything else is unchanged). About
+ * one customer in 13 has no address on file, as in real accounts.
+ */
+function customerPlace(i: number, currency: string): { address: Record<string, unknown> | null; locales: string[]; taxExempt: string } {
+  const taxExempt = i % 29 === 7 ? 'exempt' : currency === 'eur' && i % 11 === 3 ? 'reverse' : 'none';
+  if (i % 13 === 12) return { address: null, locales: [], taxExempt };
+  const places: Record<string, [string, string | null, string[]][]> = {
+    usd: [['US', 'CA', ['en-US']], ['US', 'NY', ['en-US']], ['US', 'TX', ['en-US', 'es']], ['US', 'WA', ['en-US']], ['CA', 'ON', ['en-CA', 'fr-CA']]],
+    eur: [['DE', 'BE', ['de-DE', 'en']], ['FR', null, ['fr-FR']], ['NL', null, ['nl', 'en']], ['ES', 'M', ['es-ES']], ['IE', null, ['en-IE']]],
+    gbp: [['GB', 'ENG', ['en-GB']], ['GB', 'SCT', ['en-GB']]],
+  };
+  const list = places[currency] ?? places.usd!;
+  const [country, state, locales] = list[i % list.length]!;
+  return { address: { city: null, country, line1: null, line2: null, postal_code: null, state }, locales, taxExempt };
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../main/core/api';
 import { dispatch } from '../../main/core/dispatch';
 import { createLogger } from '../../main/core/logging';
-import { workspaceLimiter } from '../../main/core/stripe/client';
+import { workspaceLimiter } from '../../main/core/stripe/rate-budget';
 import { REQUIRED_PERMISSIONS } from '../../main/core/stripe/permissions';
 import { stripeForWorkspace } from '../../main/core/stripe/workspace-client';
 import { randomTestKey, startStripeSim, type StripeSim } from '../../main/stripe-sim';
@@ -98,7 +98,7 @@ describe('connect, sync and key secrecy through the core', () => {
   it('writes go through the workspace’s SDK client: an idempotent invoice payment acts once', async () => {
     const ws = core.registry.list()[0]!;
     const { stripe, limiter } = await stripeForWorkspace(core, ws.id);
-    expect(limiter).toBe(workspaceLimiter(ws.id, key));
+    expect(limiter).toBe(workspaceLimiter(core.registry.openDb(ws.id), ws.id, key));
     const open = (await stripe.invoices.list({ status: 'open', limit: 1 })).data[0]!;
     const charges = sim.counts().charges!;
     const idem = `reclaim-test-${open.id}`;

@@ -12,6 +12,8 @@ export interface FixtureCustomer {
   mrr: number;
   tenureDays: number;
   failures12m: number;
+  /** Failure episodes (distinct invoices that failed) in 12 months; defaults to failures12m. */
+  failedInvoices12m?: number;
   accountManager?: string;
   invoice?: { id: string; amount: number; status?: string; attempts: number; failedDaysAgo: number; decline: string; hard: boolean; subscription?: string };
 }
@@ -29,11 +31,11 @@ export function seedWorkspace(core: Core, workspaceId: string, customers: Fixtur
       const inv = c.invoice;
       const open = inv && (inv.status ?? 'open') === 'open';
       db.prepare(
-        `INSERT INTO customer_facts (customer_id, email, name, currency, plan, billing_interval, subscription_status, mrr, tenure_days, ltv, failures_12m,
+        `INSERT INTO customer_facts (customer_id, email, name, currency, plan, billing_interval, subscription_status, mrr, tenure_days, ltv, failures_12m, failed_invoices_12m,
            last_decline_code, last_decline_hard, open_past_due_count, amount_at_risk, days_since_first_failure, account_manager, tags, attrs, created, computed_at)
-         VALUES (?, ?, ?, 'usd', ?, 'month', ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, '[]', '{}', ?, ?)`,
+         VALUES (?, ?, ?, 'usd', ?, 'month', ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, '[]', '{}', ?, ?)`,
       ).run(
-        c.id, c.email, c.name, c.mrr >= 99900 ? 'Enterprise' : c.mrr >= 10000 ? 'Growth' : 'Starter', open ? 'past_due' : 'active', c.mrr, c.tenureDays, c.failures12m,
+        c.id, c.email, c.name, c.mrr >= 99900 ? 'Enterprise' : c.mrr >= 10000 ? 'Growth' : 'Starter', open ? 'past_due' : 'active', c.mrr, c.tenureDays, c.failures12m, c.failedInvoices12m ?? c.failures12m,
         inv?.decline ?? null, inv ? (inv.hard ? 1 : 0) : null, open ? 1 : 0, open ? inv!.amount : 0, open ? inv!.failedDaysAgo : null, c.accountManager ?? null, NOW - c.tenureDays * DAY, NOW,
       );
       if (!inv) continue;
@@ -62,8 +64,9 @@ export const CUSTOMERS: FixtureCustomer[] = [
   { id: 'cus_ent', name: 'Grace Hopper', email: 'grace@hopper.test', mrr: 99900, tenureDays: 1100, failures12m: 1, accountManager: 'alice.wong@reclaim-demo.test', invoice: { id: 'in_ent', amount: 99900, attempts: 1, failedDaysAgo: 1, decline: 'insufficient_funds', hard: false, subscription: 'sub_ent' } },
   // "A $29/month customer on their second month fails"
   { id: 'cus_new', name: 'Ada Lovelace', email: 'ada@lovelace.test', mrr: 2900, tenureDays: 40, failures12m: 1, invoice: { id: 'in_new', amount: 2900, attempts: 1, failedDaysAgo: 3, decline: 'insufficient_funds', hard: false, subscription: 'sub_new' } },
-  // "A customer who has failed 3 times in the past year fails again"
-  { id: 'cus_risk', name: 'Dev Shah', email: 'dev@shah.test', mrr: 2900, tenureDays: 700, failures12m: 4, invoice: { id: 'in_risk', amount: 2900, attempts: 1, failedDaysAgo: 1, decline: 'stolen_card', hard: true, subscription: 'sub_risk' } },
+  // "A customer who has failed 3 times in the past year fails again": 4 invoices failed (episodes),
+  // with Stripe's retries 9 failed attempts (#17 item 14).
+  { id: 'cus_risk', name: 'Dev Shah', email: 'dev@shah.test', mrr: 2900, tenureDays: 700, failures12m: 9, failedInvoices12m: 4, invoice: { id: 'in_risk', amount: 2900, attempts: 1, failedDaysAgo: 1, decline: 'stolen_card', hard: true, subscription: 'sub_risk' } },
   { id: 'cus_noemail', name: 'No Mail', email: null, mrr: 2900, tenureDays: 200, failures12m: 1, invoice: { id: 'in_noemail', amount: 2900, attempts: 1, failedDaysAgo: 2, decline: 'do_not_honor', hard: false } },
   { id: 'cus_cap', name: 'Cap Reached', email: 'cap@reached.test', mrr: 19900, tenureDays: 200, failures12m: 1, invoice: { id: 'in_cap', amount: 19900, attempts: 4, failedDaysAgo: 5, decline: 'insufficient_funds', hard: false } },
   { id: 'cus_unsub', name: 'Un Subscribed', email: 'unsub@x.test', mrr: 19900, tenureDays: 800, failures12m: 1, invoice: { id: 'in_unsub', amount: 19900, attempts: 1, failedDaysAgo: 1, decline: 'try_again_later', hard: false } },

@@ -31,6 +31,7 @@ const STRICT_POOLS: Record<string, string[]> = {
   billing_interval: ['month', 'year'],
   last_decline_code: ['insufficient_funds', 'stolen_card', 'do_not_honor'],
   last_advice_code: ['do_not_try_again', 'try_again_later', 'confirm_card_data'],
+  tax_exempt: ['none', 'exempt', 'reverse'],
 };
 
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null, freq: 3 });
@@ -66,6 +67,7 @@ const customerArb = fc.record({
   card_expires_in_days: opt(num), days_since_first_failure: opt(num),
   created: fc.integer({ min: 0, max: 1000 }).map((d) => NOW - d * DAY),
   tags: tagsArb, attrs: attrsArb,
+  country: opt(text), state: opt(text), tax_exempt: opt(fc.constantFrom(...STRICT_POOLS.tax_exempt!)), preferred_locales: tagsArb,
 });
 
 function valueArb(field: FactField, op: string): fc.Arbitrary<unknown> {

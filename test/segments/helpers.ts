@@ -35,6 +35,8 @@ export interface FactsInput {
   tenure_days?: number;
   ltv?: number;
   failures_12m?: number;
+  /** Defaults to failures_12m (one failed attempt per invoice). */
+  failed_invoices_12m?: number;
   last_decline_code?: string | null;
   last_decline_hard?: number | null;
   last_advice_code?: string | null;
@@ -47,15 +49,19 @@ export interface FactsInput {
   industry?: string | null;
   account_manager?: string | null;
   tags?: unknown;
+  country?: string | null;
+  state?: string | null;
+  preferred_locales?: unknown;
+  tax_exempt?: string | null;
   attrs?: unknown;
   created?: number;
 }
 
 const COLUMNS = [
   'customer_id', 'email', 'name', 'currency', 'plan', 'product_id', 'billing_interval', 'subscription_status', 'mrr',
-  'tenure_days', 'ltv', 'failures_12m', 'last_decline_code', 'last_decline_hard', 'last_advice_code', 'card_expiry', 'card_expires_in_days',
+  'tenure_days', 'ltv', 'failures_12m', 'failed_invoices_12m', 'last_decline_code', 'last_decline_hard', 'last_advice_code', 'card_expiry', 'card_expires_in_days',
   'open_past_due_count', 'amount_at_risk', 'days_since_first_failure', 'region', 'industry', 'account_manager', 'tags',
-  'attrs', 'created', 'computed_at',
+  'country', 'state', 'preferred_locales', 'tax_exempt', 'attrs', 'created', 'computed_at',
 ] as const;
 
 /** A full customer_facts row (as SQLite returns it) from partial input. */
@@ -64,9 +70,11 @@ export function factsRow(c: FactsInput): Record<string, unknown> & { customer_id
     email: null, name: null, currency: null, plan: null, product_id: null, billing_interval: null,
     subscription_status: null, mrr: 0, tenure_days: 0, ltv: 0, failures_12m: 0, last_decline_code: null,
     last_decline_hard: null, last_advice_code: null, card_expiry: null, card_expires_in_days: null, open_past_due_count: 0, amount_at_risk: 0,
-    days_since_first_failure: null, region: null, industry: null, account_manager: null, created: NOW, computed_at: NOW,
+    days_since_first_failure: null, region: null, industry: null, account_manager: null, country: null, state: null, tax_exempt: null, created: NOW, computed_at: NOW,
     ...c,
+    failed_invoices_12m: c.failed_invoices_12m ?? c.failures_12m ?? 0,
     tags: typeof c.tags === 'string' ? c.tags : JSON.stringify(c.tags ?? []),
+    preferred_locales: typeof c.preferred_locales === 'string' ? c.preferred_locales : JSON.stringify(c.preferred_locales ?? []),
     attrs: typeof c.attrs === 'string' ? c.attrs : JSON.stringify(c.attrs ?? {}),
   };
 }

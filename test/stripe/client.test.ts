@@ -113,6 +113,34 @@ describe('Stripe client (official SDK over Reclaim’s transport)', () => {
     expect(hits()).toBe(1);
   });
 
+  it('retries a 409 conflict with the same Idempotency-Key, and succeeds (#17 item 9)', async () => {
+    const conflict = json(409, { error: { type: 'idempotency_error', message: 'There is currently another in-progress request using this Idempotent Key.' } });
+    const coupon = json(200, { id: 'co_1', object: 'coupon', percent_off: 10 });
+    const { base, hits, seen } = await serve([conflict, coupon]);
+    const { stripe, stats } = createStripeClient({ key: fakeKey(), apiBase: base, fetch, backoffMs: 1 });
+    expect((await stripe.coupons.create({ percent_off: 10 }, { idempotencyKey: 'reclaim-k1' })).id).toBe('co_1');
+    expect(hits()).toBe(2);
+    expect(stats.retries).toBe(1);
+    expect(seen.map((h) => h['idempotency-key'])).toEqual(['reclaim-k1', 'reclaim-k1']);
+  });
+
+  it('honours Stripe-Should-Retry: true on a 4xx and false on a 409 or 5xx (#17 item 9)', async () => {
+    const lock = json(400, { error: { type: 'invalid_request_error', code: 'lock_timeout', message: 'This object cannot be accessed right now because another API request or Stripe process is currently accessing it.' } }, { 'Stripe-Should-Retry': 'true' });
+    const first = await serve([lock, list]);
+    const a = createStripeClient({ key: fakeKey(), apiBase: first.base, fetch, backoffMs: 1 });
+    expect((await a.stripe.customers.list()).data[0]?.id).toBe('cus_1');
+    expect(first.hits()).toBe(2);
+    await new Promise<void>((r) => (server!.closeAllConnections(), server!.close(() => r())));
+    for (const status of [409, 503]) {
+      const noRetry = await serve([json(status, { error: { type: 'api_error', message: `no ${status}` } }, { 'Stripe-Should-Retry': 'false' }), list]);
+      const b = createStripeClient({ key: fakeKey(), apiBase: noRetry.base, fetch, backoffMs: 1 });
+      await expect(b.stripe.customers.list()).rejects.toThrow(`no ${status}`);
+      expect(noRetry.hits(), String(status)).toBe(1);
+      await new Promise<void>((r) => (server!.closeAllConnections(), server!.close(() => r())));
+    }
+    server = null;
+  });
+
   it('gives up after the attempt limit with the last error', async () => {
     const { base, hits } = await serve([json(500, { error: { type: 'api_error', message: 'boom' } })]);
     const { stripe } = createStripeClient({ key: fakeKey(), apiBase: base, fetch, backoffMs: 1, maxAttempts: 3 });

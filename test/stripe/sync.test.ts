@@ -177,14 +177,37 @@ describe('sync against the local Stripe server', () => {
     expect(db.prepare("SELECT count(*) FROM invoices WHERE status = 'open'").pluck().get()).not.toBe(openBefore);
   });
 
-  it('runs a fresh backfill when the event cursor is older than Stripe’s 30-day retention', async () => {
+  it('runs a fresh backfill when an event stream was last read longer ago than Stripe’s 30-day retention', async () => {
     const { s, key } = await sim();
     const { db } = freshDb();
     await run(db, s, key);
-    db.prepare("UPDATE sync_state SET cursor_created = cursor_created - 40 * 86400 WHERE resource LIKE 'events%'").run();
+    // The workspace was last synced 40 days ago: its newest events and its last read are that old.
+    db.prepare(
+      "UPDATE sync_state SET cursor_created = cursor_created - 40 * 86400, cursor = json_set(cursor, '$.readAt', json_extract(cursor, '$.readAt') - 40 * 86400) WHERE resource LIKE 'events%'",
+    ).run();
     const result = await run(db, s, key);
     expect(result.reason).toBe('events expired');
     expect(result.counts.customers).toBe(s.counts().customers);
+    expect(dbChecksums(db)).toEqual(simChecksums(s));
+  });
+
+  it('a quiet event stream read every few days never forces a full backfill (#17 item 8)', async () => {
+    const { s, key } = await sim({ customers: 40 });
+    const { db } = freshDb();
+    await run(db, s, key);
+    // Nothing in the catalog changes for 45 days; payments, invoices and signups do. The
+    // workspace syncs every 15 days, so no stream goes unread for 30 days.
+    for (let i = 0; i < 3; i++) {
+      s.advance(15 * 86_400);
+      const before = s.requestLog.length;
+      const result = await run(db, s, key);
+      expect(result.status).toBe('completed');
+      expect(result.reason, `sync ${i + 1}`).toBeUndefined();
+      // Incremental: no customer list was read again.
+      expect(s.requestLog.slice(before).filter((r) => r.path.startsWith('/v1/customers?')).length, `sync ${i + 1}`).toBe(0);
+    }
+    const catalog = db.prepare("SELECT cursor_created FROM sync_state WHERE resource = 'events:catalog'").pluck().get() as number;
+    expect(catalog).toBeLessThan(s.now() - 30 * 86_400);
     expect(dbChecksums(db)).toEqual(simChecksums(s));
   });
 

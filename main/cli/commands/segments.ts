@@ -18,6 +18,10 @@ function parseJson(text: string, what: string): Record<string, unknown> {
 
 export function registerSegmentCommands(program: Command, ctx: CliContext): void {
   const { call, print } = ctx;
+  /** A rule's warnings (e.g. a value no customer has) go to stderr, one line each; --json output carries them too. */
+  const warn = (warnings: string[] | undefined) => {
+    for (const w of warnings ?? []) ctx.io.err(`reclaim: warning: ${w}`);
+  };
   const currency = async (workspaceId: string) => (await call('workspaces.list', {})).find((w) => w.id === workspaceId)?.currency ?? 'usd';
   const find = async (workspaceId: string, ref: string): Promise<Segment> => {
     const { segments } = await call('segments.list', { workspaceId, includeArchived: true });
@@ -79,6 +83,7 @@ export function registerSegmentCommands(program: Command, ctx: CliContext): void
       const workspaceId = await ctx.workspaceId();
       const rule = parseJson(await readInput(opts.rule), 'The rule');
       const s = await call('segments.create', { workspaceId, name, rule, description: opts.description, color: opts.color });
+      warn(s.warnings);
       print(s, () => `Created segment ${s.name} (${s.id}) at priority #${s.priority}: ${s.stats.members} members`);
     });
   seg
@@ -99,6 +104,7 @@ export function registerSegmentCommands(program: Command, ctx: CliContext): void
         ...(opts.description !== undefined ? { description: opts.description } : {}),
         ...(opts.color ? { color: opts.color } : {}),
       });
+      warn(s.warnings);
       print(s, () => `Updated ${s.name}: ${s.stats.members} members`);
     });
   seg
@@ -149,6 +155,7 @@ export function registerSegmentCommands(program: Command, ctx: CliContext): void
       const workspaceId = await ctx.workspaceId();
       const rule = parseJson(await readInput(opts.rule), 'The rule');
       const r = await call('segments.evaluate', { workspaceId, rule });
+      warn(r.warnings);
       const cur = await currency(workspaceId);
       print(r, () => `${r.count.toLocaleString('en')} customers · MRR ${formatMoney(r.mrr, cur)} · at risk ${formatMoney(r.amountAtRisk, cur)}`);
     });

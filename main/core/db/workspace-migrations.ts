@@ -550,4 +550,56 @@ export const workspaceMigrations: Migration[] = [
         SELECT key, 'unknown', updated_at_ms FROM recovery_outbox WHERE status = 'in_flight';
     `,
   },
+  {
+    version: 16,
+    name: 'facts: failure episodes (failed_invoices_12m) and the At-Risk default on them (#17 item 14)',
+    up: `
+      -- Failure episodes: distinct invoices with a failed payment in 12 months (failures_12m
+      -- keeps counting attempts, Stripe's automatic retries included).
+      ALTER TABLE customer_facts ADD COLUMN failed_invoices_12m INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX facts_failed_invoices ON customer_facts(failed_invoices_12m, customer_id);
+      -- Existing facts, as of their own computation (the same 12-month window recomputeFacts uses).
+      UPDATE customer_facts SET failed_invoices_12m = (
+        SELECT count(DISTINCT coalesce(c.invoice_id, 'charge:' || c.id)) FROM charges c
+        WHERE c.customer_id = customer_facts.customer_id AND c.status = 'failed' AND c.created >= customer_facts.computed_at - 365 * 86400);
+      -- The At-Risk default moves to episodes only where the user has not edited its rule
+      -- (its text is still exactly the rule it was created with; an edit in the builder
+      -- stores ids and a new shape). Its description follows only if unedited too.
+      UPDATE segments SET description = 'Payments failed on two or more invoices in the last 12 months.'
+        WHERE is_default = 1 AND description = 'Two or more failed payments in the last 12 months.'
+          AND rule = '{"combinator":"and","rules":[{"field":"failures_12m","operator":">=","value":2}]}';
+      UPDATE segments SET rule = '{"combinator":"and","rules":[{"field":"failed_invoices_12m","operator":">=","value":2}]}'
+        WHERE is_default = 1 AND rule = '{"combinator":"and","rules":[{"field":"failures_12m","operator":">=","value":2}]}';
+      -- Membership is recomputed on the next open (reliability/pending.ts).
+      INSERT OR IGNORE INTO pending_recompute (what, since_ms) VALUES ('membership', 0);
+    `,
+  },
+  {
+    version: 17,
+    name: "facts: the Stripe customer's country, state, preferred locales and tax exemption (#17 item 17)",
+    up: `
+      ALTER TABLE customer_facts ADD COLUMN country TEXT;
+      ALTER TABLE customer_facts ADD COLUMN state TEXT;
+      ALTER TABLE customer_facts ADD COLUMN preferred_locales TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE customer_facts ADD COLUMN tax_exempt TEXT;
+      CREATE INDEX facts_country ON customer_facts(country, customer_id);
+      -- Existing facts, read from the synced customer as recomputeFacts does (facts/customer-place.ts).
+      UPDATE customer_facts SET
+        country = (SELECT upper(nullif(trim(json_extract(c.raw, '$.address.country')), '')) FROM customers c WHERE c.id = customer_facts.customer_id AND json_valid(c.raw)),
+        state = (SELECT nullif(trim(json_extract(c.raw, '$.address.state')), '') FROM customers c WHERE c.id = customer_facts.customer_id AND json_valid(c.raw)),
+        preferred_locales = coalesce((SELECT json_extract(c.raw, '$.preferred_locales') FROM customers c
+          WHERE c.id = customer_facts.customer_id AND json_valid(c.raw) AND json_type(c.raw, '$.preferred_locales') = 'array'), '[]'),
+        tax_exempt = (SELECT nullif(trim(json_extract(c.raw, '$.tax_exempt')), '') FROM customers c WHERE c.id = customer_facts.customer_id AND json_valid(c.raw));
+    `,
+  },
+  {
+    version: 18,
+    name: 'stripe: one rate budget per account across processes (#17 item 9)',
+    up: `
+      -- A token bucket shared by every process using the workspace (stripe/rate-budget.ts).
+      CREATE TABLE stripe_rate_budget (
+        account TEXT PRIMARY KEY, tokens REAL NOT NULL, at_ms INTEGER NOT NULL, paused_until_ms INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+    `,
+  },
 ];

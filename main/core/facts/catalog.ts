@@ -37,10 +37,13 @@ export type Catalog = readonly FactField[];
 /** Columns of customer_facts a rule may address: the compiler's whitelist. */
 export const FACT_COLUMNS = new Set([
   'customer_id', 'email', 'name', 'currency', 'plan', 'product_id', 'billing_interval', 'subscription_status',
-  'mrr', 'tenure_days', 'ltv', 'failures_12m', 'last_decline_code', 'last_decline_hard', 'last_advice_code', 'card_expiry',
+  'mrr', 'tenure_days', 'ltv', 'failures_12m', 'failed_invoices_12m', 'last_decline_code', 'last_decline_hard', 'last_advice_code', 'card_expiry',
   'card_expires_in_days', 'open_past_due_count', 'amount_at_risk', 'days_since_first_failure', 'region',
-  'industry', 'account_manager', 'tags', 'attrs', 'created',
+  'industry', 'account_manager', 'tags', 'attrs', 'created', 'country', 'state', 'preferred_locales', 'tax_exempt',
 ]);
+
+/** Stripe's customer `tax_exempt` values (Customer.TaxExempt: 'exempt' | 'none' | 'reverse'). */
+export const TAX_EXEMPT_VALUES = ['none', 'exempt', 'reverse'];
 
 export const SUBSCRIPTION_STATUSES = [
   'active', 'trialing', 'past_due', 'unpaid', 'canceled', 'incomplete', 'incomplete_expired', 'paused', 'none',
@@ -92,7 +95,8 @@ export const FACTS: readonly FactField[] = [
   f('mrr', 'MRR', 'money', `Monthly recurring revenue, in the workspace currency, per Stripe's Billing analytics definition. ${MRR_RULES_SHORT}`, { nullable: false }),
   f('tenure_days', 'Tenure', 'days', 'Days since the customer was created.', { unit: 'days', nullable: false }),
   f('ltv', 'Lifetime value', 'money', 'Total paid to date, in the workspace currency.', { nullable: false }),
-  f('failures_12m', 'Payment failures (12 months)', 'number', 'Failed payments in the last 12 months.', { nullable: false }),
+  f('failures_12m', 'Payment failures (12 months)', 'number', "Failed payment attempts in the last 12 months, Stripe's automatic retries of one invoice included (one invoice retried 4 times counts 4).", { nullable: false }),
+  f('failed_invoices_12m', 'Invoices with failed payments (12 months)', 'number', 'Failure episodes in the last 12 months: distinct invoices with at least one failed payment (one invoice retried 4 times counts 1).', { nullable: false }),
   f('last_decline_code', 'Last decline code', 'enum', 'Stripe decline code of the most recent failed payment.', { values: DECLINE_CODES }),
   f('last_decline_hard', 'Last decline was hard', 'boolean', 'Whether the most recent decline will not pass by retrying the same card: lost, stolen or fraud, or the customer must act (new card, CVC, expiry, PIN, 3D Secure, call the bank, closed bank account), or Stripe advised do_not_try_again / confirm_card_data (empty when no decline).'),
   f('last_advice_code', 'Last advice code', 'enum', "Stripe's retry advice on the most recent failed payment (outcome.advice_code): do_not_try_again, try_again_later or confirm_card_data; empty when Stripe gave none.", { values: [...ADVICE_CODES] }),
@@ -105,11 +109,16 @@ export const FACTS: readonly FactField[] = [
   f('industry', 'Industry', 'enum', 'Customer industry.', { values: [], openValues: true }),
   f('account_manager', 'Account manager', 'enum', 'Assigned account manager.', { values: [], openValues: true }),
   f('tags', 'Tags', 'tags', 'Tags on the customer.', { nullable: false }),
+  // From the Stripe customer (#17 item 17): where the customer is, which language, how taxed.
+  f('country', 'Country', 'enum', "Country of the Stripe customer's address (ISO 3166-1 alpha-2, e.g. US, DE; empty when no address).", { values: [], openValues: true }),
+  f('state', 'State / province', 'enum', "State, county, province or region of the Stripe customer's address (as entered in Stripe, e.g. CA; empty when none).", { values: [], openValues: true }),
+  f('preferred_locales', 'Preferred locales', 'tags', "The Stripe customer's preferred locales (languages), ordered by preference, e.g. de-DE, en.", { nullable: false }),
+  f('tax_exempt', 'Tax exemption', 'enum', "The Stripe customer's tax exemption: none, exempt or reverse (reverse charge).", { values: TAX_EXEMPT_VALUES }),
   f('created', 'Customer since', 'date', 'When the customer was created in Stripe.', { nullable: false }),
 ];
 
 /** Columns whose enum values are read from the data, and static enums extended by the data. */
-const DATA_ENUMS = ['plan', 'region', 'industry', 'account_manager'] as const;
+const DATA_ENUMS = ['plan', 'region', 'industry', 'account_manager', 'country', 'state'] as const;
 const EXTENDED_ENUMS = ['currency', 'last_decline_code', 'subscription_status', 'billing_interval'] as const;
 export const MAX_ENUM_VALUES = 200;
 
@@ -137,6 +146,18 @@ function distinctValues(db: Sqlite, column: string): string[] {
   return rows.map((r) => r.v);
 }
 
+/** Distinct elements of a JSON-array fact column (e.g. preferred_locales), most frequent first. */
+function distinctListValues(db: Sqlite, column: string): string[] {
+  if (!FACT_COLUMNS.has(column)) throw new Error(`not a fact column: ${column}`);
+  const rows = db
+    .prepare(
+      `SELECT t.value AS v, count(*) AS n FROM customer_facts f, json_each(CASE WHEN json_valid(f."${column}") AND json_type(f."${column}") = 'array' THEN f."${column}" ELSE '[]' END) AS t
+       WHERE t.type = 'text' GROUP BY t.value ORDER BY n DESC, v LIMIT ${MAX_ENUM_VALUES}`,
+    )
+    .all() as { v: string }[];
+  return rows.map((r) => r.v).sort((a, b) => a.localeCompare(b));
+}
+
 /** The catalog for one workspace: static facts, enum values from the data, custom attributes. */
 export function catalogFor(db: Sqlite): FactField[] {
   const currencyRow = db.prepare(`SELECT value FROM meta WHERE key = 'currency'`).get() as { value: string } | undefined;
@@ -146,6 +167,8 @@ export function catalogFor(db: Sqlite): FactField[] {
     if (copy.type === 'money') copy.unit = currency;
     if ((DATA_ENUMS as readonly string[]).includes(copy.name)) {
       copy.values = distinctValues(db, copy.column).sort((a, b) => a.localeCompare(b));
+    } else if (copy.name === 'preferred_locales') {
+      copy.values = distinctListValues(db, copy.column);
     } else if ((EXTENDED_ENUMS as readonly string[]).includes(copy.name)) {
       const known = new Set(copy.values!.map((v) => v.toLowerCase()));
       const extra = distinctValues(db, copy.column).filter((v) => !known.has(v.toLowerCase()));

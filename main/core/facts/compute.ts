@@ -1,9 +1,10 @@
 import type { Sqlite } from '../db/sqlite';
 import { convertMinorExact } from '../../../shared/money';
-import { isHardDecline } from './declines';
+import { chargeDeclineSql, isHardDecline } from './declines';
 import { subscriptionMrrExact, type MrrOptions } from './mrr';
 import { readMrrOptions } from './settings';
-import { cardExpiryOf, idOf, invoiceInclusiveTaxShare, parseJson, readDiscount, readItems, subscriptionDiscounts, type CardExpiry, type CouponRow, type ItemInput } from './stripe-read';
+import { customerPlace } from './customer-place';
+import { cardExpiryOf, idOf, invoiceInclusiveTaxShare, parseJson, readDiscount, readItems, readPauseCollection, subscriptionDiscounts, type CardExpiry, type CouponRow, type ItemInput } from './stripe-read';
 
 /**
  * Derives customer_facts from the synced Stripe tables, for all customers, the
@@ -88,8 +89,15 @@ export function recomputeFacts(
       WHERE s.customer_id IN (SELECT value FROM json_each(?))`),
     paid: db.prepare(`SELECT customer_id, currency, sum(amount_paid) AS paid FROM invoices WHERE status = 'paid' AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id, currency`),
     refunded: db.prepare(`SELECT customer_id, currency, sum(amount_refunded) AS refunded FROM charges WHERE amount_refunded > 0 AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id, currency`),
-    failures: db.prepare(`SELECT customer_id, count(*) AS n FROM charges WHERE status = 'failed' AND created >= ? AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id`),
-    lastFailure: db.prepare(`SELECT customer_id, coalesce(decline_code, failure_code) AS code, advice_code, max(created) AS at FROM charges WHERE status = 'failed' AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id`),
+    // failures_12m counts every failed attempt (Stripe's own retries of one invoice too);
+    // failed_invoices_12m counts failure episodes: distinct invoices with a failed payment
+    // (a failed charge outside any invoice is an episode of its own). #17 item 14.
+    failures: db.prepare(`SELECT customer_id, count(*) AS n, count(DISTINCT coalesce(invoice_id, 'charge:' || id)) AS episodes
+      FROM charges WHERE status = 'failed' AND created >= ? AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id`),
+    // SQLite takes the bare columns from the row of max(created): the newest failure's code.
+    lastFailure: db.prepare(`SELECT c.customer_id, ${chargeDeclineSql('c', 'p')} AS code, c.advice_code, max(c.created) AS at
+      FROM charges c LEFT JOIN payment_intents p ON p.id = c.payment_intent_id
+      WHERE c.status = 'failed' AND c.customer_id IN (SELECT value FROM json_each(?)) GROUP BY c.customer_id`),
     pastDue: db.prepare(`SELECT customer_id, currency, count(*) AS n, sum(amount_remaining) AS remaining, min(created) AS first_created
       FROM invoices WHERE status = 'open' AND (attempt_count > 0 OR (due_date IS NOT NULL AND due_date < ?)) AND customer_id IN (SELECT value FROM json_each(?))
       GROUP BY customer_id, currency`),
@@ -99,11 +107,11 @@ export function recomputeFacts(
     pmOwner: db.prepare(`SELECT customer_id FROM payment_methods WHERE id = ?`),
     csv: db.prepare(`SELECT customer_id, key, value_text, value_num FROM custom_attributes WHERE customer_id IN (SELECT value FROM json_each(?))`),
     upsert: db.prepare(`INSERT OR REPLACE INTO customer_facts (customer_id, email, name, currency, plan, product_id, billing_interval, subscription_status,
-        mrr, tenure_days, ltv, failures_12m, last_decline_code, last_decline_hard, last_advice_code, card_expiry, card_expires_in_days, open_past_due_count,
-        amount_at_risk, days_since_first_failure, region, industry, account_manager, tags, attrs, created, computed_at)
+        mrr, tenure_days, ltv, failures_12m, failed_invoices_12m, last_decline_code, last_decline_hard, last_advice_code, card_expiry, card_expires_in_days, open_past_due_count,
+        amount_at_risk, days_since_first_failure, region, industry, account_manager, tags, country, state, preferred_locales, tax_exempt, attrs, created, computed_at)
       VALUES (@customer_id, @email, @name, @currency, @plan, @product_id, @billing_interval, @subscription_status, @mrr, @tenure_days, @ltv,
-        @failures_12m, @last_decline_code, @last_decline_hard, @last_advice_code, @card_expiry, @card_expires_in_days, @open_past_due_count, @amount_at_risk,
-        @days_since_first_failure, @region, @industry, @account_manager, @tags, @attrs, @created, @computed_at)`),
+        @failures_12m, @failed_invoices_12m, @last_decline_code, @last_decline_hard, @last_advice_code, @card_expiry, @card_expires_in_days, @open_past_due_count, @amount_at_risk,
+        @days_since_first_failure, @region, @industry, @account_manager, @tags, @country, @state, @preferred_locales, @tax_exempt, @attrs, @created, @computed_at)`),
     remove: db.prepare(`DELETE FROM customer_facts WHERE customer_id IN (SELECT value FROM json_each(?))`),
     catalog: db.prepare(`INSERT OR IGNORE INTO attribute_catalog (key, type, source, label) VALUES (?, 'string', 'metadata', ?)`),
     coupon: db.prepare(`SELECT id, percent_off, amount_off, currency, duration FROM coupons WHERE id = ?`),
@@ -136,7 +144,7 @@ export function recomputeFacts(
     }
     const paid = group(q.paid.all(json) as { customer_id: string; currency: string; paid: number }[]);
     const refunded = group(q.refunded.all(json) as { customer_id: string; currency: string; refunded: number }[]);
-    const failures = new Map((q.failures.all(now - 365 * DAY, json) as { customer_id: string; n: number }[]).map((r) => [r.customer_id, r.n]));
+    const failures = new Map((q.failures.all(now - 365 * DAY, json) as { customer_id: string; n: number; episodes: number }[]).map((r) => [r.customer_id, r]));
     const lastFailure = new Map((q.lastFailure.all(json) as { customer_id: string; code: string | null; advice_code: string | null }[]).map((r) => [r.customer_id, r]));
     const pastDue = group(q.pastDue.all(now, json) as { customer_id: string; currency: string; n: number; remaining: number }[]);
     const firstFailure = new Map((q.firstFailureOpen.all(json) as { customer_id: string; first: number }[]).map((r) => [r.customer_id, r.first]));
@@ -174,7 +182,7 @@ export function recomputeFacts(
             : customerDiscount
               ? [customerDiscount]
               : [];
-        const subMrr = subscriptionMrrExact({ status: s.status, currency: s.currency, trialEnd: s.trial_end, items: read.map((x) => x.item), discounts }, now, mrrOptions);
+        const subMrr = subscriptionMrrExact({ status: s.status, currency: s.currency, trialEnd: s.trial_end, items: read.map((x) => x.item), discounts, pauseCollection: readPauseCollection(raw) }, now, mrrOptions);
         const converted = exact(subMrr, s.currency);
         mrrExact += converted;
         if (STATUS_RANK.indexOf(s.status) !== -1 && (status === 'none' || STATUS_RANK.indexOf(s.status) < STATUS_RANK.indexOf(status))) status = s.status;
@@ -226,7 +234,8 @@ export function recomputeFacts(
         mrr,
         tenure_days: Math.max(0, Math.floor((now - start) / DAY)),
         ltv: Math.max(0, ltv),
-        failures_12m: failures.get(c.id) ?? 0,
+        failures_12m: failures.get(c.id)?.n ?? 0,
+        failed_invoices_12m: failures.get(c.id)?.episodes ?? 0,
         last_decline_code: code,
         last_decline_hard: code === null ? null : isHardDecline(code, failure?.advice_code ?? null) ? 1 : 0,
         last_advice_code: failure?.advice_code ?? null,
@@ -239,6 +248,7 @@ export function recomputeFacts(
         industry: typeof metadata.industry === 'string' ? metadata.industry : null,
         account_manager: typeof metadata.account_manager === 'string' ? metadata.account_manager : null,
         tags: JSON.stringify(tags),
+        ...customerPlace(customerRaw),
         attrs: JSON.stringify(attrs),
         created: c.created,
         computed_at: now,

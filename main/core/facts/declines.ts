@@ -61,3 +61,22 @@ export function retryAdvice(f: ChargeDeclineFacts): RetryAdvice {
 export function isHardDecline(code: string, adviceCode: string | null = null): boolean {
   return retryAdvice({ declineCode: code, adviceCode }) !== 'retry';
 }
+
+/**
+ * SQL for the decline code of a failed charge `c` (joined to its PaymentIntent `p`),
+ * derived when facts are computed rather than when the charge is written: the sync
+ * writes charges and PaymentIntents in parallel, so a charge stored before its
+ * PaymentIntent would otherwise keep the generic `card_declined` for good.
+ * Order: the issuer's reason on the charge (`outcome.reason` of an `issuer_declined`
+ * outcome); the PaymentIntent's `last_payment_error.decline_code` when that error is
+ * about this charge ("For card errors, the ID of the failed charge", Stripe's doc on
+ * `last_payment_error.charge`) or names no charge; then the charge's `failure_code`.
+ * An empty string is no code.
+ */
+export function chargeDeclineSql(c: string, p: string): string {
+  return `coalesce(
+    nullif(CASE WHEN ${c}.outcome_type = 'issuer_declined' THEN json_extract(${c}.raw, '$.outcome.reason') END, ''),
+    nullif(CASE WHEN coalesce(json_extract(${p}.raw, '$.last_payment_error.charge'), ${c}.id) = ${c}.id THEN ${p}.last_decline_code END, ''),
+    nullif(${c}.decline_code, ''),
+    nullif(${c}.failure_code, ''))`;
+}

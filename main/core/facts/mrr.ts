@@ -71,6 +71,8 @@ export interface SubscriptionForMrr {
   items: ItemForMrr[];
   /** Subscription-level discounts, in order (stacked), or the customer's discount when the subscription has none. */
   discounts: DiscountForMrr[];
+  /** `pause_collection` (null or absent: collecting). */
+  pauseCollection?: { behavior: string; resumesAt: number | null } | null;
 }
 export interface MrrOptions {
   /** Stripe's default counts only `forever` coupons; a workspace may also count active `once`/`repeating` ones. */
@@ -129,9 +131,26 @@ function applyDiscounts(amount: number, discounts: DiscountForMrr[], currency: s
   return a;
 }
 
+/**
+ * Whether payment collection is paused now. Stripe's doc on `pause_collection`: "If
+ * specified, payment collection for this subscription will be paused. Note that the
+ * subscription status will be unchanged and will not be updated to `paused`" — so an
+ * `active` status alone is not revenue. Every `behavior` collects nothing while paused:
+ * `void` voids the invoices, `mark_uncollectible` marks them uncollectible, and
+ * `keep_as_draft` keeps them as drafts that are not charged (they may be finalized
+ * later, which is revenue then, not now). Collection resumes at `resumes_at` ("The time
+ * after which the subscription will resume collecting payments"); null = until resumed
+ * by hand. Chosen: a paused subscription contributes no MRR until then (#17 item 9).
+ */
+export function collectionPaused(sub: Pick<SubscriptionForMrr, 'pauseCollection'>, now: number): boolean {
+  const p = sub.pauseCollection;
+  return !!p && (p.resumesAt === null || p.resumesAt > now);
+}
+
 /** Exact monthly recurring revenue of one subscription in its own currency (minor units, unrounded). */
 export function subscriptionMrrExact(sub: SubscriptionForMrr, now: number, opts: MrrOptions = DEFAULT_MRR_OPTIONS): number {
   if (!COUNTED_STATUSES.has(sub.status) || (sub.trialEnd !== null && sub.trialEnd > now)) return 0;
+  if (collectionPaused(sub, now)) return 0;
   // Items are grouped by billing period so that an invoice-level amount_off is spread over that period.
   const periods = new Map<string, { interval: Interval; count: number; amount: number }>();
   for (const it of sub.items) {

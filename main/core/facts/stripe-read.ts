@@ -183,3 +183,10 @@ export function cardExpiryOf(v: unknown): CardExpiry | null {
   const y = num(card?.exp_year);
   return m && y ? { expMonth: m, expYear: y } : null;
 }
+
+/** A subscription's `pause_collection` ({ behavior, resumes_at } or null). */
+export function readPauseCollection(sub: O): { behavior: string; resumesAt: number | null } | null {
+  const p = obj(sub.pause_collection);
+  if (!p) return null;
+  return { behavior: str(p.behavior) ?? 'void', resumesAt: num(p.resumes_at) };
+}

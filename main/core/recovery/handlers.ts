@@ -18,7 +18,8 @@ import { buildPlan, exportPlan, getPlan } from './plan';
 import { probeWritesForPlan } from './plan-permissions';
 import { readContactPolicy, writeContactPolicy } from './contact-policy';
 import { listSuppressions, readSettings, readSmtp, smtpSecretId, smtpView, suppress, unsuppress, writeSettings, writeSmtp } from './settings';
-import { createStripeClient, workspaceLimiter } from '../stripe/client';
+import { createStripeClient } from '../stripe/client';
+import { workspaceLimiter } from '../stripe/rate-budget';
 import type { Stripe } from './stripe-client';
 import { DEFAULT_KEY, getStrategy, listStrategies, resetStrategy, setStrategy } from './strategies';
 import { buildVars, renderEmail, TONES } from './templates';
@@ -55,7 +56,7 @@ export function createRecovery(ctx: HandlerContext): Recovery {
     const key = await ctx.ports.secrets.get(keySecretId(workspaceId));
     if (!key) throw badRequest('Connect a Stripe key to this workspace first: retries and offers write to Stripe');
     // The one Stripe client (official SDK, pinned version), sharing the workspace's limiter with its sync.
-    return createStripeClient({ key, apiBase: ctx.registry.apiBase(workspaceId) ?? 'https://api.stripe.com', fetch: ctx.ports.fetch, logger: ctx.ports.logger, limiter: workspaceLimiter(workspaceId, key) }).stripe;
+    return createStripeClient({ key, apiBase: ctx.registry.apiBase(workspaceId) ?? 'https://api.stripe.com', fetch: ctx.ports.fetch, logger: ctx.ports.logger, limiter: workspaceLimiter(ctx.db(workspaceId), workspaceId, key) }).stripe;
   };
   const channels = new ChannelRegistry(
     createChannels({

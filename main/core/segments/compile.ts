@@ -50,6 +50,7 @@ export interface CustomerFactsTable {
   tenure_days: number;
   ltv: number;
   failures_12m: number;
+  failed_invoices_12m: number;
   last_decline_code: string | null;
   last_decline_hard: number | null;
   last_advice_code: string | null;
@@ -62,6 +63,10 @@ export interface CustomerFactsTable {
   industry: string | null;
   account_manager: string | null;
   tags: string;
+  country: string | null;
+  state: string | null;
+  preferred_locales: string;
+  tax_exempt: string | null;
   attrs: string;
   created: number;
   computed_at: number;
@@ -111,7 +116,11 @@ export function escapeLike(s: string): string {
 
 type Sql = RawBuilder<unknown>;
 
-const SAFE_TAGS = sql`(CASE WHEN json_valid(f.tags) THEN (CASE WHEN json_type(f.tags) = 'array' THEN f.tags ELSE '[]' END) ELSE '[]' END)`;
+/** A list fact (type `tags`: `tags`, `preferred_locales`) as a JSON array; anything else reads as empty. */
+function safeList(field: FactField): Sql {
+  const c = columnRef(field);
+  return sql`(CASE WHEN json_valid(${c}) THEN (CASE WHEN json_type(${c}) = 'array' THEN ${c} ELSE '[]' END) ELSE '[]' END)`;
+}
 
 function columnRef(field: FactField): Sql {
   if (!FACT_COLUMNS.has(field.column)) throw new Error(`field ${field.name} maps to an unknown column`);
@@ -191,6 +200,7 @@ function positive(field: FactField, op: string, value: unknown, now: number): Sq
       break;
     case 'tags': {
       const tags = (value as string[]).map(asciiLower);
+      const SAFE_TAGS = safeList(field);
       if (op === 'hasAny') {
         return sql`EXISTS (SELECT 1 FROM json_each(${SAFE_TAGS}) AS t WHERE t.type = 'text' AND lower(t.value) IN (${list(tags)}))`;
       }

@@ -39,8 +39,8 @@ function parseJson(v: unknown, fallback: unknown): unknown {
   }
 }
 
-function tagsOf(row: FactsRow): string[] {
-  const t = parseJson(row.tags, []);
+function tagsOf(row: FactsRow, column = 'tags'): string[] {
+  const t = parseJson(row[column], []);
   return Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
 }
 
@@ -83,7 +83,7 @@ export function factValue(row: FactsRow, field: FactField): unknown {
 /** Positive condition; null = "unknown" (empty fact), which the caller turns into false. */
 function positive(field: FactField, op: string, value: unknown, fact: unknown, row: FactsRow, now: number): boolean | null {
   if (field.type === 'tags') {
-    const have = new Set(tagsOf(row).map(asciiLower));
+    const have = new Set(tagsOf(row, field.column).map(asciiLower));
     const want = (value as string[]).map(asciiLower);
     if (op === 'hasAny') return want.some((w) => have.has(w));
     if (op === 'hasAll') return want.every((w) => have.has(w));
@@ -173,7 +173,7 @@ const OP_SYMBOL: Record<string, string> = { '>=': '≥', '<=': '≤', '!=': '≠
 
 function describeRule(rule: Rule, row: FactsRow, field: FactField, fmt: ReturnType<typeof formatter>, matched: boolean): string {
   const mark = matched ? '✓' : '✗';
-  const fact = field.type === 'tags' ? tagsOf(row) : factValue(row, field);
+  const fact = field.type === 'tags' ? tagsOf(row, field.column) : factValue(row, field);
   const shown = fmt(field, fact);
   const op = rule.operator;
   const v = rule.value;

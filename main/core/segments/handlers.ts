@@ -7,6 +7,7 @@ import { recomputeMembershipAndClearInBackground, withMembershipPending } from '
 import { cachedCatalog } from './catalog-cache';
 import { previewMatching } from './preview';
 import { RuleValidationError, validateRule } from './rule';
+import { ruleWarnings } from './warnings';
 import * as service from './service';
 import type { HandlerContext, HandlerGroup } from '../context';
 
@@ -108,14 +109,14 @@ export function segmentHandlers(
       const db = ctx.db(workspaceId);
       proveRules(db, ctx.nowSec(), [input.rule]);
       const rec = userErrors(() => withMembershipPending(db, () => service.create(db, input, ctx.nowSec())));
-      return changed(workspaceId, db, rec.id);
+      return { ...(await changed(workspaceId, db, rec.id)), warnings: ruleWarnings(db, input.rule, cachedCatalog(db)) };
     },
     'segments.update': async ({ workspaceId, id, ...patch }) => {
       const db = ctx.db(workspaceId);
       const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
       if (clean.rule !== undefined) proveRules(db, ctx.nowSec(), [clean.rule]);
       const rec = userErrors(() => withMembershipPending(db, () => service.update(db, id, clean, ctx.nowSec())));
-      return changed(workspaceId, db, rec.id);
+      return { ...(await changed(workspaceId, db, rec.id)), warnings: clean.rule !== undefined ? ruleWarnings(db, clean.rule, cachedCatalog(db)) : [] };
     },
     'segments.duplicate': async ({ workspaceId, id }) => {
       const db = ctx.db(workspaceId);
@@ -143,14 +144,15 @@ export function segmentHandlers(
       const started = performance.now();
       const now = ctx.nowSec();
       const { sample, ...summary } = userErrors(() => previewMatching(db, rule, catalog, now, 10), false);
-      return { ...summary, sample: sample.map((r) => ({ customer_id: r.id, email: r.email, name: r.name, mrr: r.mrr, plan: r.plan })), tookMs: performance.now() - started };
+      const warnings = ruleWarnings(db, rule, catalog);
+      return { ...summary, sample: sample.map((r) => ({ customer_id: r.id, email: r.email, name: r.name, mrr: r.mrr, plan: r.plan })), tookMs: performance.now() - started, warnings };
     },
     'segments.evaluate': async ({ workspaceId, rule, limit }) => {
       const db = ctx.db(workspaceId);
       const catalog = cachedCatalog(db);
       const now = ctx.nowSec();
       const summary = userErrors(() => countMatching(db, rule, catalog, now), false);
-      return { ...summary, ids: matchingIds(db, rule, catalog, now, limit) };
+      return { ...summary, ids: matchingIds(db, rule, catalog, now, limit), warnings: ruleWarnings(db, rule, catalog) };
     },
     'segments.membership': async ({ workspaceId, customerId }) => {
       const db = ctx.db(workspaceId);

@@ -98,6 +98,9 @@ function fmtMajor(major: number, currency: string): string {
 
 // ---------- defaults ----------
 
+/** The At-Risk default's description (workspace migration 13 moves unedited older defaults to it). */
+export const AT_RISK_DESCRIPTION = 'Payments failed on two or more invoices in the last 12 months.';
+
 /** The six default segments, thresholds in minor units of `currency` (editable after creation). */
 export function defaultSegments(currency: string): Required<SegmentInput>[] {
   const unit = 10 ** minorExponent(currency);
@@ -115,9 +118,10 @@ export function defaultSegments(currency: string): Required<SegmentInput>[] {
     },
     {
       name: 'At-Risk',
-      description: 'Two or more failed payments in the last 12 months.',
+      description: AT_RISK_DESCRIPTION,
       color: '#e03131',
-      rule: { combinator: 'and', rules: [{ field: 'failures_12m', operator: '>=', value: 2 }] },
+      // Failure episodes, not attempts: Stripe's own retries of one invoice are one episode (#17 item 14).
+      rule: { combinator: 'and', rules: [{ field: 'failed_invoices_12m', operator: '>=', value: 2 }] },
     },
     {
       name: 'New Customer',

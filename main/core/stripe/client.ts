@@ -12,8 +12,9 @@ import type { Logger } from '../ports';
  *   below Stripe's limits (https://docs.stripe.com/rate-limits: 100 req/s live for
  *   the whole account — shared with the merchant's own traffic —, 25 req/s per
  *   endpoint, 25 req/s in test mode/sandboxes);
- * - retries with exponential backoff and full jitter for 5xx, dropped and
- *   truncated responses; a 429 carries no documented Retry-After, so it backs off
+ * - retries with exponential backoff and full jitter for 5xx, 409 (lock and
+ *   idempotency conflicts), any response with `Stripe-Should-Retry: true` (and none
+ *   with `false`; see shouldRetry), dropped and truncated responses; a 429 carries no documented Retry-After, so it backs off
  *   longer (seconds, not milliseconds) and pauses the whole limiter, and the
  *   `Stripe-Rate-Limited-Reason` header is logged;
  * - a per-attempt timeout and cancel through an AbortSignal.
@@ -137,7 +138,20 @@ function attemptDeadline(ms: number, cancel: AbortSignal | undefined): { signal:
   };
 }
 
-const RETRYABLE_STATUS = (status: number) => status === 429 || status >= 500;
+/**
+ * Whether a response is worth another attempt, as the SDK's own `_shouldRetry` decides
+ * (stripe/esm/RequestSender.js): "The API may ask us not to retry (e.g., if doing so
+ * would be a no-op) or advise us to retry (e.g., in cases of lock timeouts); we defer to
+ * that" — `Stripe-Should-Retry: false` never, `true` always; otherwise "Retry on
+ * conflict errors" (409: a lock timeout, or another request with the same
+ * Idempotency-Key still in progress) and on 5xx. Reclaim also retries 429 (paced, above).
+ * Every other 4xx is final. A POST is retried with the same Idempotency-Key.
+ */
+export function shouldRetry(status: number, shouldRetryHeader: string | null): boolean {
+  if (shouldRetryHeader === 'false') return false;
+  if (shouldRetryHeader === 'true') return true;
+  return status === 409 || status === 429 || status >= 500;
+}
 
 /** A configured `Stripe` instance plus the limiter, for reads and writes alike. */
 export function createStripeClient(o: StripeClientOptions): StripeClient {
@@ -168,7 +182,7 @@ export function createStripeClient(o: StripeClientOptions): StripeClient {
         const res = await o.fetch(input, { ...init, headers, signal: attemptSignal });
         // Read the whole body here so a truncated response is retried, not parsed.
         const text = await res.text();
-        const final = res.ok || !RETRYABLE_STATUS(res.status) || res.headers.get('stripe-should-retry') === 'false' || attempt >= max;
+        const final = res.ok || !shouldRetry(res.status, res.headers.get('stripe-should-retry')) || attempt >= max;
         if (final) return new Response(text, { status: res.status, headers: res.headers });
         if (res.status === 429) {
           stats.rateLimited++;
@@ -227,8 +241,9 @@ export function isStripeError(e: unknown): e is Stripe.errors.StripeError {
 export { Stripe };
 
 /**
- * One limiter per workspace, shared by its sync and by every write made for it
- * (recovery runs), so together they stay under the rate the workspace is allowed.
+ * One limiter per workspace in this process only. The app, `run tick` and the CLI share
+ * the workspace's budget through `workspaceLimiter` in ./rate-budget.ts (SQLite-backed);
+ * this one is kept for callers without a workspace database.
  */
 const limiters = new Map<string, RateLimiter>();
 export function workspaceLimiter(workspaceId: string, key: string, ratePerSecond?: number): RateLimiter {

@@ -3,7 +3,7 @@ import { badRequest, UserError } from '../errors';
 import { refreshFactsAndMembership, staleSince } from '../facts/freshness';
 import { ensureDefaults } from '../segments/service';
 import { describeHolder, tryLock } from '../reliability/lock';
-import { workspaceLimiter } from './client';
+import { workspaceLimiter } from './rate-budget';
 import { createSync } from './sync';
 import { storageProblem } from '../dispatch';
 import type { HandlerContext, HandlerGroup } from '../context';
@@ -83,7 +83,7 @@ export class SyncManager {
     const base = { workspaceId, resource: null, synced: 0, total: null, ratePerSec: 0, etaSec: null, message: null };
     this.emit({ ...base, phase: 'starting' });
     try {
-      const sync = createSync({ db, apiBase, key, fetch: ports.fetch, clock: ports.clock, logger: ports.logger, limiter: workspaceLimiter(workspaceId, key, ratePerSecond) });
+      const sync = createSync({ db, apiBase, key, fetch: ports.fetch, clock: ports.clock, logger: ports.logger, limiter: workspaceLimiter(db, workspaceId, key, ratePerSecond) });
       const result = await sync.run({
         signal,
         onProgress: (p) =>

@@ -26,7 +26,10 @@ import { EXPAND } from './expanded';
  *    API version than the pinned one, and same-second events on one object
  *    (whose order Stripe does not define; ids are not ordered), are replaced
  *    by the object re-fetched by id in the pinned version (see ./events.ts).
- *    A cursor older than Stripe's 30-day event retention triggers a fresh backfill.
+ *    A stream not read for longer than Stripe's 30-day event retention triggers a
+ *    fresh backfill. What counts is each stream's last successful read (`readAt`
+ *    in its cursor), not its newest event: a quiet stream (no catalog change for a
+ *    month) that is read every day has missed nothing.
  */
 export interface SyncProgressEvent {
   phase: 'backfill' | 'events' | 'done';
@@ -71,10 +74,30 @@ interface StateRow {
   cursor_created: number | null;
   synced: number;
 }
-/** Where an event stream stands: the event listed first at the last page, and the ids seen in its second. */
+/**
+ * Where an event stream stands: the event listed first at the last page, the ids seen in
+ * its second, and when the stream was last read to its end (unix s; absent in cursors
+ * written before it was kept).
+ */
 interface EventCursor {
   anchor: string | null;
   ids: string[];
+  readAt?: number;
+}
+
+/**
+ * When a stream was last known complete: its last successful read, or (cursors written
+ * before `readAt` was kept) the newest event applied.
+ */
+export function lastReadOf(row: { cursor: string | null; cursor_created: number | null }): number | null {
+  let readAt: number | undefined;
+  try {
+    readAt = row.cursor ? (JSON.parse(row.cursor) as EventCursor).readAt : undefined;
+  } catch {
+    readAt = undefined;
+  }
+  const times = [readAt, row.cursor_created ?? undefined].filter((t): t is number => typeof t === 'number');
+  return times.length ? Math.max(...times) : null;
 }
 interface Position {
   /** Last object id of the previous page (starting_after), when it still exists. */
@@ -154,6 +177,7 @@ export function createSync(o: SyncOptions) {
       ...(reason ? { reason } : {}),
     });
     const count = (k: string, n = 1) => (counts[k] = (counts[k] ?? 0) + n);
+    const cursorOf = (st: StateRow): EventCursor => (st.cursor ? (JSON.parse(st.cursor) as EventCursor) : { anchor: null, ids: [] });
 
     try {
       // An expired event cursor means changes were lost: start over with a backfill.
@@ -162,11 +186,14 @@ export function createSync(o: SyncOptions) {
       const evRows = db.prepare(`SELECT * FROM sync_state WHERE resource LIKE 'events%'`).all() as StateRow[];
       // A database from before the per-stream event cursors starts over once, too.
       const legacy = evRows.some((r) => r.resource === 'events');
-      const expired = evRows.some((r) => r.phase === 'ready' && r.cursor_created !== null && r.cursor_created < nowSec - RETENTION);
+      const expired = evRows.some((r) => {
+        const read = lastReadOf(r);
+        return r.phase === 'ready' && read !== null && read < nowSec - RETENTION;
+      });
       if (legacy || expired) {
         if (expired) {
           reason = 'events expired';
-          o.logger.warn({}, 'event cursor older than Stripe’s 30-day retention; running a full backfill');
+          o.logger.warn({}, 'an event stream was last read more than Stripe’s 30-day retention ago; running a full backfill');
         }
         db.prepare('DELETE FROM sync_state').run();
       }
@@ -237,16 +264,18 @@ export function createSync(o: SyncOptions) {
       emit('events', true);
       for (const name of Object.keys(EVENT_STREAMS) as StreamName[]) {
         await streamEvents(name);
+        // Read to its end: every event up to the start of this run has been seen.
+        const st = state(`events:${name}`);
+        if (st) save({ ...st, cursor: JSON.stringify({ ...cursorOf(st), readAt: nowSec } satisfies EventCursor) });
       }
       current = null;
       emit('done', true);
       return result('completed', reason);
 
-      async function streamEvents(name: StreamName) {
+      async function streamEvents(name: StreamName, retried = false): Promise<void> {
         const key = `events:${name}`;
         const types = [...EVENT_STREAMS[name]];
         const list = (p: Stripe.EventListParams) => stripe.events.list({ limit: pageSize, types, ...p });
-        const cursorOf = (st: StateRow): EventCursor => (st.cursor ? (JSON.parse(st.cursor) as EventCursor) : { anchor: null, ids: [] });
         let st = state(key)!;
         let cur = cursorOf(st);
         if (!cur.anchor) {
@@ -260,7 +289,7 @@ export function createSync(o: SyncOptions) {
             if (st.phase !== 'ready') save({ ...st, phase: 'ready' });
             if (!page.data.length) return;
           } else await applyPage(fresh, page.data[0]!.id);
-          if (!fresh.length) save({ ...state(key)!, cursor: JSON.stringify({ anchor: page.data[0]!.id, ids: cur.ids } satisfies EventCursor) });
+          if (!fresh.length) save({ ...state(key)!, cursor: JSON.stringify({ ...cur, anchor: page.data[0]!.id } satisfies EventCursor) });
         } else {
           // Stripe defines no order inside one second: an event of the anchor's second may be
           // listed after the anchor, where ending_before never reaches. Re-read that second.
@@ -283,10 +312,11 @@ export function createSync(o: SyncOptions) {
           try {
             page = await list({ ending_before: cur.anchor });
           } catch (e) {
-            // An anchor that is gone (beyond retention) falls back to its second, re-read above on the next run.
+            // An anchor that is gone (beyond retention, on a quiet stream) falls back to its
+            // second: the stream is read again from that time, without an anchor.
             if (!isMissing(e)) throw e;
-            save({ ...st, cursor: JSON.stringify({ anchor: null, ids: cur.ids } satisfies EventCursor) });
-            return;
+            save({ ...st, cursor: JSON.stringify({ ...cur, anchor: null } satisfies EventCursor) });
+            return retried ? undefined : streamEvents(name, true);
           }
           if (!page.data.length) {
             if (st.phase !== 'ready') save({ ...st, phase: 'ready' });
@@ -324,7 +354,7 @@ export function createSync(o: SyncOptions) {
                 count('failed');
               }
             }
-            st = { resource: key, phase: 'ready', cursor: JSON.stringify({ anchor, ids } satisfies EventCursor), cursor_created: top, synced: (st.synced ?? 0) + events.length };
+            st = { resource: key, phase: 'ready', cursor: JSON.stringify({ ...prev, anchor, ids } satisfies EventCursor), cursor_created: top, synced: (st.synced ?? 0) + events.length };
             save(st);
           })();
           synced += events.length;

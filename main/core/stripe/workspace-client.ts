@@ -1,7 +1,8 @@
 import type { HandlerContext } from '../context';
 import { badRequest } from '../errors';
 import { keySecretId } from '../workspaces/handlers';
-import { createStripeClient, workspaceLimiter, type StripeClient } from './client';
+import { createStripeClient, type StripeClient } from './client';
+import { workspaceLimiter } from './rate-budget';
 
 const DEFAULT_API_BASE = 'https://api.stripe.com';
 
@@ -23,7 +24,7 @@ export async function stripeForWorkspace(ctx: Pick<HandlerContext, 'ports' | 're
     apiBase: ctx.registry.apiBase(workspaceId) ?? DEFAULT_API_BASE,
     fetch: ctx.ports.fetch,
     logger: ctx.ports.logger,
-    limiter: workspaceLimiter(workspaceId, key),
+    limiter: workspaceLimiter(ctx.registry.openDb(workspaceId), workspaceId, key),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
 }

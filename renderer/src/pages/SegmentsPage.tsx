@@ -267,6 +267,9 @@ export function SegmentsPage() {
                     <Alert style={{ marginTop: 8 }} type="info" showIcon message="This rule has no conditions yet, so it matches every customer. Add a rule below to narrow it." data-testid="empty-rule" />
                   )}
                   {previewError && <Alert style={{ marginTop: 8 }} type="warning" showIcon message={previewError} data-testid="rule-error" />}
+                  {preview?.warnings?.map((w) => (
+                    <Alert key={w} style={{ marginTop: 8 }} type="warning" showIcon message={w} data-testid="rule-warning" />
+                  ))}
                 </Card>
                 <QueryBuilderAntD>
                   <QueryBuilder
