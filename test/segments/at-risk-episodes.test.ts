@@ -67,7 +67,7 @@ describe('At-Risk counts failure episodes, not Stripe retries (real sync against
   });
 });
 
-describe('workspace migration 13: the At-Risk default moves to episodes unless the user edited it', () => {
+describe('workspace migration 16: the At-Risk default moves to episodes unless the user edited it', () => {
   const OLD_RULE = '{"combinator":"and","rules":[{"field":"failures_12m","operator":">=","value":2}]}';
   const NOW = 1_790_000_000;
   function v12Workspace(rule: string, description: string) {
