@@ -86,6 +86,11 @@ describe('hostile input', () => {
     tablesIntact();
   });
 
+  it('evaluates the largest valid rule (200 conditions × 500 values) instead of failing with "too many SQL variables"', () => {
+    const rules = Array.from({ length: 200 }, (_, i) => ({ field: 'customer_id', operator: 'in', value: Array.from({ length: 500 }, (_, j) => (i === 199 && j === 499 ? 'quote' : `cus_${i}_${j}`)) }));
+    expect(matchingIds(db, { combinator: 'or', rules }, catalog, NOW)).toEqual(['quote']);
+  });
+
   it('rejects bad values, too-deep nesting and too many rules with paths', () => {
     const errs = (rule: unknown) => {
       const r = validateRule(rule, catalog);
