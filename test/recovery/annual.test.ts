@@ -21,7 +21,12 @@ describe('annual-billing offer (#17 item 13)', () => {
     env = await syncedWorkspace({ seed: 31, customers: 200 });
     const segs = await env.call('segments.list', { workspaceId: env.workspaceId });
     const atRisk = segs.segments.find((s) => s.name === 'At-Risk')!;
-    plan = await env.call('runs.plan', { workspaceId: env.workspaceId, segmentIds: [atRisk.id] });
+    // The At-Risk default's annual offer, given to every segment: At-Risk alone (two failed invoices in a year) rarely holds a yearly customer.
+    const annual = (await env.call('strategies.get', { workspaceId: env.workspaceId, segmentId: atRisk.id })).steps.find((s) => s.id === 'offer-annual')!;
+    for (const segmentId of [...segs.segments.map((s) => s.id), 'default']) {
+      await env.call('strategies.set', { workspaceId: env.workspaceId, segmentId, strategy: { name: 'Annual offer', steps: [annual] } });
+    }
+    plan = await env.call('runs.plan', { workspaceId: env.workspaceId });
   }, 60_000);
   afterAll(async () => {
     env.core.close();
