@@ -62,7 +62,7 @@ describe('reclaim CLI on a demo workspace', () => {
 
     const bad = reclaim(['evaluate', '--rule', '-'], JSON.stringify({ combinator: 'and', rules: [{ field: 'mrr; DROP TABLE customers', operator: '=', value: 1 }] }));
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/^reclaim: .*rules\[0\]/);
+    expect(bad.err).toMatch(/^reclaim: .*condition 1 \("mrr; DROP TABLE customers"\): no such field/);
     expect(reclaim(['evaluate', '--rule', '-'], 'not json').code).toBe(2);
     const missing = reclaim(['evaluate', '--rule', '/nonexistent/rule.json']);
     expect(missing.code).toBe(2);
