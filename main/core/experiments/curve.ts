@@ -57,3 +57,31 @@ export function recoveryCurve(items: CurveItem[], windowDays: number): CurvePoin
   }
   return out;
 }
+
+/** What results read per run item to place it on the curve. */
+export interface CurveRow {
+  recovered: number | boolean;
+  joinedAtMs: number;
+  /** The invoice's `status_transitions.paid_at` (seconds), when Stripe gave one. */
+  paidAt: number | null;
+  /** When the run stopped the item (its audit entry), ms. */
+  stoppedAtMs: number | null;
+  itemState: string;
+  stopReason: string | null;
+  runStatus: string;
+  runUpdatedAtMs: number;
+}
+
+/**
+ * Recovered: at the payment time (else when the run stopped it as paid).
+ * Censored: still worked by a running or paused run (observed until now), or
+ * its run was canceled (observed until the cancel). Anything else (voided,
+ * uncollectible, closed, or its run completed unpaid) cannot be recovered by
+ * the experiment any more.
+ */
+export function curveItemOf(r: CurveRow, nowMs: number): CurveItem {
+  if (r.recovered) return { kind: 'recovered', afterMs: (r.paidAt !== null ? r.paidAt * 1000 : (r.stoppedAtMs ?? nowMs)) - r.joinedAtMs };
+  if (r.stopReason === 'run canceled') return { kind: 'open', observedMs: r.runUpdatedAtMs - r.joinedAtMs };
+  if (r.itemState === 'active' && (r.runStatus === 'running' || r.runStatus === 'paused')) return { kind: 'open', observedMs: nowMs - r.joinedAtMs };
+  return { kind: 'lost', observedMs: nowMs - r.joinedAtMs };
+}
