@@ -1,7 +1,7 @@
 import { gammaln } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { chanceToBeatControl, probBGreaterA } from '../../main/core/experiments/bayes';
-import { recoveryCurve, type CurveItem } from '../../main/core/experiments/curve';
+import { curveItemOf, recoveryCurve, type CurveItem, type CurveRow } from '../../main/core/experiments/curve';
 
 const DAY = 86_400_000;
 
@@ -39,6 +39,26 @@ describe('recovery curve (Kaplan–Meier, by day since entry)', () => {
   it('no invoices: no curve; nothing recovered: a flat zero line', () => {
     expect(recoveryCurve([], 30)).toEqual([]);
     expect(recoveryCurve([{ kind: 'open', observedMs: 2 * DAY }, { kind: 'lost', observedMs: DAY }], 30).map((p) => p.recovered)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('placing a run item on the curve', () => {
+  const joined = 1_000 * DAY;
+  const now = joined + 5 * DAY;
+  const row = (o: Partial<CurveRow>): CurveRow => ({ recovered: 0, joinedAtMs: joined, paidAt: null, stoppedAtMs: null, itemState: 'active', stopReason: null, runStatus: 'running', runUpdatedAtMs: joined, ...o });
+  it('recovered at Stripe’s paid_at (seconds), else when the run stopped it as paid', () => {
+    expect(curveItemOf(row({ recovered: 1, itemState: 'stopped', stopReason: 'paid', paidAt: (joined + 2 * DAY) / 1000, stoppedAtMs: joined + 3 * DAY }), now)).toEqual({ kind: 'recovered', afterMs: 2 * DAY });
+    expect(curveItemOf(row({ recovered: 1, itemState: 'stopped', stopReason: 'paid', stoppedAtMs: joined + 3 * DAY }), now)).toEqual({ kind: 'recovered', afterMs: 3 * DAY });
+  });
+  it('still worked by a running or paused run: censored now; run canceled: censored at the cancel', () => {
+    expect(curveItemOf(row({}), now)).toEqual({ kind: 'open', observedMs: 5 * DAY });
+    expect(curveItemOf(row({ runStatus: 'paused' }), now)).toEqual({ kind: 'open', observedMs: 5 * DAY });
+    expect(curveItemOf(row({ itemState: 'stopped', stopReason: 'run canceled', runStatus: 'canceled', runUpdatedAtMs: joined + DAY }), now)).toEqual({ kind: 'open', observedMs: DAY });
+  });
+  it('voided, uncollectible, or its run completed unpaid: lost (at risk to the end of the window)', () => {
+    expect(curveItemOf(row({ itemState: 'stopped', stopReason: 'void' }), now).kind).toBe('lost');
+    expect(curveItemOf(row({ itemState: 'stopped', stopReason: 'uncollectible' }), now).kind).toBe('lost');
+    expect(curveItemOf(row({ runStatus: 'completed' }), now)).toEqual({ kind: 'lost', observedMs: 5 * DAY });
   });
 });
 
