@@ -120,10 +120,29 @@ export const ResultArm = z.object({
   verdict: z.string(),
 });
 
+/** One day of an arm's recovery curve (Kaplan–Meier: invoices still open are censored, not failures). */
+export const CurvePoint = z.object({
+  /** Whole days since the invoice entered the run. */
+  day: z.number().int(),
+  /** Share of entered invoices recovered by the end of this day (1 − S(day)). */
+  recovered: z.number(),
+  atRisk: z.number().int(),
+  recoveredToday: z.number().int(),
+});
+
+export const ExperimentResultArm = ResultArm.extend({
+  /** P(this arm's recovery rate > control's), posteriors Beta(1 + recovered, 1 + not recovered); null for control or when either side is empty. */
+  chanceToBeatControl: z.number().nullable(),
+  /** Recovered share by day since entry, days 0..min(curveDays, last day observed); empty without invoices. */
+  curve: z.array(CurvePoint),
+});
+
 export const ExperimentResults = z.object({
   experiment: Experiment,
   currency: z.string(),
-  arms: z.array(ResultArm),
+  arms: z.array(ExperimentResultArm),
+  /** The recovery curves' window in days. */
+  curveDays: z.number().int(),
   /** Chi-square on the stored (treated) assignments against the planned split, flagged at p < 0.001. */
   srm: Srm,
   mde: z.number(),
@@ -171,7 +190,12 @@ export const experimentRequests = {
   /** Every current member of the segment with its arm (stored arm for treated customers, the hash otherwise). */
   'experiments.assign': { input: ExpRef.strict(), output: z.array(z.object({ customerId: z.string(), arm: z.string() })) },
   'experiments.results': {
-    input: ExpRef.extend({ mde: z.number().gt(0).lt(1).default(0.05), power: z.number().gt(0.5).lt(1).default(0.8) }).strict(),
+    input: ExpRef.extend({
+      mde: z.number().gt(0).lt(1).default(0.05),
+      power: z.number().gt(0.5).lt(1).default(0.8),
+      /** Window of the recovery curves, days since entry. */
+      curveDays: z.number().int().min(1).max(365).default(30),
+    }).strict(),
     output: ExperimentResults,
   },
   'experiments.stop': { input: ExpRef.strict(), output: Experiment },

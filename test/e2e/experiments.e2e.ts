@@ -29,7 +29,7 @@ test('experiments: preview a draft, start it, run the segment, see results per a
   // Run the segment: each planned Starter customer carries its arm; the run stores it.
   const started = await demo.cli(['--json', 'run', 'start', '--segment', 'Starter', '--yes']);
   expect(started.code).toBe(0);
-  const results = JSON.parse((await demo.cli(['--json', 'experiment', 'results', listed[0]!.id])).out) as { arms: { arm: string; customers: number; entered: number }[] };
+  const results = JSON.parse((await demo.cli(['--json', 'experiment', 'results', listed[0]!.id])).out) as { arms: { arm: string; customers: number; entered: number; chanceToBeatControl: number | null; curve: unknown[] }[] };
   const treated = results.arms.reduce((s, a) => s + a.customers, 0);
   expect(treated).toBeGreaterThan(0);
 
@@ -42,5 +42,17 @@ test('experiments: preview a draft, start it, run the segment, see results per a
   const controlRow = shown.getByRole('row').filter({ has: page.getByRole('cell', { name: 'control', exact: true }) });
   await expect(controlRow).toContainText(String(results.arms.find((a) => a.arm === 'control')!.customers));
   await expect(page.getByTestId('results-summary')).toContainText(/Not enough data yet|likely|No clear difference/);
+  // Beside the p-value, the Bayesian chance to beat control: a figure for every arm but control.
+  await expect(shown.getByRole('columnheader', { name: 'Chance to beat control' })).toBeVisible();
+  await expect(controlRow.getByTestId('chance-to-beat')).toHaveText('—');
+  for (const a of results.arms.filter((x) => x.chanceToBeatControl !== null)) {
+    const row = shown.getByRole('row').filter({ has: page.getByRole('cell', { name: a.arm, exact: true }) });
+    await expect(row.getByTestId('chance-to-beat')).toHaveText(/^(\d+\.\d%|> 99\.9%|< 0\.1%)$/);
+  }
+  // Recovery curves: one series per arm, in the results' order.
+  const curves = shown.getByTestId('curve-chart');
+  await expect(curves.locator('canvas')).toBeVisible();
+  await expect(curves).toHaveAttribute('data-series', results.arms.map((a) => a.arm).join(','));
   await page.screenshot({ path: 'test-results/experiments.png' });
+  await shown.screenshot({ path: 'test-results/experiment-results.png' });
 });

@@ -119,6 +119,16 @@ describe('experiments inside a segment', () => {
     expect(by.get('b')!.vsControl!.diff).toBeCloseTo(1 - c.recovered / c.entered, 10);
     expect(by.get('b')!.vsControl!.pValue).toBeLessThan(0.001);
     expect(by.get('b')!.verdict).toBe('Variant b likely better than control.');
+    // Beside the p-value, the Bayesian chance to beat control; control has none.
+    expect(by.get('b')!.chanceToBeatControl).toBeGreaterThan(0.999);
+    expect(c.chanceToBeatControl).toBeNull();
+    // Recovery curves by day since entry (joined at NOW, paid at NOW + 1 day): nothing on day 0, everything (b) or the paid share (control) by day 1.
+    expect(res.curveDays).toBe(30);
+    expect(by.get('b')!.curve.map((p) => [p.day, p.recovered])).toEqual([[0, 0], [1, 1]]);
+    expect(c.curve.map((p) => p.day)).toEqual([0, 1]);
+    expect(c.curve[0]!.recovered).toBe(0);
+    expect(c.curve[1]!.recovered).toBeCloseTo(c.recovered / c.entered, 10);
+    expect(c.curve[0]!.atRisk).toBe(c.entered);
     expect(res.srm.flagged).toBe(false);
     expect(run.id).toMatch(/^run_/);
 

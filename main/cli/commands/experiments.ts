@@ -75,6 +75,7 @@ export function resultsText(r: ExperimentResults): string {
     arm: a.arm, customers: a.customers, entered: a.entered, recovered: a.recovered, rate: pct(a.rate), byAmount: pct(a.rateByAmount),
     median: duration(a.medianSecondsToRecovery), revenue: formatMoney(a.recoveredRevenue, r.currency), cost: formatMoney(a.offerCost, r.currency),
     diff: a.vsControl ? `${signedPct(a.vsControl.diff)} pts [${signedPct(a.vsControl.ciLow)}, ${signedPct(a.vsControl.ciHigh)}] p=${a.vsControl.pValue.toFixed(4)}` : '—',
+    beat: a.chanceToBeatControl === null ? '—' : a.chanceToBeatControl > 0.999 ? '> 99.9%' : a.chanceToBeatControl < 0.001 ? '< 0.1%' : pct(a.chanceToBeatControl),
     verdict: a.verdict,
   }));
   return [
@@ -84,7 +85,7 @@ export function resultsText(r: ExperimentResults): string {
       { key: 'arm', label: 'ARM' }, { key: 'customers', label: 'CUSTOMERS', align: 'right' }, { key: 'entered', label: 'INVOICES', align: 'right' },
       { key: 'recovered', label: 'RECOVERED', align: 'right' }, { key: 'rate', label: 'RATE', align: 'right' }, { key: 'byAmount', label: 'BY AMOUNT', align: 'right' },
       { key: 'median', label: 'MEDIAN TIME', align: 'right' }, { key: 'revenue', label: 'REVENUE', align: 'right' }, { key: 'cost', label: 'OFFER COST', align: 'right' },
-      { key: 'diff', label: 'VS CONTROL (95% CI)' }, { key: 'verdict', label: 'VERDICT' },
+      { key: 'diff', label: 'VS CONTROL (95% CI)' }, { key: 'beat', label: 'CHANCE TO BEAT CONTROL', align: 'right' }, { key: 'verdict', label: 'VERDICT' },
     ]),
     `To detect ${(r.mde * 100).toFixed(1)} points at power ${r.power}: ${r.neededPerArm} invoices per arm${r.moreDays === null ? '' : r.moreDays === 0 ? ' (reached)' : `, about ${r.moreDays} more days at the current rate`}.`,
     r.summary,
@@ -164,8 +165,13 @@ export function registerExperimentCommands(program: Command, ctx: CliContext): v
     .description('recovery per arm, difference vs control with a 95% interval and p-value, sample size')
     .option('--mde <points>', 'minimum detectable effect, absolute (0.05 = 5 points)', num('--mde', 0.001, 0.999), 0.05)
     .option('--power <power>', 'statistical power', num('--power', 0.51, 0.99), 0.8)
-    .action(async (id: string, o: { mde: number; power: number }) => {
-      const r = await call('experiments.results', { workspaceId: await ctx.workspaceId(), id, mde: o.mde, power: o.power });
+    .option('--curve-days <days>', 'window of the recovery curves (--json), days since entry', (v: string) => {
+      const n = num('--curve-days', 1, 365)(v);
+      if (!Number.isInteger(n)) throw new CliExit(2, `--curve-days must be a whole number of days (got "${v.slice(0, 20)}")`);
+      return n;
+    }, 30)
+    .action(async (id: string, o: { mde: number; power: number; curveDays: number }) => {
+      const r = await call('experiments.results', { workspaceId: await ctx.workspaceId(), id, mde: o.mde, power: o.power, curveDays: o.curveDays });
       print(r, () => resultsText(r));
     });
 

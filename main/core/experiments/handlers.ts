@@ -48,9 +48,9 @@ export function experimentHandlers(ctx: HandlerContext): HandlerGroup<Experiment
       const db = ctx.db(workspaceId);
       return memberArms(db, getExperiment(db, id)).map((m) => ({ customerId: m.customerId, arm: m.arm }));
     },
-    'experiments.results': async ({ workspaceId, id, mde, power }) => {
+    'experiments.results': async ({ workspaceId, id, mde, power, curveDays }) => {
       const db = ctx.db(workspaceId);
-      return resultsOf(db, getExperiment(db, id), mde, power, nowMs());
+      return resultsOf(db, getExperiment(db, id), mde, power, nowMs(), curveDays);
     },
     'experiments.stop': async ({ workspaceId, id }) => {
       const db = ctx.db(workspaceId);

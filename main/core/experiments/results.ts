@@ -4,6 +4,8 @@ import type { Sqlite } from '../db/sqlite';
 import { workspaceCurrency } from '../recovery/data';
 import { expectedShares, plannedShares, toView, type ExperimentRecord } from './store';
 import { sampleSizePerArm, srmCheck, twoProportion, verdict } from './stats';
+import { chanceToBeatControl } from './bayes';
+import { curveItemOf, recoveryCurve, type CurveRow } from './curve';
 
 /**
  * Results per group from what runs recorded: every invoice a treated
@@ -44,16 +46,21 @@ export const ITEM_COLUMNS = `(i.stop_reason = 'paid') AS recovered,
   json_extract(v.raw, '$.status_transitions.paid_at') AS paidAt,
   (SELECT coalesce(sum(o.value_amount), 0) FROM recovery_offers o WHERE o.run_id = i.run_id AND o.invoice_id = i.invoice_id) AS offerCost`;
 
-export function resultsOf(db: Sqlite, e: ExperimentRecord, mde: number, power: number, nowMs: number): ExperimentResults {
+/** What the recovery curves read besides ITEM_COLUMNS (runs `r`): see CurveRow. */
+const CURVE_COLUMNS = `i.joined_at_ms AS joinedAtMs, i.state AS itemState, i.stop_reason AS stopReason, r.status AS runStatus, r.updated_at_ms AS runUpdatedAtMs,
+  (SELECT min(l.at_ms) FROM audit_log l WHERE l.run_id = i.run_id AND l.invoice_id = i.invoice_id AND l.kind = 'sequence.stopped') AS stoppedAtMs`;
+
+export function resultsOf(db: Sqlite, e: ExperimentRecord, mde: number, power: number, nowMs: number, curveDays = 30): ExperimentResults {
   const items = db
     .prepare(
-      `SELECT a.arm, ${ITEM_COLUMNS}
+      `SELECT a.arm, ${ITEM_COLUMNS}, ${CURVE_COLUMNS}
        FROM experiment_assignments a
        JOIN recovery_run_items i ON i.customer_id = a.customer_id AND i.joined_at_ms >= a.assigned_at_ms
+       JOIN recovery_runs r ON r.id = i.run_id
        LEFT JOIN invoices v ON v.id = i.invoice_id
        WHERE a.experiment_id = ? AND (? IS NULL OR i.joined_at_ms <= ?)`,
     )
-    .all(e.id, e.stoppedAtMs, e.stoppedAtMs) as ItemRow[];
+    .all(e.id, e.stoppedAtMs, e.stoppedAtMs) as (ItemRow & CurveRow)[];
   const counts = new Map((db.prepare(`SELECT arm, count(*) AS n FROM experiment_assignments WHERE experiment_id = ? GROUP BY arm`).all(e.id) as { arm: string; n: number }[]).map((r) => [r.arm, r.n]));
   const groups = plannedShares(e);
   const control = e.arms[0]!.name;
@@ -68,6 +75,8 @@ export function resultsOf(db: Sqlite, e: ExperimentRecord, mde: number, power: n
     return {
       ...a,
       vsControl: t ? { diff: t.diff, ciLow: t.ciLow, ciHigh: t.ciHigh, pValue: t.pValue } : null,
+      chanceToBeatControl: isVariant ? chanceToBeatControl(c.recovered, c.entered, a.recovered, a.entered) : null,
+      curve: recoveryCurve(items.filter((i) => i.arm === g.arm).map((i) => curveItemOf(i, nowMs)), curveDays),
       verdict: isVariant ? verdict(g.arm, t, c.entered, a.entered, neededPerArm) : g.arm === control ? 'Control.' : 'Holdout (segment’s current strategy).',
     };
   });
@@ -79,5 +88,5 @@ export function resultsOf(db: Sqlite, e: ExperimentRecord, mde: number, power: n
   const moreDays = smallest > 0 ? Math.max(0, Math.ceil((neededPerArm - smallest) / (smallest / days))) : null;
   const variants = arms.filter((a) => a.arm !== control && a.arm !== 'holdout');
   const summary = srm.flagged ? srm.message : variants.map((v) => v.verdict).join(' ');
-  return { experiment: toView(db, e), currency: workspaceCurrency(db), arms, srm, mde, power, neededPerArm, moreDays, summary };
+  return { experiment: toView(db, e), currency: workspaceCurrency(db), arms, curveDays, srm, mde, power, neededPerArm, moreDays, summary };
 }
