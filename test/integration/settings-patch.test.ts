@@ -59,7 +59,9 @@ describe('settings updates are patches (issue #18 item 4)', () => {
   it('account managers: {dueHours} keeps the managers list and the SLA', async () => {
     await call('whiteglove.am.set', { managers: ['alice@example.test', 'bruno@example.test'], dueHours: 12, slaHours: 2 });
     const r = await call('whiteglove.am.set', { dueHours: 48 });
-    expect(r.am).toEqual({ managers: ['alice@example.test', 'bruno@example.test'], dueHours: 48, slaHours: 2 });
+    expect(r.am).toEqual({ managers: ['alice@example.test', 'bruno@example.test'], dueHours: 48, slaHours: 2, sendAs: 'reply_to' });
+    await call('whiteglove.am.set', { sendAs: 'from' });
+    expect((await call('whiteglove.am.set', { slaHours: 4 })).am).toMatchObject({ managers: ['alice@example.test', 'bruno@example.test'], dueHours: 48, slaHours: 4, sendAs: 'from' });
     expect((await call('whiteglove.settings.get', {})).am.managers).toEqual(['alice@example.test', 'bruno@example.test']);
   });
 
@@ -81,9 +83,10 @@ describe('settings updates are patches (issue #18 item 4)', () => {
   });
 
   it('recovery settings: {operatorEmail} keeps the operator name', async () => {
-    await call('recovery.settings.set', { operatorName: 'Dana Ops', operatorEmail: 'dana@example.com' });
-    expect(await call('recovery.settings.set', { operatorEmail: null })).toEqual({ operatorName: 'Dana Ops', operatorEmail: null });
-    expect(await call('recovery.settings.get', {})).toEqual({ operatorName: 'Dana Ops', operatorEmail: null });
+    await call('recovery.settings.set', { operatorName: 'Dana Ops', operatorEmail: 'dana@example.com', contactPolicy: { windowHours: 48, maxEmails: 2, maxCalls: 1 } });
+    const kept = { operatorName: 'Dana Ops', operatorEmail: null, contactPolicy: { windowHours: 48, maxEmails: 2, maxCalls: 1 } };
+    expect(await call('recovery.settings.set', { operatorEmail: null })).toEqual(kept);
+    expect(await call('recovery.settings.get', {})).toEqual(kept);
   });
 
   it('MRR settings: its one field is required, so a set names everything it changes', async () => {
@@ -94,9 +97,9 @@ describe('settings updates are patches (issue #18 item 4)', () => {
   it('no settings-set method in the contract fills in a default for a field the caller left out', () => {
     // strategies.set replaces a whole strategy (steps are a list, not settings fields): it takes no patch.
     const settingsSets = Object.keys(contract).filter((m) => /(^|\.)set[A-Z]|\.set$/.test(m) && m !== 'strategies.set');
-    expect(settingsSets.sort()).toEqual(['facts.setMrrSettings', 'recovery.settings.set', 'smtp.set', 'whiteglove.am.set', 'whiteglove.voice.set', 'whiteglove.webhook.set']);
+    expect(settingsSets.sort()).toEqual(['experiments.setSplit', 'experiments.settings.set', 'facts.setMrrSettings', 'recovery.settings.set', 'smtp.set', 'whiteglove.am.set', 'whiteglove.voice.set', 'whiteglove.webhook.set']);
     const filled = Object.fromEntries(settingsSets.map((m) => [m, injectsDefaults(contract[m as keyof typeof contract].input, { workspaceId: 'ws_0000' })]));
     // rotateSecret is an action flag (false = keep the secret), not a stored setting.
-    expect(filled).toEqual({ 'facts.setMrrSettings': [], 'recovery.settings.set': [], 'smtp.set': [], 'whiteglove.am.set': [], 'whiteglove.voice.set': [], 'whiteglove.webhook.set': ['rotateSecret'] });
+    expect(filled).toEqual({ 'experiments.setSplit': [], 'experiments.settings.set': [], 'facts.setMrrSettings': [], 'recovery.settings.set': [], 'smtp.set': [], 'whiteglove.am.set': [], 'whiteglove.voice.set': [], 'whiteglove.webhook.set': ['rotateSecret'] });
   });
 });
