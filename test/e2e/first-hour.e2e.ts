@@ -70,8 +70,18 @@ test('a new segment: its strategy does not call itself the Default; its members 
   await expect(description).toHaveValue(/^Starts as a copy of the Default strategy/);
   await expect(description).not.toHaveValue(/The Default strategy:/);
 
-  // Customers filtered by Everyone (last in priority): members another segment wins say both names.
+  // A template error names the step in words and says only the first problem (not "step 1 (personal-email)").
+  await page.getByRole('button', { name: 'Open Enterprise strategy' }).click();
+  await page.getByRole('button', { name: 'Edit Step 1 email' }).click();
+  await page.getByLabel('Email subject').fill('Hello {{ frist_name }} {{ nosuch }}');
+  await page.getByRole('button', { name: 'Save strategy' }).click();
+  const refused = page.getByText(/^The strategy was not saved: /);
+  await expect(refused).toHaveText('The strategy was not saved: Step 1, email “Personal email from the account manager”: the subject uses an unknown variable “frist_name” (line 1)');
   await page.keyboard.press('Alt+1');
+  await page.getByRole('dialog').filter({ hasText: 'Discard unsaved changes?' }).getByRole('button', { name: 'Discard' }).click();
+
+  // Customers filtered by Everyone (last in priority): members another segment wins say both names.
+  await expect(page.getByTestId('section-title')).toHaveText('Customers');
   await page.getByLabel('Filter by segment').click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: /^Everyone \(/ }).click();
   const memberOf = page.getByTestId('member-of').first();
