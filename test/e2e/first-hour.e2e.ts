@@ -31,7 +31,7 @@ test('strategies: a step shows only its set conditions, adds and removes one; le
   await expect(page.getByRole('spinbutton', { name: `Step ${n} minimum failures` })).toHaveValue('2');
   await expect(conditions.getByRole('spinbutton')).toHaveCount(1);
   await expect(conditions).toContainText('Only if');
-  await page.getByRole('button', { name: `Remove Step ${n} condition Failures in 12 months ≥` }).click();
+  await page.getByRole('button', { name: `Step ${n}: remove condition Failures in 12 months ≥` }).click();
   await expect(page.getByRole('spinbutton', { name: `Step ${n} minimum failures` })).toHaveCount(0);
 
   // Unsaved: switching section asks; "Keep editing" stays, "Discard" leaves.

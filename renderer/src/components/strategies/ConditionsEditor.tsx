@@ -80,7 +80,7 @@ export function ConditionsEditor({ c, onChange, currency, name }: { c: StepCondi
             size="small"
             type="text"
             icon={<CloseOutlined />}
-            aria-label={`Remove ${name} condition ${d.label}`}
+            aria-label={`${name}: remove condition ${d.label}`}
             onClick={() => {
               setAdded((a) => a.filter((k) => k !== d.key));
               onChange({ ...c, ...d.cleared });
