@@ -40,6 +40,7 @@ test('strategies: a step shows only its set conditions, adds and removes one; le
   const confirm = page.getByRole('dialog').filter({ hasText: 'Discard unsaved changes?' });
   await expect(confirm).toBeVisible();
   await confirm.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(confirm).toHaveCount(0);
   await expect(page.getByTestId('section-title')).toHaveText('Strategies');
   await expect(page.getByTestId('unsaved')).toBeVisible();
 
@@ -47,10 +48,11 @@ test('strategies: a step shows only its set conditions, adds and removes one; le
   await page.getByRole('button', { name: 'Open Growth strategy' }).click();
   await expect(confirm).toBeVisible();
   await confirm.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(confirm).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Open Enterprise strategy' })).toHaveAttribute('aria-pressed', 'true');
 
   await page.keyboard.press('Alt+1');
-  await confirm.getByRole('button', { name: 'Discard' }).click();
+  await confirm.getByRole('button', { name: 'Discard', exact: true }).click();
   await expect(page.getByTestId('section-title')).toHaveText('Customers');
 });
 
