@@ -25,3 +25,12 @@ export const ACTION_STATUS_WORDS: Record<string, string> = {
 export function stepWords(channel: string, stepId: string): string {
   return `${CHANNEL_WORDS[channel as ChannelKind] ?? channel} (step “${stepId}”)`;
 }
+
+/** "Step 1, email “Payment notice”": a strategy step as people name it in messages (#21), never its id or a schema path. */
+export function stepTitle(index: number, step: { channel?: unknown; label?: unknown; config?: unknown }): string {
+  const channel = CHANNEL_WORDS[step.channel as ChannelKind];
+  const kind = channel ? (channel === 'Stripe retry' ? channel : channel[0]!.toLowerCase() + channel.slice(1)) : 'step';
+  const subject = (step.config as { template?: { subject?: unknown } } | undefined)?.template?.subject;
+  const name = typeof step.label === 'string' && step.label.trim() ? step.label.trim() : step.channel === 'email' && typeof subject === 'string' ? subject : '';
+  return `Step ${index + 1}, ${kind}${name ? ` “${name}”` : ''}`;
+}

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { ReclaimClient, Workspace } from '../../shared/contract';
 import type { SectionKey } from './nav';
+import { leave } from './lib/leave-guard';
 
 type Theme = 'light' | 'dark';
 
@@ -57,7 +58,10 @@ export const useApp = create<AppState>((set, get) => ({
     persist('reclaim.workspace', id);
     set({ currentId: id });
   },
-  go: (section) => set({ section }),
+  go: (section) => {
+    if (section === get().section) return;
+    leave(() => set({ section }));
+  },
   toggleTheme: () => {
     const theme = get().theme === 'dark' ? 'light' : 'dark';
     persist('reclaim.theme', theme);

@@ -10,7 +10,7 @@ test('white-glove queue: an account manager opens an enterprise task, sends the 
   expect((await demo.cli(['strategies', 'set', 'Enterprise', '--file', file])).code).toBe(0);
   const started = await demo.cli(['--json', 'run', 'start', '--segment', 'Enterprise', '--yes']);
   expect(started.code).toBe(0);
-  const listed = JSON.parse((await demo.cli(['--json', 'queue', 'list'])).out) as { id: string; customerName: string; amountAtRisk: number; assignee: string }[];
+  const listed = JSON.parse((await demo.cli(['--json', 'queue', 'list'])).out) as { id: string; customerId: string; customerName: string; amountAtRisk: number; assignee: string }[];
   expect(listed.length).toBeGreaterThan(0);
   const top = listed[0]!;
 
@@ -38,7 +38,16 @@ test('white-glove queue: an account manager opens an enterprise task, sends the 
   await expect(detail.getByTestId('task-why')).toContainText(/Wins|Matches/);
   await expect(detail.getByTestId('call-script')).toContainText(`Hello ${top.customerName.split(' ')[0]}`);
   await expect(detail.getByText('Open invoices')).toBeVisible();
-  await expect(detail.getByText('Payment history')).toBeVisible();
+  await expect(detail.getByText(/^Payment history/)).toBeVisible();
+  // #21: failures in words that say what they count; Due before the SLA, the SLA explained.
+  const found = JSON.parse((await demo.cli(['--json', 'customers', '--search', top.customerId])).out) as { rows: { customer_id: string; failures_12m: number; failed_invoices_12m: number }[] };
+  const facts = found.rows.find((r) => r.customer_id === top.customerId)!;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  await expect(detail.getByTestId('task-failures')).toHaveText(facts.failures_12m === 0 ? 'none' : `${plural(facts.failures_12m, 'failed payment')} on ${plural(facts.failed_invoices_12m, 'invoice')}`);
+  await expect(detail.getByTestId('task-sla')).toContainText(/^first touch by \d{4}-\d\d-\d\d \d\d:\d\d/);
+  const labels = await detail.locator('.ant-descriptions-item-label').allTextContents();
+  expect(labels.indexOf('Due')).toBeGreaterThanOrEqual(0);
+  expect(labels.indexOf('Due')).toBeLessThan(labels.indexOf('SLA'));
 
   // The personal email, edited and sent through the outbox.
   await detail.getByLabel('Email subject').fill('A quick word about your invoice');

@@ -90,7 +90,8 @@ describe('templates: safe engine, escaping, headers', () => {
       workspaceId, segmentId: 'default',
       strategy: { name: 'x', steps: [{ id: 'e', channel: 'email', config: { template: { subject: 'Hi {{ nme }}', text: 't' } } }] },
     }).catch((e: Error) => e);
-    expect(String(bad)).toMatch(/bad_request.*step 1 \(e\).*nme/);
+    // #21: the step in words, not its id; only the first problem.
+    expect(String(bad)).toMatch(/bad_request: The strategy was not saved: Step 1, email “Hi \{\{ nme \}\}”: the subject uses an unknown variable “nme” \(line 1\)$/);
   });
 });
 

@@ -3,6 +3,7 @@ import type { Sqlite } from '../db/sqlite';
 import { badRequest, notFound } from '../errors';
 import * as segments from '../segments/service';
 import { PREVIOUS_DEFAULTS } from './strategy-history';
+import { stepTitle } from '../../../shared/words';
 import { NEW_CARD_TEMPLATE, OFFER_TEMPLATES, toneTemplate, validateTemplate } from './templates';
 
 /**
@@ -102,8 +103,10 @@ export function builtInFor(db: Sqlite, key: string): { name: string; description
   const base = seg.isDefault && DEFAULT_NAMES.has(seg.name.replace(/ \(\d+\)$/, '')) ? seg.name.replace(/ \(\d+\)$/, '') : key === DEFAULT_KEY ? 'Default' : null;
   // Custom segments start from the Default strategy as stored (customized or not).
   if (base === null) {
+    // #21: the new segment's own name and a description that says where its steps came from (not "The Default strategy: …").
     const def = getStrategy(db, DEFAULT_KEY);
-    return { name: `${seg.name} strategy`, description: def.description, steps: def.steps };
+    const what = def.customized ? 'as edited in this workspace.' : def.description.replace(/^The Default strategy:\s*/, '');
+    return { name: `${seg.name} strategy`, description: `Starts as a copy of the Default strategy: ${what}`, steps: def.steps };
   }
   const b = builtIn(base);
   return { name: `${seg.name} strategy`, description: b.description, steps: b.steps.map((s) => Step.parse(s)) };
@@ -136,12 +139,27 @@ export function listStrategies(db: Sqlite): (Strategy & { color: string; priorit
   });
 }
 
+/** A template's first problem in words: "the subject uses an unknown variable “frist_name” (line 1)". */
+function templateProblem(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  const part = /^The (\w+) template cannot be rendered: (.*)$/.exec(m);
+  if (!part) return m;
+  const where = part[1] === 'text' ? 'the plain-text body' : part[1] === 'html' ? 'the HTML body' : 'the subject';
+  const unknown = /^undefined variable: ([^,]+), line:(\d+)/.exec(part[2]!);
+  if (unknown) return `${where} uses an unknown variable “${unknown[1]}” (line ${unknown[2]})`;
+  return `${where} cannot be rendered: ${part[2]!.replace(/, line:(\d+), col:\d+$/, ' (line $1)')}`;
+}
+
 export function setStrategy(db: Sqlite, key: string, input: unknown, nowMs: number): Strategy {
   segmentOf(db, key);
   const parsed = StrategyInput.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-    throw badRequest(`The strategy was not saved: ${issues[0]?.path ? `${issues[0].path}: ` : ''}${issues[0]?.message ?? 'invalid'}`, issues);
+    // #21: only the first problem, and a step named in words ("Step 2, email “Reminder”"), not a schema path.
+    const first = parsed.error.issues[0];
+    const path = first?.path.map(String) ?? [];
+    const steps = (input as { steps?: unknown } | null)?.steps;
+    const where = path[0] === 'steps' && path.length > 1 && Array.isArray(steps) ? `${stepTitle(Number(path[1]), (steps[Number(path[1])] ?? {}) as object)}${path.length > 2 ? ` (${path.slice(2).join(' ')})` : ''}: ` : path.length ? `${path.join(' ')}: ` : '';
+    throw badRequest(`The strategy was not saved: ${where}${first?.message ?? 'invalid'}`, first ? [{ path: path.join('.'), message: first.message }] : []);
   }
   const s = parsed.data;
   s.steps.forEach((step, i) => {
@@ -151,14 +169,15 @@ export function setStrategy(db: Sqlite, key: string, input: unknown, nowMs: numb
       try {
         validateTemplate(t);
       } catch (e) {
-        throw badRequest(`The strategy was not saved: step ${i + 1} (${step.id}): ${e instanceof Error ? e.message : String(e)}`, [{ path: `steps.${i}.config`, message: e instanceof Error ? e.message : String(e) }]);
+        const msg = templateProblem(e);
+        throw badRequest(`The strategy was not saved: ${stepTitle(i, step)}: ${msg}`, [{ path: `steps.${i}.config`, message: msg }]);
       }
     }
     if (step.channel === 'offer' && step.config.kind === 'coupon' && !step.config.percentOff && !step.config.amountOff) {
-      throw badRequest(`The strategy was not saved: step ${i + 1} (${step.id}) is a coupon offer without percentOff or amountOff`);
+      throw badRequest(`The strategy was not saved: ${stepTitle(i, step)} is a discount coupon without a percent or an amount off`);
     }
     if (step.channel === 'offer' && step.config.duration === 'repeating' && !step.config.durationInMonths) {
-      throw badRequest(`The strategy was not saved: step ${i + 1} (${step.id}) repeats without durationInMonths`);
+      throw badRequest(`The strategy was not saved: ${stepTitle(i, step)} repeats without a number of months`);
     }
   });
   db.prepare(

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Col, Descriptions, Drawer, Input, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Drawer, Input, Row, Space, Spin, Table, Tag, Timeline, Tooltip, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { OUTCOMES, OUTCOME_LABELS, type Outcome, type TaskContext } from '../../../shared/whiteglove';
 import { formatDate, formatMoney } from '../lib/format';
@@ -8,6 +8,9 @@ import { AnnualSwitchButton } from './AnnualSwitch';
 export const OUTCOME_KEYS: Record<string, Outcome> = Object.fromEntries(OUTCOMES.map((o, i) => [String(i + 1), o]));
 
 const when = (sec: number) => new Date(sec * 1000).toISOString().replace('T', ' ').slice(0, 16);
+/** "3 failed payments on 2 invoices" (#21): attempts, and the invoices they were for. */
+const failuresInWords = (attempts: number, invoices: number) =>
+  attempts === 0 ? 'none' : `${attempts} failed payment${attempts === 1 ? '' : 's'} on ${invoices} invoice${invoices === 1 ? '' : 's'}`;
 const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
 /**
@@ -123,12 +126,22 @@ export function TaskDetail({ taskId, onClose, me, pendingOutcome, onOutcomeHandl
                 <Descriptions.Item label="Plan">
                   {f.plan ?? '—'} {f.billing_interval ? `(${String(f.billing_interval)}ly)` : ''}
                 </Descriptions.Item>
-                <Descriptions.Item label="Failures (12 m)">{f.failures_12m ?? 0}</Descriptions.Item>
+                <Descriptions.Item label="Failed payments (12 months)">
+                  {/* #21: failures_12m counts payment attempts, Stripe's own retries included; failed_invoices_12m counts the invoices they were for. */}
+                  <Tooltip title="Every failed payment attempt in the last 12 months, Stripe's automatic retries included, and how many invoices they were for. The payment history lists each attempt.">
+                    <span data-testid="task-failures">{failuresInWords(Number(f.failures_12m ?? 0), Number(f.failed_invoices_12m ?? 0))}</span>
+                  </Tooltip>
+                </Descriptions.Item>
                 <Descriptions.Item label="Tenure">{f.tenure_days ?? 0} days</Descriptions.Item>
                 <Descriptions.Item label="Card expiry">{f.card_expiry ?? '—'}</Descriptions.Item>
                 <Descriptions.Item label="Assignee">{t.assignee ?? 'unassigned'}</Descriptions.Item>
                 <Descriptions.Item label="Due">{when(t.dueAt)} {t.overdue && <Tag color="red">overdue</Tag>}</Descriptions.Item>
-                <Descriptions.Item label="SLA">{t.slaBreached ? <Tag color="volcano">breached</Tag> : when(t.slaAt)}</Descriptions.Item>
+                <Descriptions.Item label="SLA">
+                  {/* #21: the SLA is the time by which the first outcome must be logged; Due is when the task itself is due. */}
+                  <span data-testid="task-sla">
+                    first touch by {when(t.slaAt)} {t.slaBreached && <Tag color="volcano">breached</Tag>}
+                  </span>
+                </Descriptions.Item>
               </Descriptions>
               <Typography.Text type="secondary" data-testid="task-why">{ctx.segmentWhy}</Typography.Text>
               {f.billing_interval === 'month' && wsId && <AnnualSwitchButton workspaceId={wsId} customerId={t.customerId} onDone={() => void load()} />}
@@ -150,7 +163,7 @@ export function TaskDetail({ taskId, onClose, me, pendingOutcome, onOutcomeHandl
                 size="small"
                 pagination={false}
                 rowKey="id"
-                title={() => 'Payment history'}
+                title={() => `Payment history (latest ${Math.min(8, ctx.payments.length)} payment attempts)`}
                 dataSource={ctx.payments.slice(0, 8)}
                 columns={[
                   { title: 'Date', dataIndex: 'created', render: (c: number) => formatDate(c) },

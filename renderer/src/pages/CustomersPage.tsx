@@ -41,7 +41,7 @@ const COLUMNS: Column[] = [
   {
     key: 'segment',
     label: 'Segment',
-    width: '130px',
+    width: 'minmax(130px, 1fr)',
     render: (c) => (c.segment ? <Tag color={c.segment.color}>{c.segment.name}</Tag> : <Typography.Text type="secondary">Default</Typography.Text>),
   },
   { key: 'plan', label: 'Plan', width: '100px', render: (c) => c.plan ?? <Typography.Text type="secondary">—</Typography.Text> },
@@ -72,6 +72,18 @@ const COLUMNS: Column[] = [
   { key: 'tenure', label: 'Tenure', width: '80px', sort: 'tenure_days', align: 'right', render: (c) => formatDays(c.tenure_days) },
   { key: 'ltv', label: 'LTV', width: '110px', sort: 'ltv', align: 'right', render: (c, cur) => formatMoney(c.ltv, cur) },
 ];
+
+/** #21: filtered by a segment, a member another (higher-priority) segment wins says both. */
+function MemberOf({ member, winner }: { member: { name: string }; winner: { name: string } | null }) {
+  const text = `member of ${member.name} · handled by ${winner?.name ?? 'Default'}`;
+  return (
+    <Tooltip title={`${text}: a higher-priority segment wins, so its strategy applies`}>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="member-of">
+        {text}
+      </Typography.Text>
+    </Tooltip>
+  );
+}
 
 const GRID = COLUMNS.map((c) => c.width).join(' ');
 /** The narrowest the columns go; below it the table scrolls sideways inside itself (the page never does). */
@@ -180,6 +192,7 @@ export function CustomersPage({ empty }: { empty: React.ReactNode }) {
   }, []);
 
   const currency = ws?.currency ?? 'usd';
+  const filtered = segmentId ? segments.find((s) => s.id === segmentId) : undefined;
   const header = useMemo(
     () =>
       COLUMNS.map((c) => (
@@ -279,7 +292,7 @@ export function CustomersPage({ empty }: { empty: React.ReactNode }) {
                     {row
                       ? COLUMNS.map((c) => (
                           <div key={c.key} role="gridcell" style={{ padding: '0 8px', textAlign: c.align ?? 'left', overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' }}>
-                            {c.render(row, currency)}
+                            {c.key === 'segment' && filtered && row.segment?.id !== filtered.id ? <MemberOf member={filtered} winner={row.segment} /> : c.render(row, currency)}
                           </div>
                         ))
                       : <div style={{ padding: '0 8px', color: token.colorTextQuaternary }}>Loading…</div>}

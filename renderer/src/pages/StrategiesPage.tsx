@@ -5,6 +5,7 @@ import type { ChannelKind, EmailTemplate, Output, Step, Strategy, Tone } from '.
 import { AVAILABLE, CHANNEL_COLOR, CHANNEL_LABEL, StepCard, hasTemplate } from '../components/strategies/StepCard';
 import { TemplateEditor } from '../components/strategies/TemplateEditor';
 import { dayLabel, fireOrder, sortByDue, stepOffsets } from '../../../shared/step-schedule';
+import { setLeaveGuard } from '../lib/leave-guard';
 import { useApp, useCurrentWorkspace } from '../store';
 
 type ListItem = Output<'strategies.list'>[number];
@@ -122,10 +123,21 @@ export function StrategiesPage() {
   }, [loadList, open]);
 
   const dirty = !!draft && !!loaded && !same(draft, loaded);
+  /** Leaving unsaved changes (another strategy, another section) asks first (#21). */
+  const confirmLeave = useCallback(
+    (proceed: () => void) => {
+      if (!dirty) return proceed();
+      modal.confirm({ title: 'Discard unsaved changes?', content: `Your changes to “${draft?.name}” are not saved.`, okText: 'Discard', okButtonProps: { danger: true }, cancelText: 'Keep editing', onOk: proceed });
+    },
+    [dirty, draft?.name, modal],
+  );
+  useEffect(() => {
+    setLeaveGuard(confirmLeave);
+    return () => setLeaveGuard(null);
+  }, [confirmLeave]);
   const choose = (item: ListItem) => {
     if (draft?.key === keyOf(item)) return;
-    if (!dirty) return void open(keyOf(item));
-    modal.confirm({ title: 'Discard unsaved changes?', content: `Your changes to “${draft?.name}” are not saved.`, okText: 'Discard', onOk: () => open(keyOf(item)) });
+    confirmLeave(() => void open(keyOf(item)));
   };
 
   const setSteps = (steps: Step[]) => setDraft((d) => (d ? { ...d, steps } : d));

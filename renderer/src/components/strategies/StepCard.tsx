@@ -1,7 +1,7 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Checkbox, InputNumber, Select, Space, Tag, Tooltip, Typography } from 'antd';
-import type { ChannelKind, EmailConfig, OfferConfig, RetryConfig, Step, StepConditions, StepDelay, Tone } from '../../../../shared/contract';
-import { minorExponent } from '../../../../shared/money';
+import type { ChannelKind, EmailConfig, OfferConfig, RetryConfig, Step, StepDelay, Tone } from '../../../../shared/contract';
+import { ConditionsEditor, MoneyInput } from './ConditionsEditor';
 
 export const CHANNEL_LABEL: Record<ChannelKind, string> = {
   email: 'Email',
@@ -32,22 +32,6 @@ export interface ToneOption {
 /** Whether this step has an email template the template editor can open. */
 export const hasTemplate = (s: Step) => s.channel === 'email' || s.channel === 'offer' || s.channel === 'retry';
 
-function MoneyInput({ value, onChange, currency, label }: { value: number | null; onChange: (v: number | null) => void; currency: string; label: string }) {
-  const scale = 10 ** minorExponent(currency);
-  return (
-    <InputNumber
-      aria-label={label}
-      size="small"
-      min={0}
-      addonBefore={currency.toUpperCase()}
-      placeholder="any"
-      value={value === null ? null : value / scale}
-      onChange={(n) => onChange(n === null || n === undefined ? null : Math.round(Number(n) * scale))}
-      style={{ width: 150 }}
-    />
-  );
-}
-
 function DelayEditor({ delay, first, onChange, name }: { delay: StepDelay; first: boolean; onChange: (d: StepDelay) => void; name: string }) {
   return (
     <Space size={4} wrap>
@@ -64,40 +48,6 @@ function DelayEditor({ delay, first, onChange, name }: { delay: StepDelay; first
           { value: 'previous_step', label: 'after the previous step', disabled: first },
         ]}
       />
-    </Space>
-  );
-}
-
-function ConditionsEditor({ c, onChange, currency, name }: { c: StepConditions; onChange: (c: StepConditions) => void; currency: string; name: string }) {
-  return (
-    <Space size={[12, 6]} wrap>
-      <Space size={4}>
-        <Typography.Text type="secondary">Decline</Typography.Text>
-        <Select
-          aria-label={`${name} decline type`}
-          size="small"
-          value={c.declineType}
-          onChange={(declineType) => onChange({ ...c, declineType })}
-          style={{ width: 110 }}
-          options={[
-            { value: 'any', label: 'any' },
-            { value: 'soft', label: 'soft only' },
-            { value: 'hard', label: 'hard only' },
-          ]}
-        />
-      </Space>
-      <Space size={4}>
-        <Typography.Text type="secondary">At risk ≥</Typography.Text>
-        <MoneyInput label={`${name} minimum amount at risk`} value={c.minAmountAtRisk} onChange={(minAmountAtRisk) => onChange({ ...c, minAmountAtRisk })} currency={currency} />
-      </Space>
-      <Space size={4}>
-        <Typography.Text type="secondary">≤</Typography.Text>
-        <MoneyInput label={`${name} maximum amount at risk`} value={c.maxAmountAtRisk} onChange={(maxAmountAtRisk) => onChange({ ...c, maxAmountAtRisk })} currency={currency} />
-      </Space>
-      <Space size={4}>
-        <Typography.Text type="secondary">Failures (12 mo) ≥</Typography.Text>
-        <InputNumber aria-label={`${name} minimum failures`} size="small" min={0} placeholder="any" value={c.minFailures12m} onChange={(n) => onChange({ ...c, minFailures12m: n === null ? null : Number(n) })} style={{ width: 70 }} />
-      </Space>
     </Space>
   );
 }

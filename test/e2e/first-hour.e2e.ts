@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from './fixtures';
+
+// Each test builds a demo workspace through the real sync; on a loaded machine that alone can take a minute.
+test.describe.configure({ timeout: 180_000 });
+
+/** #21 "The first hour": the strategy editor shows the conditions that are set, and asks before unsaved changes are lost. */
+test('strategies: a step shows only its set conditions, adds and removes one; leaving unsaved changes asks first', async ({ page, demo }) => {
+  await page.goto(demo.url);
+  await expect(page.getByTestId('customer-count')).toBeVisible();
+  await page.keyboard.press('Alt+3');
+  await expect(page.getByTestId('section-title')).toHaveText('Strategies');
+  await page.getByRole('button', { name: 'Open Enterprise strategy' }).click();
+  const steps = page.getByTestId('step-timeline').locator('[data-testid^="step-"]');
+  await expect(steps.first()).toBeVisible();
+  const n = (await steps.count()) + 1;
+
+  // A new step narrows nothing: no condition fields, only the control that adds one.
+  await page.getByRole('button', { name: 'Add step' }).click();
+  await page.getByRole('menuitem', { name: 'Email', exact: true }).click();
+  await expect(steps).toHaveCount(n);
+  const conditions = page.getByTestId(`conditions-step-${n}`);
+  await expect(conditions).toContainText('For every failed invoice');
+  await expect(conditions.getByRole('spinbutton')).toHaveCount(0);
+  await expect(page.getByRole('combobox', { name: `Step ${n} decline type` })).toHaveCount(0);
+
+  // Add "failures in 12 months": its field appears, the others stay hidden; remove it again.
+  await page.getByRole('button', { name: `Step ${n} add condition` }).click();
+  await page.getByRole('menuitem', { name: 'Failures in 12 months ≥' }).click();
+  await expect(page.getByRole('spinbutton', { name: `Step ${n} minimum failures` })).toHaveValue('2');
+  await expect(conditions.getByRole('spinbutton')).toHaveCount(1);
+  await expect(conditions).toContainText('Only if');
+  await page.getByRole('button', { name: `Step ${n}: remove condition Failures in 12 months ≥` }).click();
+  await expect(page.getByRole('spinbutton', { name: `Step ${n} minimum failures` })).toHaveCount(0);
+
+  // Unsaved: switching section asks; "Keep editing" stays, "Discard" leaves.
+  await expect(page.getByTestId('unsaved')).toBeVisible();
+  await page.keyboard.press('Alt+1');
+  const confirm = page.getByRole('dialog').filter({ hasText: 'Discard unsaved changes?' });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByTestId('section-title')).toHaveText('Strategies');
+  await expect(page.getByTestId('unsaved')).toBeVisible();
+
+  // Another segment's strategy asks too.
+  await page.getByRole('button', { name: 'Open Growth strategy' }).click();
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Open Enterprise strategy' })).toHaveAttribute('aria-pressed', 'true');
+
+  await page.keyboard.press('Alt+1');
+  await confirm.getByRole('button', { name: 'Discard', exact: true }).click();
+  await expect(page.getByTestId('section-title')).toHaveText('Customers');
+});
+
+/** #21: a new segment's strategy is its own; customers filtered by a segment say which segment handles them. */
+test('a new segment: its strategy does not call itself the Default; its members handled by another segment say so', async ({ page, demo }) => {
+  const rule = path.join(demo.dataDir, 'everyone.json');
+  fs.writeFileSync(rule, JSON.stringify({ combinator: 'and', rules: [] }));
+  const created = await demo.cli(['segments', 'create', 'Everyone', '--rule', rule]);
+  expect(created.code).toBe(0);
+
+  await page.goto(demo.url);
+  await expect(page.getByTestId('customer-count')).toBeVisible();
+  await page.keyboard.press('Alt+3');
+  await page.getByRole('button', { name: 'Open Everyone strategy' }).click();
+  await expect(page.getByLabel('Strategy name')).toHaveValue('Everyone strategy');
+  const description = page.getByLabel('Strategy description');
+  await expect(description).toHaveValue(/^Starts as a copy of the Default strategy/);
+  await expect(description).not.toHaveValue(/The Default strategy:/);
+
+  // A template error names the step in words and says only the first problem (not "step 1 (personal-email)").
+  await page.getByRole('button', { name: 'Open Enterprise strategy' }).click();
+  await page.getByRole('button', { name: 'Edit Step 1 email' }).click();
+  await page.getByLabel('Email subject').fill('Hello {{ frist_name }} {{ nosuch }}');
+  await page.getByRole('button', { name: 'Save strategy' }).click();
+  const refused = page.getByText(/^The strategy was not saved: /);
+  await expect(refused).toHaveText('The strategy was not saved: Step 1, email “Personal email from the account manager”: the subject uses an unknown variable “frist_name” (line 1)');
+  await page.keyboard.press('Alt+1');
+  await page.getByRole('dialog').filter({ hasText: 'Discard unsaved changes?' }).getByRole('button', { name: 'Discard' }).click();
+
+  // Customers filtered by Everyone (last in priority): members another segment wins say both names.
+  await expect(page.getByTestId('section-title')).toHaveText('Customers');
+  await page.getByLabel('Filter by segment').click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: /^Everyone \(/ }).click();
+  const memberOf = page.getByTestId('member-of').first();
+  await expect(memberOf).toHaveText(/^member of Everyone · handled by (Enterprise|Growth|Starter|New Customer|Loyal Customer|At-Risk)$/);
+});
