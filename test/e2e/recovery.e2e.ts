@@ -23,8 +23,8 @@ test('recovery: edit a strategy, preview, dry-run, execute on the demo, see capt
   await expect(page.getByTestId('step-timeline')).toBeVisible();
   await expect(page.getByTestId('smart-retries-warning')).toBeVisible();
 
-  // Timeline editing: the second step waits one day longer.
-  const days = page.getByRole('spinbutton', { name: 'Step 2 delay days' });
+  // Timeline editing: the fourth step (the day-2 retry) waits one day longer; it stays fourth in firing order.
+  const days = page.getByRole('spinbutton', { name: 'Step 4 delay days' });
   const before = Number(await days.inputValue());
   await days.fill(String(before + 1));
   await expect(page.getByTestId('unsaved')).toBeVisible();
@@ -50,7 +50,7 @@ test('recovery: edit a strategy, preview, dry-run, execute on the demo, see capt
   await page.getByRole('button', { name: 'Open Enterprise strategy' }).click();
   await page.getByRole('button', { name: 'Edit Step 1 email' }).click();
   await expect(page.getByLabel('Email subject')).toHaveValue('Reclaim e2e {{ plan }} check for {{ first_name }}');
-  await expect(page.getByRole('spinbutton', { name: 'Step 2 delay days' })).toHaveValue(String(before + 1));
+  await expect(page.getByRole('spinbutton', { name: 'Step 4 delay days' })).toHaveValue(String(before + 1));
   await page.screenshot({ path: 'test-results/recovery-strategy.png' });
 
   // ── Runs: dry-run the Enterprise segment ──

@@ -46,20 +46,36 @@ export class SharedRateLimiter extends RateLimiter {
   override async take(signal?: AbortSignal): Promise<void> {
     for (;;) {
       if (signal?.aborted) throw signal.reason;
-      const wait = this.attempt();
+      let wait: number;
+      try {
+        wait = this.attempt();
+      } catch (e) {
+        // The budget is a courtesy to Stripe, not a reason to fail a request: when the workspace file
+        // cannot be written (disk full, read-only), this process keeps its own bucket, and the real
+        // write that follows reports the problem in its own words ("the disk is full").
+        if (!isSqliteError(e)) throw e;
+        return super.take(signal);
+      }
       if (wait === 0) return;
       await sleep(wait, signal);
     }
   }
 
   override pause(ms: number): void {
-    this.db.transaction(() => {
-      const now = Date.now();
-      const row = this.get.get(this.account) as { paused_until_ms: number } | undefined;
-      this.put.run(this.account, 0, now, Math.max(row?.paused_until_ms ?? 0, now + ms));
-    }).immediate();
+    super.pause(ms);
+    try {
+      this.db.transaction(() => {
+        const now = Date.now();
+        const row = this.get.get(this.account) as { paused_until_ms: number } | undefined;
+        this.put.run(this.account, 0, now, Math.max(row?.paused_until_ms ?? 0, now + ms));
+      }).immediate();
+    } catch (e) {
+      if (!isSqliteError(e)) throw e;
+    }
   }
 }
+
+const isSqliteError = (e: unknown) => typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('SQLITE_');
 
 const shared = new WeakMap<Sqlite, Map<string, SharedRateLimiter>>();
 
