@@ -3,13 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openSqlite, type Sqlite } from '../../main/core/db/sqlite';
 import { workspaceMigrations } from '../../main/core/db/workspace-migrations';
 import { catalogFor } from '../../main/core/facts/catalog';
-import { recomputeFacts } from '../../main/core/facts/compute';
 import { finishPendingWork } from '../../main/core/reliability/pending';
 import * as segments from '../../main/core/segments/service';
-import { silentLogger } from '../../main/core/ports';
-import { createSync } from '../../main/core/stripe/sync';
-import { randomTestKey, startStripeSim, type StripeSim } from '../../main/stripe-sim';
+import type { StripeSim } from '../../main/stripe-sim';
 import { tempDir } from '../helpers/core';
+import { syncedFactsDb } from '../helpers/synced-db';
 
 /**
  * #17 item 14: Stripe's own retries of one invoice are one failure episode. At-Risk
@@ -19,14 +17,7 @@ describe('At-Risk counts failure episodes, not Stripe retries (real sync against
   let sim: StripeSim;
   let db: Sqlite;
   beforeAll(async () => {
-    sim = await startStripeSim({ seed: 5, customers: 300, rateLimit: null });
-    const key = randomTestKey();
-    sim.addKey(key, 'all');
-    db = openSqlite(path.join(tempDir(), 'ws.sqlite'));
-    migrate(db, workspaceMigrations);
-    const r = await createSync({ db, apiBase: sim.url, key, fetch, clock: { now: () => sim.now() * 1000 }, logger: silentLogger, ratePerSecond: 1000, pageSize: 100, backoffMs: 5 }).run({});
-    expect(r.status).toBe('completed');
-    recomputeFacts(db, { now: sim.now(), reportingCurrency: 'usd', customerIds: 'all' });
+    ({ sim, db } = await syncedFactsDb({ seed: 5, customers: 300 }));
     segments.ensureDefaults(db, sim.now());
     segments.recomputeMembership(db, catalogFor(db), sim.now());
   });

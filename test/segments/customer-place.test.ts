@@ -1,17 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openSqlite, type Sqlite } from '../../main/core/db/sqlite';
-import { workspaceMigrations } from '../../main/core/db/workspace-migrations';
+import type { Sqlite } from '../../main/core/db/sqlite';
 import { catalogFor } from '../../main/core/facts/catalog';
-import { recomputeFacts } from '../../main/core/facts/compute';
-import { silentLogger } from '../../main/core/ports';
 import { countMatching } from '../../main/core/segments/compile';
 import * as segments from '../../main/core/segments/service';
 import { ruleWarnings } from '../../main/core/segments/warnings';
-import { createSync } from '../../main/core/stripe/sync';
-import { randomTestKey, startStripeSim, type StripeSim } from '../../main/stripe-sim';
+import type { StripeSim } from '../../main/stripe-sim';
 import { tempDir } from '../helpers/core';
+import { syncedFactsDb } from '../helpers/synced-db';
 
 /**
  * #17 item 17: the Stripe customer's address country and state, preferred locales and
@@ -22,14 +19,7 @@ let db: Sqlite;
 const rule = (field: string, operator: string, value: unknown) => ({ combinator: 'and', rules: [{ field, operator, value }] });
 
 beforeAll(async () => {
-  sim = await startStripeSim({ seed: 21, customers: 150, rateLimit: null });
-  const key = randomTestKey();
-  sim.addKey(key, 'all');
-  db = openSqlite(path.join(tempDir(), 'ws.sqlite'));
-  migrate(db, workspaceMigrations);
-  const r = await createSync({ db, apiBase: sim.url, key, fetch, clock: { now: () => sim.now() * 1000 }, logger: silentLogger, ratePerSecond: 1000, pageSize: 100, backoffMs: 5 }).run({});
-  expect(r.status).toBe('completed');
-  recomputeFacts(db, { now: sim.now(), reportingCurrency: 'usd', customerIds: 'all' });
+  ({ sim, db } = await syncedFactsDb({ seed: 21, customers: 150 }));
 });
 afterAll(async () => {
   db?.close();

@@ -2,17 +2,15 @@ import { BarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useMemo } from 'react';
+import { useEchart } from './use-echart';
 
 echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
 /** Arm sizes: customers per group against the count the split expects. */
 export function ArmChart({ arms, dark }: { arms: { arm: string; customers: number; expected: number }[]; dark: boolean }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current, dark ? 'dark' : undefined, { renderer: 'canvas' });
-    chart.setOption({
+  const option = useMemo(
+    () => ({
       backgroundColor: 'transparent',
       tooltip: { trigger: 'axis' },
       legend: { data: ['Customers', 'Expected'] },
@@ -23,13 +21,9 @@ export function ArmChart({ arms, dark }: { arms: { arm: string; customers: numbe
         { name: 'Customers', type: 'bar', data: arms.map((a) => a.customers) },
         { name: 'Expected', type: 'bar', data: arms.map((a) => Math.round(a.expected * 10) / 10) },
       ],
-    });
-    const resize = () => chart.resize();
-    window.addEventListener('resize', resize);
-    return () => {
-      window.removeEventListener('resize', resize);
-      chart.dispose();
-    };
-  }, [arms, dark]);
+    }),
+    [arms],
+  );
+  const ref = useEchart(option, dark);
   return <div ref={ref} data-testid="arm-chart" style={{ width: '100%', height: 220 }} />;
 }

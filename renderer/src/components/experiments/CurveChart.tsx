@@ -2,7 +2,8 @@ import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
+import { useEchart } from './use-echart';
 import type { ExperimentResults } from '../../../../shared/experiments';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
@@ -15,13 +16,10 @@ type Arm = Pick<ExperimentResults['arms'][number], 'arm' | 'curve'>;
  * A step line per arm; `data-series` lists the series echarts holds.
  */
 export function CurveChart({ arms, days, dark }: { arms: Arm[]; days: number; dark: boolean }) {
-  const ref = useRef<HTMLDivElement>(null);
   const [series, setSeries] = useState('');
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current, dark ? 'dark' : undefined, { renderer: 'canvas' });
+  const option = useMemo(() => {
     const last = Math.max(0, ...arms.map((a) => a.curve.at(-1)?.day ?? 0));
-    chart.setOption({
+    return {
       backgroundColor: 'transparent',
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '—') },
       legend: { top: 0, data: arms.map((a) => a.arm) },
@@ -29,16 +27,9 @@ export function CurveChart({ arms, days, dark }: { arms: Arm[]; days: number; da
       xAxis: { type: 'category', name: 'days since entry', nameLocation: 'middle', nameGap: 24, data: Array.from({ length: last + 1 }, (_, d) => String(d)) },
       yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
       series: arms.map((a) => ({ name: a.arm, type: 'line', step: 'end', showSymbol: a.curve.length < 2, data: a.curve.map((p) => p.recovered) })),
-    });
-    const held = (chart.getOption().series as { name?: string }[] | undefined) ?? [];
-    setSeries(held.map((s) => s.name ?? '').join(','));
-    const resize = () => chart.resize();
-    window.addEventListener('resize', resize);
-    return () => {
-      window.removeEventListener('resize', resize);
-      chart.dispose();
     };
-  }, [arms, dark]);
+  }, [arms]);
+  const ref = useEchart(option, dark, (chart) => setSeries(((chart.getOption().series as { name?: string }[] | undefined) ?? []).map((s) => s.name ?? '').join(',')));
   return (
     <div>
       <div style={{ fontWeight: 500, marginTop: 12 }}>Recovered by day since entry (first {days} days; invoices still open count as censored)</div>
