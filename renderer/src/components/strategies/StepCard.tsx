@@ -1,16 +1,11 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Checkbox, InputNumber, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import type { ChannelKind, EmailConfig, OfferConfig, RetryConfig, Step, StepDelay, Tone } from '../../../../shared/contract';
+import { CHANNEL_WORDS } from '../../../../shared/words';
 import { ConditionsEditor, MoneyInput } from './ConditionsEditor';
 
-export const CHANNEL_LABEL: Record<ChannelKind, string> = {
-  email: 'Email',
-  retry: 'Stripe retry',
-  offer: 'Offer',
-  voice: 'Voice call',
-  am_task: 'Account-manager task',
-  webhook: 'Webhook',
-};
+/** A channel in words: the same names the core uses in timelines and messages (shared/words.ts). */
+export const CHANNEL_LABEL: Record<ChannelKind, string> = CHANNEL_WORDS;
 export const CHANNEL_COLOR: Record<ChannelKind, string> = {
   email: 'blue',
   retry: 'gold',
