@@ -9,6 +9,7 @@ import { patchShape } from './patch';
 import { AnnualSwitch } from './annual';
 import { AmSettings, Outcome, TaskContext, TaskSummary, VoiceSettings, WebhookSettings } from './whiteglove';
 import { experimentRequests } from './experiments';
+import { performanceRequests } from './performance';
 
 export const Mode = z.enum(['test', 'live']);
 export type Mode = z.infer<typeof Mode>;
@@ -824,6 +825,9 @@ export const contract = {
 
   // ── A/B experiments inside a segment (#20; schemas in shared/experiments.ts) ──
   ...experimentRequests,
+
+  // ── Performance reporting (#19; schemas in shared/performance.ts) ──
+  ...performanceRequests,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -10,6 +10,7 @@ import { auditHandlers } from './recovery/audit-handlers';
 import { annualHandlers } from './recovery/annual-handlers';
 import { queueHandlers } from './queue/handlers';
 import { experimentHandlers } from './experiments/handlers';
+import { performanceHandlers } from './performance/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
@@ -72,6 +73,7 @@ export function createCore(ports: Ports): Core {
     ...annualHandlers(ctx, recovery),
     ...queueHandlers(ctx),
     ...experimentHandlers(ctx),
+    ...performanceHandlers(ctx),
   };
 
   return {
