@@ -33,27 +33,27 @@ export interface CohortRow {
  */
 const COHORT_SQL = `
   WITH failed AS (
-    SELECT c.invoice_id AS invoice_id, c.created AS at FROM charges c WHERE c.status = 'failed' AND c.invoice_id IS NOT NULL
-    UNION ALL
-    SELECT ip.invoice_id, c.created FROM invoice_payments ip JOIN charges c ON c.id = ip.charge_id WHERE c.status = 'failed'
-    UNION ALL
-    SELECT ip.invoice_id, c.created FROM invoice_payments ip JOIN charges c ON c.payment_intent_id = ip.payment_intent_id WHERE c.status = 'failed'
+    SELECT c.invoice_id AS invoice_id, c.id AS charge_id, c.created AS at FROM charges c WHERE c.status = 'failed' AND c.invoice_id IS NOT NULL
+    UNION
+    SELECT ip.invoice_id, c.id, c.created FROM invoice_payments ip JOIN charges c ON c.id = ip.charge_id WHERE c.status = 'failed'
+    UNION
+    SELECT ip.invoice_id, c.id, c.created FROM invoice_payments ip JOIN charges c ON c.payment_intent_id = ip.payment_intent_id WHERE c.status = 'failed'
   ),
-  first_charge AS (SELECT invoice_id, min(at) AS at FROM failed GROUP BY invoice_id),
+  first_charge AS (
+    SELECT invoice_id, charge_id, at FROM (SELECT f.*, row_number() OVER (PARTITION BY invoice_id ORDER BY at, charge_id) AS rn FROM failed f) WHERE rn = 1
+  ),
   first_run AS (SELECT invoice_id, min(first_failure_at) AS at FROM recovery_run_items GROUP BY invoice_id),
   entered AS (
-    SELECT coalesce(fc.invoice_id, fr.invoice_id) AS invoice_id, coalesce(fc.at, fr.at) AS at
-    FROM first_charge fc LEFT JOIN first_run fr ON fr.invoice_id = fc.invoice_id
+    SELECT invoice_id, charge_id, at FROM first_charge
     UNION ALL
-    SELECT fr.invoice_id, fr.at FROM first_run fr WHERE fr.invoice_id NOT IN (SELECT invoice_id FROM first_charge)
+    SELECT invoice_id, NULL, at FROM first_run WHERE invoice_id NOT IN (SELECT invoice_id FROM first_charge)
   )
   SELECT i.id, i.customer_id AS customerId, i.status, i.currency, i.amount_due AS amountDue, i.amount_paid AS amountPaid,
          i.amount_remaining AS amountRemaining, e.at AS firstFailure,
          coalesce(i.paid_at, CASE WHEN json_valid(i.raw) THEN json_extract(i.raw, '$.status_transitions.paid_at') END) AS paidAt,
-         (SELECT ${chargeDeclineSql('c', 'p')} FROM charges c LEFT JOIN payment_intents p ON p.id = c.payment_intent_id
-           WHERE c.invoice_id = i.id AND c.status = 'failed' ORDER BY c.created, c.id LIMIT 1) AS declineCode,
-         (SELECT c.advice_code FROM charges c WHERE c.invoice_id = i.id AND c.status = 'failed' ORDER BY c.created, c.id LIMIT 1) AS adviceCode
+         ${chargeDeclineSql('c', 'p')} AS declineCode, c.advice_code AS adviceCode
   FROM entered e JOIN invoices i ON i.id = e.invoice_id
+  LEFT JOIN charges c ON c.id = e.charge_id LEFT JOIN payment_intents p ON p.id = c.payment_intent_id
   ORDER BY e.at, i.id`;
 
 export function cohortRows(db: Sqlite): CohortRow[] {

@@ -31,7 +31,8 @@ export function compareWithBaseline(key: string, label: string, group: Counts, b
     diff: t ? t.diff : null,
     diffLow: t ? t.ciLow : null,
     diffHigh: t ? t.ciHigh : null,
-    pValue: t ? t.pValue : null,
+    // erf's approximation error can put Φ(0) a hair under ½: a p-value is never above 1.
+    pValue: t ? Math.min(1, t.pValue) : null,
     lift: rate !== null && baselineRate ? rate / baselineRate - 1 : null,
   };
 }
