@@ -20,7 +20,7 @@ export const METRIC_DEFINITIONS: { term: string; text: string }[] = [
   },
   {
     term: 'Recovered',
-    text: 'Paid in full within the window (paid time: the invoice’s paid time, else Stripe’s status_transitions.paid_at). An invoice paid after the window counts as not recovered.',
+    text: 'Paid in full within the window (paid time: the invoice’s paid time, else Stripe’s status_transitions.paid_at). An invoice paid after the window, or paid with no paid time stored, counts as not recovered.',
   },
   {
     term: 'Partial',
@@ -54,7 +54,7 @@ export const METRIC_DEFINITIONS: { term: string; text: string }[] = [
   {
     term: 'Segment',
     text:
-      'The segment the customer was in when the run that worked the invoice started (the latest run that took the invoice in before it was paid). Invoices no run worked on are grouped as “No run”.',
+      'The segment the customer was in when the run that worked the invoice started (the latest run that took the invoice in before it was paid; for an unpaid invoice, the latest run). Invoices no run worked on are grouped as “No run”.',
   },
   {
     term: 'Variant',
