@@ -74,7 +74,9 @@ function groups(list: ReportInvoice[], keyOf: (i: ReportInvoice) => string, labe
   const by = new Map<string, ReportInvoice[]>();
   for (const i of list) {
     const k = keyOf(i);
-    by.set(k, [...(by.get(k) ?? []), i]);
+    const mine = by.get(k);
+    if (mine) mine.push(i);
+    else by.set(k, [i]);
   }
   return [...by.keys()].sort(order).map((key) => ({ key, label: labelOf(key, by.get(key)![0]!), ...figuresOf(by.get(key)!, windowDays, nowMs) }));
 }
