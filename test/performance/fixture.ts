@@ -16,7 +16,7 @@ import type { Sqlite } from '../../main/core/db/sqlite';
  *  h3   Enterprise  holdout         usd  10000   0      open           10-08              –                  insufficient_funds soft –
  *  s1   Starter     –               usd  4000    4000   paid           09-10              09-22 06:00 (d12)  do_not_honor soft       email 09-11, Stripe retry running as it was paid
  *  s2   Starter     –               usd  6000    6000   paid           09-15              11-01 (47 days)    insufficient_funds soft email 09-16
- *  s3   Starter     –               eur  4000    1600   open (partial) 10-20              –                  card_declined soft      email 10-21
+ *  s3   Starter     –               eur  4000    1600   open (partial) 10-20              €16 on 10-25 (d5)  card_declined soft      email 10-21
  *  s4   Starter     –               usd  3000    3000   paid           10-25              10-26 12:00 (d1)   authentication_required hard (charge linked only through invoice_payments; paid time only in raw)
  *  s5   Starter     –               usd  1000    1000   paid           11-02              11-05 (d3)         insufficient_funds soft email 11-03
  *  n1   No run      –               usd  2000    2000   paid           10-02              10-09 (d7)         – (no code) unknown     –
@@ -127,6 +127,9 @@ export function seedPerformance(db: Sqlite): void {
         inv.status === 'open' ? 'active' : 'stopped', inv.status === 'open' ? null : inv.status, (first + 3600) * 1000);
     }
   }
+  // s3's partial payment (€16.00) succeeded on 10-25, five days after its first failure.
+  db.prepare(`INSERT INTO charges (id, customer_id, invoice_id, amount, currency, status, paid, created, raw)
+    VALUES ('ch_s3_paid', 'cus_s3', 'in_s3', 1600, 'eur', 'succeeded', 1, ?, '{}')`).run(at('2026-10-25'));
   // e1's later retry failed with a hard code: the first failure (soft) decides its decline class.
   db.prepare(`INSERT INTO charges (id, customer_id, invoice_id, amount, currency, status, paid, failure_code, decline_code, created, raw)
     VALUES ('ch_e1_2', 'cus_e1', 'in_e1', 10000, 'usd', 'failed', 0, 'card_declined', 'expired_card', ?, '{}')`).run(at('2026-10-02', '10:00'));

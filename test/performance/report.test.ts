@@ -186,6 +186,10 @@ describe('performance report on a hand-worked dataset', () => {
     const w60 = await call(core, 'performance.report', { workspaceId, windowDays: 60 } as never);
     expect(w60.totals).toMatchObject({ invoices: 15, recovered: 8, open: 6, amountRecovered: 46_000 });
 
+    // 3 days: s3's part payment (day 5) came after its window closed → no partial; recovered e1 (d2), e2 (d0), s4 (d1).
+    const w3 = await call(core, 'performance.report', { workspaceId, windowDays: 3 } as never);
+    expect(w3.totals).toMatchObject({ invoices: 15, recovered: 3, partial: 0, amountPartial: 0 });
+
     const starter = await call(core, 'performance.report', { workspaceId, segments: ['Starter'] } as never);
     expect(starter.totals).toMatchObject({ invoices: 5, recovered: 3 });
     expect(starter.bySegment.map((g) => g.key)).toEqual(['Starter']);

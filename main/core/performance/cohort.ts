@@ -24,6 +24,9 @@ export interface CohortRow {
   paidAt: number | null;
   declineCode: string | null;
   adviceCode: string | null;
+  /** Unix seconds of the first successful charge / paid invoice payment, when stored. */
+  firstChargePaidAt: number | null;
+  firstPaymentPaidAt: number | null;
 }
 
 /**
@@ -51,7 +54,10 @@ const COHORT_SQL = `
   SELECT i.id, i.customer_id AS customerId, i.status, i.currency, i.amount_due AS amountDue, i.amount_paid AS amountPaid,
          i.amount_remaining AS amountRemaining, e.at AS firstFailure,
          coalesce(i.paid_at, CASE WHEN json_valid(i.raw) THEN json_extract(i.raw, '$.status_transitions.paid_at') END) AS paidAt,
-         ${chargeDeclineSql('c', 'p')} AS declineCode, c.advice_code AS adviceCode
+         ${chargeDeclineSql('c', 'p')} AS declineCode, c.advice_code AS adviceCode,
+         (SELECT min(s.created) FROM charges s WHERE s.invoice_id = i.id AND s.status = 'succeeded') AS firstChargePaidAt,
+         (SELECT min(coalesce(CASE WHEN json_valid(ip.raw) THEN json_extract(ip.raw, '$.status_transitions.paid_at') END, ip.created))
+            FROM invoice_payments ip WHERE ip.invoice_id = i.id AND ip.status = 'paid') AS firstPaymentPaidAt
   FROM entered e JOIN invoices i ON i.id = e.invoice_id
   LEFT JOIN charges c ON c.id = e.charge_id LEFT JOIN payment_intents p ON p.id = c.payment_intent_id
   ORDER BY e.at, i.id`;
@@ -87,7 +93,10 @@ export function outcomeOf(r: CohortRow, windowDays: number, nowSec: number): Out
   const paidInFull = !voided && !uncollectible && (r.status === 'paid' || (r.amountDue > 0 && r.amountPaid >= r.amountDue));
   const paidAfterSec = paidInFull && r.paidAt !== null ? Math.max(0, r.paidAt - r.firstFailure) : null;
   const recovered = paidAfterSec !== null && paidAfterSec < windowDays * DAY_SEC;
-  const partial = !voided && !recovered && r.amountPaid > 0 && r.amountPaid < r.amountDue;
+  // A partial payment counts when its first payment came before the window closed (unknown time: it counts).
+  const firstPaid = [r.firstChargePaidAt, r.firstPaymentPaidAt].filter((x): x is number => x !== null);
+  const partInWindow = !firstPaid.length || Math.min(...firstPaid) - r.firstFailure < windowDays * DAY_SEC;
+  const partial = !voided && !recovered && r.amountPaid > 0 && r.amountPaid < r.amountDue && partInWindow;
   const openNow = r.status === 'open' && !paidInFull;
   const censored = openNow && nowSec - r.firstFailure < windowDays * DAY_SEC;
   return { voided, uncollectible, recovered, partial, censored, openNow, paidAfterSec };

@@ -24,7 +24,9 @@ export const METRIC_DEFINITIONS: { term: string; text: string }[] = [
   },
   {
     term: 'Partial',
-    text: 'Paid in part — amount paid above zero but below the amount due — and not paid in full within the window. Counted apart and never as recovered; its amount paid is the partial amount.',
+    text:
+      'Paid in part within the window — amount paid above zero but below the amount due, its first successful payment before the window closed (a payment whose time is not stored counts) — and not paid in full within the window. ' +
+      'Counted apart and never as recovered; the amount paid so far is the partial amount.',
   },
   { term: 'Voided', text: 'Voided after failing: removed from the cohort and counted here only.' },
   { term: 'Uncollectible', text: 'Marked uncollectible: stays in the cohort and is never recovered.' },
