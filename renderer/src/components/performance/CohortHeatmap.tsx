@@ -26,17 +26,17 @@ export function CohortHeatmap({ cells, dark }: { cells: Cell[]; dark: boolean })
       tooltip: {
         formatter: (p: { data: [number, number, number | null] }) => `${cohorts[p.data[1]]}, day ${dayList[p.data[0]]}: ${pct(p.data[2])}`,
       },
-      grid: { left: 72, right: 16, top: 8, bottom: 64 },
+      grid: { left: 72, right: 72, top: 8, bottom: 40 },
       xAxis: { type: 'category', name: 'days since first failure', nameLocation: 'middle', nameGap: 26, data: dayList.map(String), splitArea: { show: true } },
       yAxis: { type: 'category', data: cohorts, splitArea: { show: true } },
       visualMap: {
         min: 0,
         max: 1,
         calculable: false,
-        orient: 'horizontal',
-        left: 'center',
-        bottom: 0,
-        itemHeight: 120,
+        orient: 'vertical',
+        right: 0,
+        top: 'middle',
+        itemHeight: 100,
         text: ['100%', '0%'],
         inRange: { color: dark ? ['#1f1f1f', '#4096ff'] : ['#f0f5ff', '#1d39c4'] },
       },
@@ -53,7 +53,7 @@ export function CohortHeatmap({ cells, dark }: { cells: Cell[]; dark: boolean })
   );
   return (
     <>
-      <Chart testId="chart-heatmap" title="Cohort heatmap: failure month by day since failure" option={option} dark={dark} height={Math.max(200, 90 + cohorts.length * 28)} />
+      <Chart testId="chart-heatmap" title="Cohort heatmap: failure month by day since failure" option={option} dark={dark} height={Math.max(200, 60 + cohorts.length * 28)} />
       <Table
         data-testid="table-heatmap"
         size="small"

@@ -19,8 +19,8 @@ export function CostChart({ groups, currency, dark }: { groups: PerformanceGroup
       backgroundColor: 'transparent',
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? majorMoney(v, currency) : '—') },
       legend: { top: 0, data: ['Recovered', 'Cost', 'Net'] },
-      grid: { left: 64, right: 16, top: 36, bottom: 48 },
-      xAxis: { type: 'category', data: groups.map((g) => g.label), axisLabel: { interval: 0, overflow: 'truncate', width: 90 } },
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: groups.map((g) => g.label), axisLabel: { interval: 0, rotate: groups.length > 4 ? 30 : 0, overflow: 'truncate', width: 100 } },
       yAxis: { type: 'value', axisLabel: { formatter: (v: number) => majorMoney(v, currency, true) } },
       series: [
         { name: 'Recovered', type: 'bar', barMaxWidth: 28, data: groups.map((g) => toMajor(g.amountRecovered, currency)) },

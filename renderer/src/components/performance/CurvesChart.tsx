@@ -22,9 +22,9 @@ export function recoveredBy(curve: Curve, day: number): number | null {
   return v;
 }
 
-/** The days the table shows: a few checkpoints within the window, and the window's end. */
+/** The days the table shows: a few checkpoints within the window, and its last day (day 0 is the first 24 hours, so a 30-day window ends with day 29). */
 export function checkpoints(windowDays: number): number[] {
-  return [...new Set([1, 3, 7, 14, 30, 60, 90].filter((d) => d < windowDays).concat(windowDays))];
+  return [...new Set([1, 3, 7, 14, 30, 60].filter((d) => d < windowDays - 1).concat(windowDays - 1))];
 }
 
 /** Recovery curve per segment (and all): share recovered by day since first failure, open invoices censored. */
@@ -35,7 +35,7 @@ export function CurvesChart({ curves, windowDays, dark }: { curves: Curve[]; win
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? pct(v) : '—') },
       legend: { top: 0, type: 'scroll', data: curves.map((c) => c.label) },
       grid: { left: 48, right: 24, top: 36, bottom: 40 },
-      xAxis: { type: 'value', name: 'days since first failure', nameLocation: 'middle', nameGap: 26, min: 0, max: windowDays },
+      xAxis: { type: 'value', name: 'days since first failure', nameLocation: 'middle', nameGap: 26, min: 0, max: windowDays - 1 },
       yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
       series: curves.map((c) => ({
         name: c.label,

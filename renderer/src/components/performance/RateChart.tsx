@@ -29,8 +29,8 @@ export function RateChart({ groups, dark }: { groups: PerformanceGroup[]; dark: 
           return g ? `${g.label}<br/>${pct(g.rate)} (95%: ${interval(g.rateLow, g.rateHigh)})<br/>${g.recovered} of ${g.invoices} invoices` : '';
         },
       },
-      grid: { left: 48, right: 16, top: 16, bottom: 48 },
-      xAxis: { type: 'category', data: groups.map((g) => g.label), axisLabel: { interval: 0, overflow: 'truncate', width: 90 } },
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: groups.map((g) => g.label), axisLabel: { interval: 0, rotate: groups.length > 4 ? 30 : 0, overflow: 'truncate', width: 100 } },
       yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
       series: [
         { name: 'Recovery rate', type: 'bar', barMaxWidth: 48, data: groups.map((g) => g.rate) },

@@ -7,13 +7,9 @@ import { count, days, interval, pct } from './format';
 
 type Definition = PerformanceReport['definitions'][number];
 
-/** The report's definition for a card: the first term that names one of `words` (the core words its terms). */
-export function definitionFor(definitions: Definition[], words: string[]): Definition[] {
-  for (const w of words) {
-    const found = definitions.filter((d) => d.term.toLowerCase().includes(w));
-    if (found.length) return found;
-  }
-  return [];
+/** The report's definitions of the terms a card is made of (matched by term, case aside), in the card's order. */
+export function definitionFor(definitions: Definition[], terms: string[]): Definition[] {
+  return terms.flatMap((t) => definitions.filter((d) => d.term.toLowerCase() === t.toLowerCase()));
 }
 
 function Figure({ testId, title, value, note, terms, definitions }: { testId: string; title: string; value: ReactNode; note?: ReactNode; terms: string[]; definitions: Definition[] }) {
@@ -64,14 +60,14 @@ export function SummaryCards({ report }: { report: PerformanceReport }) {
   const defs = report.definitions;
   return (
     <div data-testid="summary-cards" style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(170px, 1fr))', gap: 12 }}>
-      <Figure testId="card-rate" title="Recovery rate" value={pct(t.rate)} note={`95%: ${interval(t.rateLow, t.rateHigh)} · ${count(t.recovered)} of ${count(t.invoices)}`} terms={['recovery rate', 'rate']} definitions={defs} />
-      <Figure testId="card-rate-amount" title="Rate by amount" value={pct(t.rateByAmount)} note={`of ${money(t.amountDue)} due`} terms={['by amount']} definitions={defs} />
-      <Figure testId="card-recovered" title="Recovered revenue" value={money(t.amountRecovered)} note={t.partial ? `+ ${money(t.amountPartial)} partly paid (${count(t.partial)})` : undefined} terms={['recovered revenue', 'revenue']} definitions={defs} />
-      <Figure testId="card-at-risk" title="Revenue at risk" value={money(t.amountAtRisk)} note={`${count(t.open)} still open`} terms={['at risk']} definitions={defs} />
-      <Figure testId="card-cost" title="Cost" value={money(t.costVoice + t.costOffers)} note={`voice ${money(t.costVoice)} · offers ${money(t.costOffers)}`} terms={['cost']} definitions={defs} />
-      <Figure testId="card-net" title="Net" value={money(t.net)} terms={['net']} definitions={defs} />
-      <Figure testId="card-days" title="Days to recovery" value={`${days(t.medianDays)} median`} note={`p90 ${days(t.p90Days)}`} terms={['median', 'time to recovery', 'days']} definitions={defs} />
-      <Figure testId="card-without-action" title="Recovered without action" value={count(t.recoveredWithoutAction)} note={t.recovered ? `${pct(t.recoveredWithoutAction / t.recovered)} of recovered` : undefined} terms={['without action']} definitions={defs} />
+      <Figure testId="card-rate" title="Recovery rate" value={pct(t.rate)} note={`95%: ${interval(t.rateLow, t.rateHigh)} · ${count(t.recovered)} of ${count(t.invoices)}`} terms={['Recovery rate', 'Recovered', 'Cohort', 'Window']} definitions={defs} />
+      <Figure testId="card-rate-amount" title="Rate by amount" value={pct(t.rateByAmount)} note={`of ${money(t.amountDue)} due`} terms={['Recovery rate', 'Money']} definitions={defs} />
+      <Figure testId="card-recovered" title="Recovered revenue" value={money(t.amountRecovered)} note={t.partial ? `+ ${money(t.amountPartial)} partly paid (${count(t.partial)})` : undefined} terms={['Recovered', 'Partial', 'Money']} definitions={defs} />
+      <Figure testId="card-at-risk" title="Revenue at risk" value={money(t.amountAtRisk)} note="still owed on invoices open now" terms={['Open', 'Money']} definitions={defs} />
+      <Figure testId="card-cost" title="Cost" value={money(t.costVoice + t.costOffers)} note={`voice ${money(t.costVoice)} · offers ${money(t.costOffers)}`} terms={['Cost and net']} definitions={defs} />
+      <Figure testId="card-net" title="Net" value={money(t.net)} terms={['Cost and net']} definitions={defs} />
+      <Figure testId="card-days" title="Days to recovery" value={t.medianDays === null ? 'not reached' : `${days(t.medianDays)} median`} note={t.p90Days === null ? 'p90 not reached within the window' : `p90 ${days(t.p90Days)}`} terms={['Time to recovery']} definitions={defs} />
+      <Figure testId="card-without-action" title="Recovered without action" value={count(t.recoveredWithoutAction)} note={t.recovered ? `${pct(t.recoveredWithoutAction / t.recovered)} of recovered` : undefined} terms={['Recovered without action']} definitions={defs} />
     </div>
   );
 }
