@@ -176,6 +176,13 @@ test('performance: after a run, charts are drawn and every table shows the repor
   await page.setViewportSize({ width: 1024, height: 800 });
   const pane = page.locator('.ant-layout-content');
   await expect.poll(() => pane.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
+  // The charts follow their card from two columns to one (no window-sized leftovers at the old width).
+  for (const id of ['chart-curves', 'chart-rate', 'chart-heatmap', 'chart-revenue', 'chart-cost']) {
+    const chart = page.getByTestId(id);
+    await expect
+      .poll(() => chart.evaluate((div) => Math.abs(div.querySelector('canvas')!.getBoundingClientRect().width - div.getBoundingClientRect().width)), { message: `${id} fills its card at 1024 px` })
+      .toBeLessThanOrEqual(1);
+  }
   await page.screenshot({ path: 'test-results/performance-1024.png' });
   await pane.evaluate((el) => el.scrollTo(0, 1200));
   await page.screenshot({ path: 'test-results/performance-1024-charts.png' });
