@@ -1,4 +1,4 @@
-import { Alert } from 'antd';
+import { Alert, Spin } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PerformanceReport } from '../../../shared/performance';
 import { PerformanceView } from '../components/performance/PerformanceView';
@@ -67,6 +67,11 @@ export function PerformancePage() {
   );
 }
 
+/** The first report is being computed: a spinner (the layout check waits for it to go). */
 function EmptyWhileLoading() {
-  return <div data-testid="performance-loading" style={{ minHeight: 200 }} />;
+  return (
+    <div data-testid="performance-loading" style={{ display: 'grid', placeItems: 'center', minHeight: 200 }}>
+      <Spin />
+    </div>
+  );
 }
