@@ -42,7 +42,7 @@ export function RateChart({ groups, dark }: { groups: PerformanceGroup[]; dark: 
             const x = api.value(0);
             const low = api.coord([x, api.value(1)]);
             const high = api.coord([x, api.value(2)]);
-            const half = api.size([1, 0])[0] * 0.12;
+            const half = Math.min(api.size([1, 0])[0] * 0.12, 10);
             const style = { stroke: dark ? '#d9d9d9' : '#262626', lineWidth: 1.5 };
             return {
               type: 'group',
