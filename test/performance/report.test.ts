@@ -163,15 +163,18 @@ describe('performance report on a hand-worked dataset', () => {
     // Baseline: the holdout (Default strategy): h1 of h1..h3 = 1/3.
     expect(r.baseline!.label).toBe('Default strategy (segmentation holdout)');
     expect(r.baseline!.figures).toMatchObject({ invoices: 3, recovered: 1 });
-    // Each segment outside the holdout against 1/3 (two-proportion z-test, unpooled 95% interval):
-    // Enterprise e1 e2 e3 e5 = 2/4: diff 0.16667, se √(0.0625 + 0.074074) = 0.36956 → [−0.55766, 0.89099];
+    // Each segment outside the holdout against 1/3 (pooled two-proportion z-test; Newcombe's 95% interval
+    // from the Wilson intervals: 1/3 → [0.061492, 0.792340], 2/4 → [0.150039, 0.849961], 3/5 → [0.230724, 0.882379]):
+    // Enterprise e1 e2 e3 e5 = 2/4: diff 0.16667; low = d − √((0.5 − 0.150039)² + (0.792340 − 0.33333)²) = −0.41053,
+    //   high = d + √((0.849961 − 0.5)² + (0.33333 − 0.061492)²) = 0.60980;
     //   pooled 3/7: z = 0.16667 / √(0.2449 · 7/12) = 0.44096, p = 0.659; lift 0.5/0.3333 − 1 = +50%.
-    // Starter 3/5: diff 0.26667, se √(0.048 + 0.074074) = 0.34939 → [−0.41813, 0.95146]; pooled 1/2: z = 0.7303, p = 0.465; lift +80%.
+    // Starter 3/5: diff 0.26667; low = d − √(0.369276² + 0.459007²) = −0.32244, high = d + √(0.282379² + 0.271841²) = 0.65863;
+    //   pooled 1/2: z = 0.7303, p = 0.465; lift +80%.
     // No run 1/3: diff 0, p = 1, lift 0.
     const cmp = Object.fromEntries(r.baseline!.comparisons.map((c) => [c.key, c]));
     expect(Object.keys(cmp)).toEqual(['Enterprise', 'Starter', 'No run']);
-    expect(cmp.Enterprise).toMatchObject({ rate: 0.5, baselineRate: expect.closeTo(1 / 3, 10), diff: expect.closeTo(1 / 6, 10), diffLow: expect.closeTo(-0.55766, 4), diffHigh: expect.closeTo(0.89099, 4), pValue: expect.closeTo(0.659, 3), lift: expect.closeTo(0.5, 10) });
-    expect(cmp.Starter).toMatchObject({ rate: 0.6, diff: expect.closeTo(0.26667, 4), diffLow: expect.closeTo(-0.41813, 4), diffHigh: expect.closeTo(0.95146, 4), pValue: expect.closeTo(0.465, 3), lift: expect.closeTo(0.8, 10) });
+    expect(cmp.Enterprise).toMatchObject({ rate: 0.5, baselineRate: expect.closeTo(1 / 3, 10), diff: expect.closeTo(1 / 6, 10), diffLow: expect.closeTo(-0.41053, 4), diffHigh: expect.closeTo(0.6098, 4), pValue: expect.closeTo(0.659, 3), lift: expect.closeTo(0.5, 10) });
+    expect(cmp.Starter).toMatchObject({ rate: 0.6, diff: expect.closeTo(0.26667, 4), diffLow: expect.closeTo(-0.32244, 4), diffHigh: expect.closeTo(0.65863, 4), pValue: expect.closeTo(0.465, 3), lift: expect.closeTo(0.8, 10) });
     expect(cmp['No run']).toMatchObject({ diff: 0, pValue: 1, lift: 0 });
 
     // Filter pickers list everything in the data, the out-of-range Legacy run included.
@@ -199,13 +202,14 @@ describe('performance report on a hand-worked dataset', () => {
     expect(warm.totals).toMatchObject({ invoices: 2, recovered: 1, uncollectible: 1, amountDue: 30_000 });
 
     // 10-01..10-05: e1 (10-01), n1 (10-02), n2 (10-03), n3 (10-04), e2 (10-05); no holdout invoice in range →
-    // baseline = no run: n1 of n1..n3 = 1/3. Enterprise e1, e2 = 2/2: diff 0.66667, se √(0 + 0.074074) = 0.27217
-    // → [0.13323, 1.20010]; pooled 3/5: z = 0.66667/√(0.24 · 5/6) = 1.4907, p = 0.136; lift 1/0.3333 − 1 = 2.
+    // baseline = no run: n1 of n1..n3 = 1/3. Enterprise e1, e2 = 2/2 (Wilson [0.34237, 1]): diff 0.66667,
+    // low = d − √((1 − 0.34237)² + (0.792340 − 0.33333)²) = −0.13531, high = d + √(0² + (0.33333 − 0.061492)²) = 0.93851
+    // (a Wald interval here reaches 1.2001: past 100 points); pooled 3/5: z = 0.66667/√(0.24 · 5/6) = 1.4907, p = 0.136; lift 1/0.3333 − 1 = 2.
     const early = await call(core, 'performance.report', { workspaceId, from: '2026-10-01', to: '2026-10-05' } as never);
     expect(early.totals).toMatchObject({ invoices: 5, recovered: 3 });
     expect(early.baseline!.label).toBe('No run (invoices no run worked on)');
     expect(early.baseline!.comparisons).toEqual([
-      { key: 'Enterprise', label: 'Enterprise', rate: 1, baselineRate: expect.closeTo(1 / 3, 10), diff: expect.closeTo(2 / 3, 10), diffLow: expect.closeTo(0.13323, 4), diffHigh: expect.closeTo(1.2001, 4), pValue: expect.closeTo(0.136, 3), lift: expect.closeTo(2, 10) },
+      { key: 'Enterprise', label: 'Enterprise', rate: 1, baselineRate: expect.closeTo(1 / 3, 10), diff: expect.closeTo(2 / 3, 10), diffLow: expect.closeTo(-0.13531, 4), diffHigh: expect.closeTo(0.93851, 4), pValue: expect.closeTo(0.136, 3), lift: expect.closeTo(2, 10) },
     ]);
 
     // Nothing in range: zeros and nulls, no baseline.

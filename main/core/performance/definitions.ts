@@ -76,7 +76,7 @@ export const METRIC_DEFINITIONS: { term: string; text: string }[] = [
     term: 'Baseline',
     text:
       'The Default strategy on the segmentation holdout when any cohort invoice belongs to a held-out customer; otherwise the invoices no run worked on. It ignores the segment and variant filters. ' +
-      'Each segment (its invoices outside the baseline) is compared with it: the difference in recovery rate with its 95% interval, the two-sided p-value of a two-proportion z-test, and the relative lift (rate ÷ baseline rate − 1).',
+      'Each segment (its invoices outside the baseline) is compared with it: the difference in recovery rate with its 95% interval (Newcombe’s, from the two Wilson intervals), the two-sided p-value of a two-proportion z-test, and the relative lift (rate ÷ baseline rate − 1).',
   },
   { term: 'Simulated', text: 'In a demo workspace the outcomes come from the local Stripe server’s customer-response model, not from real customers.' },
 ];
