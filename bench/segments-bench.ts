@@ -20,7 +20,7 @@ import path from 'node:path';
 import jsonLogic from 'json-logic-js';
 import { Engine } from 'json-rules-engine';
 import { formatQuery } from 'react-querybuilder/formatQuery';
-import { listCustomers } from '../main/core/customers/queries';
+import { listCustomers } from '../main/core/customers/page';
 import { migrate, openSqlite } from '../main/core/db/sqlite';
 import { workspaceMigrations } from '../main/core/db/workspace-migrations';
 import { catalogFor } from '../main/core/facts/catalog';

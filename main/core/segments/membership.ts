@@ -3,6 +3,7 @@ import type { Sqlite } from '../db/sqlite';
 import type { Catalog } from '../facts/catalog';
 import { compileRule, qb } from './compile';
 import { validateRule, type RuleError } from './rule';
+import { indexWords } from './word-index';
 
 /**
  * Segment membership in one pass (issue #11).
@@ -84,6 +85,7 @@ function wordColumns(db: Sqlite): number {
 export function ensureWords(db: Sqlite, words: number): number {
   let have = wordColumns(db);
   for (; have < words; have++) db.exec(`ALTER TABLE membership ADD COLUMN w${have} INTEGER NOT NULL DEFAULT 0`);
+  indexWords(db, 'membership', have);
   return have;
 }
 
