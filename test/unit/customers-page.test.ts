@@ -167,7 +167,9 @@ describe("customers page: one segment's members", () => {
   it('lists exactly the members of each segment, in order, with the member count as total', () => {
     let small = 0;
     let large = 0;
-    for (const s of live) {
+    // Fresh (member bits tested row by row), then with the segment figures' groups cached (a small segment read by its masks).
+    for (const s of [...live, ...live]) {
+      if (s === live[0] && small + large > 0) segments.stats(db);
       const members = (db.prepare(`SELECT customer_id FROM segment_members WHERE segment_id = ?`).pluck().all(s.id) as string[]).sort();
       if (members.length * members.length <= 2 * 40 * 1500) small++;
       else large++;

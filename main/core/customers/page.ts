@@ -41,7 +41,7 @@ export function listCustomers(db: Sqlite, q: PageQuery): Output<'customers.list'
     const seg = segmentFilter(db, q.segmentId);
     const customers = countAll(db);
     const small = seg.members !== null && seg.count * seg.count <= SORT_MEMBERS_FACTOR * q.limit * customers;
-    const use = small && !search?.indexed ? seg.members! : { where: seg.probe, params: [] };
+    const use = small && !search?.indexed && seg.members ? seg.members : { where: seg.probe, params: [] };
     filter.where.push(use.where);
     filter.params.push(...use.params);
     if (!search) total = seg.count;
