@@ -24,8 +24,16 @@ interface Filter {
   params: (string | number)[];
 }
 
-/** A segment with fewer members than this (× the page, √ of customers) is read whole and sorted. */
-const SORT_MEMBERS_FACTOR = 2;
+/**
+ * Read a segment's members whole and sort them, or walk the page's order testing each customer's
+ * bit? Measured at 1M: reading members costs ~20 µs each (a facts lookup per member), the walk
+ * ~0.45 µs a row and, when members are spread evenly, reads limit × customers / members rows. So
+ * the members are read when members² < limit × customers / 40 (about 2,000 at 1M): a segment whose
+ * members sit at the far end of the order still costs a whole walk (~0.4 s at 1M).
+ */
+export function readsMembers(members: number, limit: number, customers: number): boolean {
+  return members * members * 40 <= limit * customers;
+}
 
 export function listCustomers(db: Sqlite, q: PageQuery): Output<'customers.list'> {
   const order = orderOf(q);
@@ -40,7 +48,7 @@ export function listCustomers(db: Sqlite, q: PageQuery): Output<'customers.list'
   if (q.segmentId) {
     const seg = segmentFilter(db, q.segmentId);
     const customers = countAll(db);
-    const small = seg.members !== null && seg.count * seg.count <= SORT_MEMBERS_FACTOR * q.limit * customers;
+    const small = seg.members !== null && readsMembers(seg.count, q.limit, customers);
     const use = small && !search?.indexed && seg.members ? seg.members : { where: seg.probe, params: [] };
     filter.where.push(use.where);
     filter.params.push(...use.params);
