@@ -12,7 +12,7 @@
  * - membership after 1,000 customers' facts changed (target ≤ 50 ms).
  * - reorder (winners only), and the figures for the segments list after a full recompute.
  * - live preview (count, MRR, amount at risk and a 10-customer sample) per rule (target ≤ 1.5× bare scan).
- * - the customers table: one 200-row page, first, middle and a search.
+ * - the customers table: first page, middle page by cursor, search, one segment (bench/customers-bench.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,13 +20,13 @@ import path from 'node:path';
 import jsonLogic from 'json-logic-js';
 import { Engine } from 'json-rules-engine';
 import { formatQuery } from 'react-querybuilder/formatQuery';
-import { listCustomers } from '../main/core/customers/queries';
 import { migrate, openSqlite } from '../main/core/db/sqlite';
 import { workspaceMigrations } from '../main/core/db/workspace-migrations';
 import { catalogFor } from '../main/core/facts/catalog';
 import { recomputeMembershipInBackground } from '../main/core/segments/membership-async';
 import { previewMatching } from '../main/core/segments/preview';
 import * as segments from '../main/core/segments/service';
+import { customerPageRows } from './customers-bench';
 import { BENCH_ATTRIBUTES, CUSTOM_SEGMENTS } from './custom-segments';
 import { writeSyntheticFacts } from './synthetic-facts';
 import type { BenchRow } from './table';
@@ -197,13 +197,8 @@ export async function segmentRows(n: number, opts: { quick: boolean }): Promise<
     add('live preview, median rule (count + sample)', median(previews), bare, 'bare scan', 1.5);
     add('live preview, slowest rule', Math.max(...previews), bare, 'bare scan', 1.5, segs[previews.indexOf(Math.max(...previews))]!.name);
 
-    // Customers table, one 200-row page.
-    const page = (q: Partial<Parameters<typeof listCustomers>[1]>) =>
-      time(() => listCustomers(db, { sort: 'amount_at_risk', dir: 'desc', offset: 0, limit: 200, ...q }), opts.quick ? 3 : 5);
-    add('customers page: first', page({}), 150, '150 ms budget', 1);
-    add('customers page: middle', page({ offset: Math.floor(n / 2) }), 150, '150 ms budget', 1);
-    add('customers page: search', page({ search: 'customer4242' }), 150, '150 ms budget', 1);
-    add('customers page: one segment', page({ segmentId: segs[0]!.id }), 150, '150 ms budget', 1);
+    // Customers table, one 200-row page (bench/customers-bench.ts).
+    rows.push(...customerPageRows(db, n, scale, time, opts.quick ? 3 : runs));
     return { rows, profile };
   } finally {
     db.close();

@@ -600,10 +600,14 @@ export const contract = {
       segmentId: z.string().optional(),
       sort: z.enum(SORTABLE).default('amount_at_risk'),
       dir: z.enum(['asc', 'desc']).default('desc'),
+      /** Rows to skip: reads and discards them, so far-in pages are slower (the CLI's --offset). */
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(500).default(100),
+      /** The `next` of the previous page (same sort): the page after it, by index at any depth (offset is ignored). */
+      after: z.string().max(2000).optional(),
     }).strict(),
-    output: z.object({ total: z.number().int(), rows: z.array(CustomerFacts) }),
+    /** next: the cursor of the page after this one (null on the last page). */
+    output: z.object({ total: z.number().int(), rows: z.array(CustomerFacts), next: z.string().nullable() }),
   },
   'customers.get': {
     input: WorkspaceRef.extend({ customerId: z.string().min(1) }).strict(),

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSyntheticFacts } from '../../bench/synthetic-facts';
-import { listCustomers } from '../../main/core/customers/queries';
+import { listCustomers } from '../../main/core/customers/page';
 import { migrate, openSqlite } from '../../main/core/db/sqlite';
 import { workspaceMigrations } from '../../main/core/db/workspace-migrations';
 import { SORTABLE } from '../../shared/contract';

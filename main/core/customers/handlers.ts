@@ -1,4 +1,5 @@
-import { customerDetail, iterateCustomers, listCustomers } from './queries';
+import { customerDetail, iterateCustomers } from './queries';
+import { listCustomers } from './page';
 import { isHardDecline } from '../facts/declines';
 import { catalogFor, type FactField as CatalogField } from '../facts/catalog';
 import { operatorsFor } from '../facts/catalog';

@@ -2,6 +2,8 @@ import type { CustomerFacts, Input, Mode, Output } from '../../../shared/contrac
 import type { Sqlite } from '../db/sqlite';
 import { notFound } from '../errors';
 import type { CustomerFactsTable } from '../segments/compile';
+import { searchFilter } from './search';
+import { segmentFilter } from './segment-filter';
 
 /** customer_facts row (+ winning segment columns) as SQLite returns it. */
 export type FactsRow = Omit<CustomerFactsTable, 'computed_at'> & {
@@ -68,8 +70,6 @@ const FROM = `FROM customer_facts f
   LEFT JOIN segment_winner w ON w.customer_id = f.customer_id
   LEFT JOIN segments s ON s.id = w.segment_id`;
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 export interface CustomerQuery {
   search?: string | undefined;
   segmentId?: string | undefined;
@@ -77,51 +77,29 @@ export interface CustomerQuery {
   dir: 'asc' | 'desc';
 }
 
-/** WHERE clause, parameters and ORDER BY of a customer query (columns from whitelists only). */
-function customerQuery(q: CustomerQuery): { clause: string; params: (string | number)[]; orderBy: string } {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  const search = q.search?.trim();
-  if (search) {
-    if (/^cus_[A-Za-z0-9]+$/.test(search)) {
-      where.push('f.customer_id = ?');
-      params.push(search);
-    } else {
-      const like = `%${escapeLike(search.toLowerCase())}%`;
-      where.push(`(lower(f.email) LIKE ? ESCAPE '\\' OR lower(f.name) LIKE ? ESCAPE '\\' OR f.customer_id = ?)`);
-      params.push(like, like, search);
-    }
-  }
-  if (q.segmentId) {
-    where.push('EXISTS (SELECT 1 FROM segment_members m WHERE m.segment_id = ? AND m.customer_id = f.customer_id)');
-    params.push(q.segmentId);
-  }
+/** The page's order: its column (from the whitelist), direction and whether empty values sort last. */
+export function orderOf(q: Pick<CustomerQuery, 'sort' | 'dir'>): { column: string; dir: 'ASC' | 'DESC'; nullable: boolean; sql: string } {
   const sort: SortKey = q.sort;
   const column = SORT_COLUMNS[sort];
   if (!column) throw new Error(`not a sort key: ${String(q.sort)}`);
   const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
   // Ties break on the id in the same direction, so an index on (column, id)
   // serves the whole ORDER BY; empty values go last for the nullable columns.
-  const nulls = NULLABLE_SORTS.has(sort) ? ' NULLS LAST' : '';
-  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params, orderBy: `${column} ${dir}${nulls}, f.customer_id ${dir}` };
+  const nullable = NULLABLE_SORTS.has(sort);
+  return { column, dir, nullable, sql: `${column} ${dir}${nullable ? ' NULLS LAST' : ''}, f.customer_id ${dir}` };
 }
 
-export function listCustomers(db: Sqlite, q: CustomerQuery & { offset: number; limit: number }): Output<'customers.list'> {
-  const { clause, params, orderBy } = customerQuery(q);
-  const total = (db.prepare(`SELECT count(*) AS n FROM customer_facts f ${clause}`).get(...params) as { n: number }).n;
-  // Page on the facts alone, then join the winning segment for those rows only.
-  const rows = db
-    .prepare(
-      `SELECT f.*, s.id AS seg_id, s.name AS seg_name, s.color AS seg_color
-         FROM (SELECT f.customer_id FROM customer_facts f ${clause}
-               ORDER BY ${orderBy} LIMIT ? OFFSET ?) AS page
-         JOIN customer_facts f ON f.customer_id = page.customer_id
-         LEFT JOIN segment_winner w ON w.customer_id = f.customer_id
-         LEFT JOIN segments s ON s.id = w.segment_id
-        ORDER BY ${orderBy}`,
-    )
-    .all(...params, q.limit, q.offset) as FactsRow[];
-  return { total, rows: rows.map(toFacts) };
+/** WHERE clause, parameters and ORDER BY of a customer query (columns from whitelists only). */
+function customerQuery(db: Sqlite, q: CustomerQuery): { clause: string; params: (string | number)[]; orderBy: string } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const search = searchFilter(q.search);
+  if (search) {
+    where.push(search.where);
+    params.push(...search.params);
+  }
+  if (q.segmentId) where.push(segmentFilter(db, q.segmentId).probe);
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params, orderBy: orderOf(q).sql };
 }
 
 /**
@@ -131,7 +109,7 @@ export function listCustomers(db: Sqlite, q: CustomerQuery & { offset: number; l
  * iterator finishes or is returned.
  */
 export function* iterateCustomers(db: Sqlite, q: CustomerQuery): Generator<CustomerFacts, void, undefined> {
-  const { clause, params, orderBy } = customerQuery(q);
+  const { clause, params, orderBy } = customerQuery(db, q);
   const stmt = db.prepare(`SELECT f.*, s.id AS seg_id, s.name AS seg_name, s.color AS seg_color ${FROM} ${clause} ORDER BY ${orderBy}`);
   for (const row of stmt.iterate(...params) as IterableIterator<FactsRow>) yield toFacts(row);
 }

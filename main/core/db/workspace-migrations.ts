@@ -602,4 +602,36 @@ export const workspaceMigrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 19,
+    name: 'customers page at 1M: substring search index, members of one segment by index (#22)',
+    up: `
+      -- Substring search over name and email (customers/search.ts): FTS5 trigrams over the
+      -- facts rows (external content, keyed by the facts rowid). Case-insensitive like before;
+      -- it also folds non-ASCII letters (É finds é), which lower() did not.
+      CREATE VIRTUAL TABLE customer_search USING fts5(
+        name, email, content = 'customer_facts', content_rowid = 'rowid', tokenize = 'trigram'
+      );
+      -- The facts are written with INSERT OR REPLACE, whose implicit delete fires no trigger:
+      -- the old row leaves the index before the insert instead.
+      CREATE TRIGGER customer_search_before_insert BEFORE INSERT ON customer_facts BEGIN
+        INSERT INTO customer_search (customer_search, rowid, name, email)
+          SELECT 'delete', rowid, name, email FROM customer_facts WHERE customer_id = NEW.customer_id;
+      END;
+      CREATE TRIGGER customer_search_insert AFTER INSERT ON customer_facts BEGIN
+        INSERT INTO customer_search (rowid, name, email) VALUES (NEW.rowid, NEW.name, NEW.email);
+      END;
+      CREATE TRIGGER customer_search_update AFTER UPDATE OF name, email ON customer_facts BEGIN
+        INSERT INTO customer_search (customer_search, rowid, name, email) VALUES ('delete', OLD.rowid, OLD.name, OLD.email);
+        INSERT INTO customer_search (rowid, name, email) VALUES (NEW.rowid, NEW.name, NEW.email);
+      END;
+      CREATE TRIGGER customer_search_delete AFTER DELETE ON customer_facts BEGIN
+        INSERT INTO customer_search (customer_search, rowid, name, email) VALUES ('delete', OLD.rowid, OLD.name, OLD.email);
+      END;
+      INSERT INTO customer_search (customer_search) VALUES ('rebuild');
+      -- One segment's members without reading every customer: the distinct bitmasks that
+      -- contain the segment's bit, then their customers (customers/segment-filter.ts).
+      CREATE INDEX membership_w0 ON membership(w0);
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Sqlite } from '../db/sqlite';
 import type { Catalog } from '../facts/catalog';
+import { indexWords } from './word-index';
 import {
   assignBits,
   BITS_PER_WORD,
@@ -66,6 +67,7 @@ async function sliced(db: Sqlite, catalog: Catalog, now: number, opts: Backgroun
   db.exec(`DROP TABLE IF EXISTS membership_next;
     CREATE TABLE membership_next (customer_id TEXT PRIMARY KEY, mrr INTEGER NOT NULL, open_past_due_count INTEGER NOT NULL,
       amount_at_risk INTEGER NOT NULL${cols}) STRICT, WITHOUT ROWID;`);
+  indexWords(db, 'membership_next', words);
   // From here on, facts that change are marked dirty and caught up at the swap.
   db.prepare(`DELETE FROM membership_dirty`).run();
   const maxRowid = (db.prepare(`SELECT max(rowid) FROM customer_facts`).pluck().get() as number | null) ?? 0;

@@ -3,6 +3,7 @@ import type { Sqlite } from '../db/sqlite';
 import type { Catalog } from '../facts/catalog';
 import { compileRule, qb } from './compile';
 import { validateRule, type RuleError } from './rule';
+import { indexWords } from './word-index';
 
 /**
  * Segment membership in one pass (issue #11).
@@ -84,6 +85,7 @@ function wordColumns(db: Sqlite): number {
 export function ensureWords(db: Sqlite, words: number): number {
   let have = wordColumns(db);
   for (; have < words; have++) db.exec(`ALTER TABLE membership ADD COLUMN w${have} INTEGER NOT NULL DEFAULT 0`);
+  indexWords(db, 'membership', have);
   return have;
 }
 
@@ -103,7 +105,7 @@ export function membershipVersion(db: Sqlite): string {
 }
 
 /** Live segments whose stored bits are current (same rule text, valid), in priority order. */
-function mappedLive(db: Sqlite): { id: string; word: number; bit: number }[] {
+export function mappedLive(db: Sqlite): { id: string; word: number; bit: number }[] {
   const bits = new Map((db.prepare(`SELECT segment_id, word, bit, rule FROM membership_bits`).all() as BitRow[]).map((b) => [b.segment_id, b]));
   const out: { id: string; word: number; bit: number }[] = [];
   for (const s of liveSegments(db)) {
@@ -325,8 +327,8 @@ interface MaskGroup {
 
 const groupCache = new WeakMap<Sqlite, { version: string; words: number; groups: MaskGroup[] }>();
 
-/** Customers grouped by their bitmask (few distinct masks), cached until membership changes. */
-function maskGroups(db: Sqlite): MaskGroup[] {
+/** @internal Customers grouped by their bitmask (few distinct masks), cached until membership changes. */
+export function maskGroups(db: Sqlite): MaskGroup[] {
   const version = membershipVersion(db);
   const words = Math.max(1, wordColumns(db));
   const hit = groupCache.get(db);
@@ -334,6 +336,12 @@ function maskGroups(db: Sqlite): MaskGroup[] {
   const groups = groupRows(db, words, '');
   groupCache.set(db, { version, words, groups });
   return groups;
+}
+
+/** @internal The cached groups when current, else null (nothing is computed). */
+export function cachedMaskGroups(db: Sqlite): MaskGroup[] | null {
+  const hit = groupCache.get(db);
+  return hit && hit.version === membershipVersion(db) && hit.words === Math.max(1, wordColumns(db)) ? hit.groups : null;
 }
 
 function groupRows(db: Sqlite, words: number, where: string): MaskGroup[] {

@@ -103,6 +103,9 @@ export function CustomersPage({ empty }: { empty: React.ReactNode }) {
   const [active, setActive] = useState(0);
   const [open, setOpen] = useState<string | null>(null);
   const pages = useRef(new Map<number, CustomerFacts[] | 'loading'>());
+  // Each loaded page's `next` cursor: the page after a loaded one is read by index
+  // at any depth; a page reached by a jump (scrollbar, End) falls back to its offset.
+  const cursors = useRef(new Map<number, string | null>());
   const [, setVersion] = useState(0);
   const generation = useRef(0);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -113,6 +116,7 @@ export function CustomersPage({ empty }: { empty: React.ReactNode }) {
       if (!client || !ws || pages.current.has(page)) return;
       pages.current.set(page, 'loading');
       const gen = generation.current;
+      const after = page > 0 ? cursors.current.get(page - 1) : undefined;
       try {
         const res = await client.call('customers.list', {
           workspaceId: ws.id,
@@ -120,11 +124,12 @@ export function CustomersPage({ empty }: { empty: React.ReactNode }) {
           ...(segmentId ? { segmentId } : {}),
           sort: sort.field,
           dir: sort.dir,
-          offset: page * PAGE,
+          ...(after ? { after } : { offset: page * PAGE }),
           limit: PAGE,
         });
         if (gen !== generation.current) return;
         pages.current.set(page, res.rows);
+        cursors.current.set(page, res.next);
         setTotal(res.total);
         setError(null);
         setVersion((v) => v + 1);
@@ -140,6 +145,7 @@ export function CustomersPage({ empty }: { empty: React.ReactNode }) {
   useEffect(() => {
     generation.current += 1;
     pages.current.clear();
+    cursors.current.clear();
     setTotal(null);
     setActive(0);
     void loadPage(0);
@@ -222,9 +228,10 @@ export function CustomersPage({ empty }: { empty: React.ReactNode }) {
           }}
           allowClear
           prefix={<SearchOutlined />}
-          placeholder="Search email, name or customer id   ( / )"
+          placeholder="Search any part of a name or email, or a customer id   ( / )"
+          title="Any part of a name or email, in any case, accents included (ZOË finds Zoë); or a customer id (cus_…) exactly"
           aria-label="Search customers"
-          style={{ width: 360 }}
+          style={{ width: 420 }}
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />
