@@ -9,6 +9,7 @@ import type { Core } from '../../main/core/api';
 import { dispatch } from '../../main/core/dispatch';
 import { silentLogger } from '../../main/core/ports';
 import { workspaceMigrations } from '../../main/core/db/workspace-migrations';
+import { performanceReport } from '../../main/core/performance/report';
 import type { StripeSim } from '../../main/stripe-sim';
 import { tempDir, testCore } from '../helpers/core';
 import { syncedFactsDb } from '../helpers/synced-db';
@@ -63,6 +64,30 @@ describe('offline review of a workspace database copy', () => {
     expect(sha256(copy)).toBe(before);
     expect((await call(core, 'review.list', {})).ok).toBe(true);
     expect(await call(core, 'review.list', {})).toMatchObject({ value: [] });
+  });
+
+  it('recomputes the report from the copy with the filters given, as performance.report does on the workspace', async () => {
+    const before = sha256(copy);
+    const opened = await call(core, 'review.open', { path: copy });
+    const id = opened.ok ? (opened.value as { id: string }).id : '';
+    const filters = { windowDays: 60, from: '2000-01-01', to: new Date().toISOString().slice(0, 10) };
+    const got = await call(core, 'review.report', { reviewId: id, ...filters });
+    if (!got.ok) throw new Error(got.error.message);
+    const report = got.value as PerformanceReport;
+    expect(report.filters).toMatchObject(filters);
+    expect(report.workspace).toMatchObject({ name: 'acme-copy', currency: 'usd', mode: 'test' });
+    // The same figures as the report computed on the original (read-only) file.
+    const original = new Database(copy, { readonly: true });
+    const direct = performanceReport(original, { id, name: 'acme-copy', kind: 'stripe', mode: 'test', currency: 'usd' }, filters, report.generatedAtMs);
+    original.close();
+    expect(report.totals.invoices).toBeGreaterThan(0);
+    expect({ ...report, generatedAtMs: 0 }).toEqual({ ...direct, generatedAtMs: 0 });
+    // Narrower filters change the answer: the copy is recomputed, not a stored report.
+    const narrow = await call(core, 'review.report', { reviewId: id, ...filters, windowDays: 1 });
+    if (!narrow.ok) throw new Error(narrow.error.message);
+    expect((narrow.value as PerformanceReport).filters.windowDays).toBe(1);
+    await call(core, 'review.close', { reviewId: id });
+    expect(sha256(copy)).toBe(before);
   });
 
   it('refuses a review id in every request but review.*, in one sentence naming the file', async () => {

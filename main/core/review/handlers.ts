@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PerformanceFilters } from '../../../shared/performance';
 import type { ReviewMethod, ReviewSession } from '../../../shared/review';
 import type { HandlerContext, HandlerGroup } from '../context';
 import { badRequest, notFound } from '../errors';
@@ -77,7 +76,7 @@ export function reviewHandlers(ctx: HandlerContext, sessions: ReviewSessions): H
     'review.report': async ({ reviewId, ...filters }) => {
       const { source } = session(reviewId);
       if (source.kind === 'report') return source.report;
-      return recomputeReport(source.db, source.workspace, PerformanceFilters.parse(filters), ctx.ports.clock.now());
+      return recomputeReport(source.db, source.workspace, filters, ctx.ports.clock.now());
     },
 
     'review.list': async () => sessions.list(),
