@@ -9,6 +9,7 @@ import { SECTIONS, type SectionKey } from './nav';
 import { CustomersPage } from './pages/CustomersPage';
 import { EmptySection } from './pages/EmptySection';
 import { ExperimentsPage } from './pages/ExperimentsPage';
+import { PerformancePage } from './pages/PerformancePage';
 import { RunsPage } from './pages/RunsPage';
 import { QueuePage } from './pages/QueuePage';
 import { SegmentsPage } from './pages/SegmentsPage';
@@ -154,6 +155,8 @@ function Shell() {
               <QueuePage key={workspace.id} />
             ) : section === 'experiments' && workspace ? (
               <ExperimentsPage key={workspace.id} />
+            ) : section === 'performance' && workspace ? (
+              <PerformancePage key={workspace.id} />
             ) : (
               <EmptySection section={current} />
             )}

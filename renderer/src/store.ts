@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { ReclaimClient, Workspace } from '../../shared/contract';
 import type { SectionKey } from './nav';
 import { leave } from './lib/leave-guard';
+import { readHash, writeHash } from './lib/hash-route';
 
 type Theme = 'light' | 'dark';
 
@@ -42,7 +43,8 @@ export const useApp = create<AppState>((set, get) => ({
   workspaces: [],
   loaded: false,
   currentId: saved('reclaim.workspace'),
-  section: 'customers',
+  // A link or a reload that names a section (`#performance?…`) opens it.
+  section: readHash().section ?? 'customers',
   theme: (saved('reclaim.theme') as Theme | null) ?? (prefersDark() ? 'dark' : 'light'),
   setClient: (client) => set({ client }),
   refresh: async () => {
@@ -60,7 +62,11 @@ export const useApp = create<AppState>((set, get) => ({
   },
   go: (section) => {
     if (section === get().section) return;
-    leave(() => set({ section }));
+    leave(() => {
+      // The hash belongs to the page that wrote it: another section starts without it.
+      if (readHash().section) writeHash(null);
+      set({ section });
+    });
   },
   toggleTheme: () => {
     const theme = get().theme === 'dark' ? 'light' : 'dark';
