@@ -11,6 +11,7 @@ import { annualHandlers } from './recovery/annual-handlers';
 import { queueHandlers } from './queue/handlers';
 import { experimentHandlers } from './experiments/handlers';
 import { performanceHandlers } from './performance/handlers';
+import { exportHandlers } from './exports/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
@@ -74,6 +75,7 @@ export function createCore(ports: Ports): Core {
     ...queueHandlers(ctx),
     ...experimentHandlers(ctx),
     ...performanceHandlers(ctx),
+    ...exportHandlers(ctx, () => handlers),
   };
 
   return {
