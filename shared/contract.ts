@@ -11,6 +11,7 @@ import { AmSettings, Outcome, TaskContext, TaskSummary, VoiceSettings, WebhookSe
 import { experimentRequests } from './experiments';
 import { performanceRequests } from './performance';
 import { reviewRequests } from './review';
+import { exportRequests } from './exports';
 
 export const Mode = z.enum(['test', 'live']);
 export type Mode = z.infer<typeof Mode>;
@@ -829,6 +830,9 @@ export const contract = {
 
   // ── Performance reporting (#19; schemas in shared/performance.ts) ──
   ...performanceRequests,
+
+  // ── Exports (#19; schemas in shared/exports.ts) ──
+  ...exportRequests,
 
   // ── Offline review (#19; schemas in shared/review.ts) ──
   ...reviewRequests,

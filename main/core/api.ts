@@ -14,6 +14,7 @@ import { performanceHandlers } from './performance/handlers';
 import { reviewHandlers } from './review/handlers';
 import { refuseReviewIds } from './review/guard';
 import { ReviewSessions } from './review/sessions';
+import { exportHandlers } from './exports/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
@@ -78,6 +79,7 @@ export function createCore(ports: Ports): Core {
     ...queueHandlers(ctx),
     ...experimentHandlers(ctx),
     ...performanceHandlers(ctx),
+    ...exportHandlers(ctx, () => handlers),
     ...reviewHandlers(ctx, reviews),
   }, reviews);
 
