@@ -38,7 +38,8 @@ function useKeyboard(openHelp: () => void) {
         const section = Number.isInteger(n) ? SECTIONS[n - 1] : undefined;
         if (section) {
           e.preventDefault();
-          go(section.key);
+          // While reviewing, the review stays on screen; closing it returns to where it was opened.
+          if (!useReview.getState().session) go(section.key);
         } else if (e.code === 'KeyT') {
           e.preventDefault();
           toggleTheme();
@@ -51,7 +52,7 @@ function useKeyboard(openHelp: () => void) {
     const offMenu = onMenuCommand((command) => {
       if (command === 'toggle-theme') toggleTheme();
       else if (command === 'shortcuts') openHelp();
-      else if (SECTIONS.some((s) => s.key === command)) go(command as SectionKey);
+      else if (SECTIONS.some((s) => s.key === command) && !useReview.getState().session) go(command as SectionKey);
     });
     return () => {
       window.removeEventListener('keydown', onKey);

@@ -36,10 +36,41 @@ async function expectNothingRunnable(page: Page) {
   await expect(page.getByTestId('section-title')).toHaveText('Review (read-only)');
   // No run, sync or send control anywhere while reviewing; the navigation is disabled.
   await expect(page.getByRole('button', { name: /run|sync|send/i })).toHaveCount(0);
+  await expect(page.getByText(/Demo data · generated/)).toHaveCount(0);
   await expect(page.getByRole('menuitem', { name: /Runs/ })).toHaveAttribute('aria-disabled', 'true');
   await page.keyboard.press('Alt+5');
   await expect(page.getByTestId('review')).toBeVisible();
 }
+
+test('review: an HTML report downloaded from the Exports page opens for review with the same figures and the read-only banner', async ({ page, demo }) => {
+  test.setTimeout(240_000);
+  const live = await livePerformance(page, demo.url);
+
+  // Exports: a performance report as an HTML file (the defaults), downloaded through the browser.
+  await page.getByRole('menuitem', { name: /Exports/ }).click();
+  await expect(page.getByTestId('export-command')).toContainText("reclaim -w Demo export --what performance --format html --out demo-performance.html");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclaim-review-e2e-'));
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('export-download').click();
+  const download = await downloading;
+  const file = path.join(dir, download.suggestedFilename());
+  await download.saveAs(file);
+  expect(file).toMatch(/\.html$/);
+  expect(fs.readFileSync(file, 'utf8')).toContain('id="reclaim-report"');
+  await expect(page.getByTestId('export-done')).toContainText(download.suggestedFilename());
+
+  // Open it for review: the same figures, under the banner naming the file and its generation time.
+  await page.getByTestId('review-file').setInputFiles(file);
+  await expect(page.getByTestId('review-banner')).toContainText(
+    new RegExp(`Review mode — read-only: ${download.suggestedFilename().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, generated \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC`),
+  );
+  expect(await headline(page)).toEqual(live);
+  await expectNothingRunnable(page);
+
+  await page.getByTestId('review-close').click();
+  await expect(page.getByTestId('review-banner')).toHaveCount(0);
+  await expect(page.getByTestId('exports')).toBeVisible();
+});
 
 test('review: a copy of the workspace database opened by path shows the same figures, read-only, and the copy is unchanged', async ({ page, demo }) => {
   test.setTimeout(240_000);
@@ -57,8 +88,8 @@ test('review: a copy of the workspace database opened by path shows the same fig
   const before = hash();
 
   await page.getByRole('menuitem', { name: /Exports/ }).click();
-  // Outside review the header has the workspace's sync control.
-  await expect(page.getByRole('button', { name: /sync/i }).first()).toBeVisible();
+  // Outside review the header has the workspace's sync state and switcher.
+  await expect(page.getByText(/Demo data · generated/)).toBeVisible();
   await page.getByTestId('review-path').fill(copy);
   await page.getByTestId('review-open-path').click();
   await expect(page.getByTestId('review-banner')).toContainText('Review mode — read-only: demo-copy.sqlite');

@@ -57,10 +57,10 @@ export function ExportForm({ ws }: { ws: Workspace }) {
       <Form layout="vertical" style={{ maxWidth: 720 }}>
         <Space wrap size="middle" align="start">
           <Form.Item label="What" style={{ marginBottom: 8 }}>
-            <Select style={{ width: 220 }} value={choice.what} onChange={(what) => set({ what })} options={[...EXPORT_WHAT]} data-testid="export-what" aria-label="What to export" />
+            <Select style={{ width: 220 }} value={choice.what} onChange={(what) => set({ what })} options={EXPORT_WHAT} data-testid="export-what" aria-label="What to export" />
           </Form.Item>
           <Form.Item label="Format" style={{ marginBottom: 8 }}>
-            <Select style={{ width: 160 }} value={choice.format} onChange={(format) => set({ format })} options={[...EXPORT_FORMATS]} data-testid="export-format" aria-label="Format" />
+            <Select style={{ width: 160 }} value={choice.format} onChange={(format) => set({ format })} options={EXPORT_FORMATS} data-testid="export-format" aria-label="Format" />
           </Form.Item>
           <Form.Item label="Segment" style={{ marginBottom: 8 }}>
             <Select

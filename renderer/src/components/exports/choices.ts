@@ -1,21 +1,23 @@
+import type { ExportFormat, ExportWhat } from '../../../../shared/exports';
+
+export type { ExportFormat, ExportWhat };
+
 /** What the Exports page can export, in which formats, and the `reclaim export` command for it. */
-export const EXPORT_WHAT = [
+export const EXPORT_WHAT: { value: ExportWhat; label: string }[] = [
   { value: 'performance', label: 'Performance report' },
   { value: 'segments', label: 'Segments' },
   { value: 'members', label: 'Segment members' },
   { value: 'plans', label: 'Run plans' },
   { value: 'runs', label: 'Runs and their actions' },
   { value: 'audit', label: 'Audit log' },
-] as const;
-export type ExportWhat = (typeof EXPORT_WHAT)[number]['value'];
+];
 
-export const EXPORT_FORMATS = [
+export const EXPORT_FORMATS: { value: ExportFormat; label: string; ext: string }[] = [
   { value: 'csv', label: 'CSV', ext: 'csv' },
   { value: 'xlsx', label: 'Excel', ext: 'xlsx' },
   { value: 'html', label: 'HTML report', ext: 'html' },
   { value: 'json', label: 'JSON', ext: 'json' },
-] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number]['value'];
+];
 
 export interface ExportChoice {
   what: ExportWhat;
