@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runReclaim } from '../helpers/cli';
 import { tempDir } from '../helpers/core';
+import { syncedFactsDb } from '../helpers/synced-db';
+import crypto from 'node:crypto';
 import { htmlReport, sampleReport } from './report-fixture';
 
 describe('reclaim review FILE', () => {
@@ -24,6 +26,28 @@ describe('reclaim review FILE', () => {
     const json = await runReclaim(path.join(dir, 'data'), ['review', file, '--format', 'json']);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.out)).toEqual(sampleReport('Acme'));
+  });
+
+  it('recomputes the figures of a workspace database copy and leaves its bytes unchanged', async () => {
+    const { sim, db } = await syncedFactsDb({ seed: 21, customers: 30 });
+    const dir = tempDir('reclaim-cli-review-');
+    const copy = path.join(dir, 'acme-copy.sqlite');
+    await db.backup(copy);
+    db.close();
+    await sim.close();
+    const hash = () => crypto.createHash('sha256').update(fs.readFileSync(copy)).digest('hex');
+    const before = hash();
+    const r = await runReclaim(path.join(dir, 'data'), ['review', copy, '--format', 'json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out) as { workspace: { name: string }; totals: { invoices: number }; filters: { windowDays: number } };
+    expect(report.workspace.name).toBe('acme-copy');
+    expect(report.filters.windowDays).toBe(30);
+    const text = await runReclaim(path.join(dir, 'data'), ['review', copy]);
+    expect(text.code).toBe(0);
+    expect(text.out).toContain('Review mode — read-only: acme-copy.sqlite (workspace database copy)');
+    expect(text.out.split('\n').find((l) => l.startsWith('All'))?.split(/\s{2,}/)[1]).toBe(String(report.totals.invoices));
+    expect(hash()).toBe(before);
   });
 
   it('says in one line why a file cannot be reviewed (exit 2)', async () => {
