@@ -110,4 +110,8 @@ test('review: a truncated report says so in one line and nothing opens', async (
   await page.getByTestId('review-file').setInputFiles({ name: 'performance.json', mimeType: 'application/json', buffer: Buffer.from('{"workspace":{"name":"Demo"') });
   await expect(page.getByTestId('review-open-error')).toHaveText('performance.json is not a complete report: its data ends early or is damaged. Export the report again.');
   await expect(page.getByTestId('review-banner')).toHaveCount(0);
+  // A database picked as a file is pointed to the path field (the browser cannot pass its path).
+  await page.getByTestId('review-file').setInputFiles({ name: 'demo.sqlite', mimeType: 'application/octet-stream', buffer: Buffer.from('SQLite format 3\u0000') });
+  await expect(page.getByTestId('review-open-error')).toHaveText('demo.sqlite is a workspace database: type its path below instead (a copy is opened in place, read-only).');
+  await expect(page.getByTestId('review-banner')).toHaveCount(0);
 });

@@ -4,6 +4,9 @@ import { useRef, useState } from 'react';
 import { useReview } from '../../review-store';
 import { useApp } from '../../store';
 
+/** The console's request size limit is 20 MB; Reclaim's reports are far smaller. */
+const MAX_REPORT_BYTES = 19 * 1024 * 1024;
+
 /**
  * "Open a report for review…": an exported .json/.html report picked as a file (its text is sent),
  * or a workspace database copy by its path (the browser cannot pass a path, so it is typed).
@@ -28,8 +31,16 @@ export function ReviewOpener() {
 
   const onFile = async (file: File | undefined) => {
     if (!file) return;
-    const content = await file.text();
     if (fileInput.current) fileInput.current.value = '';
+    if (/\.(sqlite3?|db)$/i.test(file.name)) {
+      setError(`${file.name} is a workspace database: type its path below instead (a copy is opened in place, read-only).`);
+      return;
+    }
+    if (file.size > MAX_REPORT_BYTES) {
+      setError(`${file.name} is too large to be a Reclaim report; review it from a terminal with: reclaim review FILE`);
+      return;
+    }
+    const content = await file.text();
     await run({ fileName: file.name, content });
   };
 
