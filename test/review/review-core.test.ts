@@ -125,6 +125,10 @@ describe('offline review of a workspace database copy', () => {
       expect(r, m).toMatchObject({ ok: false, error: { code: 'forbidden' } });
       if (!r.ok) expectOneLine(r.error.message, 'read-only');
     }
+    // Text that merely looks like a review id is not one: a workspace's search is not refused.
+    const ws = await call(core, 'workspaces.create', { name: 'Searchable' });
+    const wsId = ws.ok ? (ws.value as { id: string }).id : '';
+    expect(await call(core, 'customers.list', { workspaceId: wsId, search: id })).toMatchObject({ ok: true, value: { total: 0 } });
     await call(core, 'review.close', { reviewId: id });
     // A closed review's id is refused all the same.
     expect(await call(core, 'sync.start', { workspaceId: id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });

@@ -3,10 +3,16 @@ import type { Handlers } from '../api';
 import { UserError } from '../errors';
 import type { ReviewSessions } from './sessions';
 
-/** The review id a request carries in any of its top-level fields, if any. */
+/** The fields that name a workspace (`workspaceId`; `id` in workspaces.*): a search text that happens to start like a review id is not one. */
+const WORKSPACE_FIELDS = ['workspaceId', 'id'] as const;
+
+/** The review id a request names as its workspace, if any. */
 function reviewIdIn(input: unknown): string | null {
   if (!input || typeof input !== 'object') return null;
-  for (const v of Object.values(input)) if (isReviewId(v)) return v;
+  for (const k of WORKSPACE_FIELDS) {
+    const v = (input as Record<string, unknown>)[k];
+    if (isReviewId(v)) return v;
+  }
   return null;
 }
 
