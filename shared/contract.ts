@@ -10,6 +10,8 @@ import { AnnualSwitch } from './annual';
 import { AmSettings, Outcome, TaskContext, TaskSummary, VoiceSettings, WebhookSettings } from './whiteglove';
 import { experimentRequests } from './experiments';
 import { performanceRequests } from './performance';
+import { reviewRequests } from './review';
+import { exportRequests } from './exports';
 
 export const Mode = z.enum(['test', 'live']);
 export type Mode = z.infer<typeof Mode>;
@@ -832,6 +834,12 @@ export const contract = {
 
   // ── Performance reporting (#19; schemas in shared/performance.ts) ──
   ...performanceRequests,
+
+  // ── Exports (#19; schemas in shared/exports.ts) ──
+  ...exportRequests,
+
+  // ── Offline review (#19; schemas in shared/review.ts) ──
+  ...reviewRequests,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

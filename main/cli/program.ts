@@ -16,6 +16,7 @@ import { registerOfferCommands } from './commands/offer';
 import { registerQueueCommands } from './commands/queue';
 import { registerSegmentCommands } from './commands/segments';
 import { registerRecoveryCommands } from './commands/recovery';
+import { registerReviewCommand } from './commands/review';
 import { registerAuditVerify } from './commands/audit-verify';
 import { registerStripeCommands } from './commands/stripe';
 import { registerWorkspaceCommands } from './commands/workspaces';
@@ -102,6 +103,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   registerQueueCommands(program, ctx);
   registerOfferCommands(program, ctx);
   registerExperimentCommands(program, ctx);
+  registerReviewCommand(program, ctx);
 
   program
     .command('console')

@@ -11,6 +11,10 @@ import { annualHandlers } from './recovery/annual-handlers';
 import { queueHandlers } from './queue/handlers';
 import { experimentHandlers } from './experiments/handlers';
 import { performanceHandlers } from './performance/handlers';
+import { reviewHandlers } from './review/handlers';
+import { refuseReviewIds } from './review/guard';
+import { ReviewSessions } from './review/sessions';
+import { exportHandlers } from './exports/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
@@ -60,7 +64,8 @@ export function createCore(ports: Ports): Core {
   // Later steps fire when due while the app (or the browser console) is open.
   if (ports.shell === 'electron' || ports.shell === 'console') recovery.engine.startTicker();
 
-  const handlers: Handlers = {
+  const reviews = new ReviewSessions();
+  const handlers: Handlers = refuseReviewIds({
     ...workspaceHandlers(ctx, (id) => sync.stop(id)),
     ...connectHandlers(ctx, sync),
     ...syncHandlers(ctx, sync),
@@ -74,7 +79,9 @@ export function createCore(ports: Ports): Core {
     ...queueHandlers(ctx),
     ...experimentHandlers(ctx),
     ...performanceHandlers(ctx),
-  };
+    ...exportHandlers(ctx, () => handlers),
+    ...reviewHandlers(ctx, reviews),
+  }, reviews);
 
   return {
     handlers,
@@ -87,6 +94,7 @@ export function createCore(ports: Ports): Core {
     close: async () => {
       await sync.cancelAll();
       await recovery.close();
+      reviews.closeAll();
       registry.close();
     },
   };

@@ -9,12 +9,15 @@ import { SECTIONS, type SectionKey } from './nav';
 import { CustomersPage } from './pages/CustomersPage';
 import { EmptySection } from './pages/EmptySection';
 import { ExperimentsPage } from './pages/ExperimentsPage';
+import { ExportsPage } from './pages/ExportsPage';
 import { PerformancePage } from './pages/PerformancePage';
 import { RunsPage } from './pages/RunsPage';
 import { QueuePage } from './pages/QueuePage';
+import { ReviewPage } from './pages/ReviewPage';
 import { SegmentsPage } from './pages/SegmentsPage';
 import { StrategiesPage } from './pages/StrategiesPage';
 import { WorkspacesPage } from './pages/WorkspacesPage';
+import { useReview } from './review-store';
 import { useApp, useCurrentWorkspace } from './store';
 import { onMenuCommand } from './transport';
 
@@ -35,7 +38,8 @@ function useKeyboard(openHelp: () => void) {
         const section = Number.isInteger(n) ? SECTIONS[n - 1] : undefined;
         if (section) {
           e.preventDefault();
-          go(section.key);
+          // While reviewing, the review stays on screen; closing it returns to where it was opened.
+          if (!useReview.getState().session) go(section.key);
         } else if (e.code === 'KeyT') {
           e.preventDefault();
           toggleTheme();
@@ -48,7 +52,7 @@ function useKeyboard(openHelp: () => void) {
     const offMenu = onMenuCommand((command) => {
       if (command === 'toggle-theme') toggleTheme();
       else if (command === 'shortcuts') openHelp();
-      else if (SECTIONS.some((s) => s.key === command)) go(command as SectionKey);
+      else if (SECTIONS.some((s) => s.key === command) && !useReview.getState().session) go(command as SectionKey);
     });
     return () => {
       window.removeEventListener('keydown', onKey);
@@ -68,6 +72,8 @@ function Shell() {
     client?.call('app.info', {}).then(setInfo, () => setInfo(null));
   }, [client]);
   const current = SECTIONS.find((s) => s.key === section) ?? SECTIONS[0]!;
+  // Review mode (#19): only the review is shown — no workspace page, sync bar or switcher, so nothing can be run from it.
+  const reviewing = useReview((s) => s.session !== null);
   const live = workspace?.kind === 'stripe' && workspace.mode === 'live';
   const { token } = antTheme.useToken();
 
@@ -101,6 +107,7 @@ function Shell() {
           onClick={({ key }) => go(key as SectionKey)}
           items={SECTIONS.map((s, i) => ({
             key: s.key,
+            disabled: reviewing,
             icon: s.icon,
             label: s.label,
             extra: narrow ? undefined : (
@@ -126,11 +133,11 @@ function Shell() {
           }}
         >
           <Typography.Title level={5} style={{ margin: 0 }} data-testid="section-title">
-            {current.label}
+            {reviewing ? 'Review (read-only)' : current.label}
           </Typography.Title>
           <Space size="middle">
-            <SyncBar key={workspace?.id ?? 'none'} />
-            <WorkspaceSwitcher />
+            {!reviewing && <SyncBar key={workspace?.id ?? 'none'} />}
+            {!reviewing && <WorkspaceSwitcher />}
             <Tooltip title="Light / dark theme (Alt+T)">
               <Button type="text" icon={<BulbOutlined />} aria-label="Toggle theme" onClick={toggleTheme} />
             </Tooltip>
@@ -141,7 +148,9 @@ function Shell() {
         </Layout.Header>
         <Layout.Content style={{ padding: 24, overflow: 'auto', display: 'flex', flexDirection: 'column' }}>
           <ErrorBoundary resetKey={section}>
-            {section === 'workspaces' ? (
+            {reviewing ? (
+              <ReviewPage />
+            ) : section === 'workspaces' ? (
               <WorkspacesPage />
             ) : section === 'customers' ? (
               <CustomersPage key={workspace?.id} empty={<EmptySection section={current} />} />
@@ -157,6 +166,8 @@ function Shell() {
               <ExperimentsPage key={workspace.id} />
             ) : section === 'performance' && workspace ? (
               <PerformancePage key={workspace.id} />
+            ) : section === 'exports' ? (
+              <ExportsPage key={workspace?.id ?? 'none'} />
             ) : (
               <EmptySection section={current} />
             )}

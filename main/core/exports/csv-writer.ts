@@ -1,0 +1,32 @@
+import type { Writable } from 'node:stream';
+import { csvLine } from '../export/csv';
+import { put } from './sink';
+import { currencyIndexes, plainValue, type Table } from './table';
+
+const CHUNK = 64 * 1024;
+
+/**
+ * One table as CSV (RFC 4180: CRLF line ends, quoted where needed), every cell
+ * through the guarded writer (export/csv.ts), so customer text that begins
+ * with = + - @, a tab or CR (or their full-width forms) is read as text.
+ * Header: the column keys. Money in major units; dates as ISO text.
+ * Streams in ~64 KB chunks. Returns the number of data rows.
+ */
+export async function writeCsvTable(table: Table, out: Writable): Promise<number> {
+  const { columns } = table;
+  const cur = currencyIndexes(columns);
+  const plain = columns.every((c) => c.type === 'text' || c.type === 'integer' || c.type === 'number');
+  let buf = `${csvLine(columns.map((c) => c.key))}\r\n`;
+  let n = 0;
+  for (const row of table.rows) {
+    const cells = plain ? row : row.map((v, i) => plainValue(columns[i]!, v, row, cur[i]!));
+    buf += `${csvLine(cells)}\r\n`;
+    n++;
+    if (buf.length >= CHUNK) {
+      await put(out, buf);
+      buf = '';
+    }
+  }
+  if (buf) await put(out, buf);
+  return n;
+}
