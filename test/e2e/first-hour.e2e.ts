@@ -89,3 +89,44 @@ test('a new segment: its strategy does not call itself the Default; its members 
   const memberOf = page.getByTestId('member-of').first();
   await expect(memberOf).toHaveText(/^member of Everyone · handled by (Enterprise|Growth|Starter|New Customer|Loyal Customer|At-Risk)$/);
 });
+
+/** #21: switching workspace in the header while a strategy has unsaved changes asks first, as leaving the section does. */
+test('switching workspace with unsaved strategy changes asks first; Keep editing stays, Discard switches', async ({ page, demo }) => {
+  expect((await demo.cli(['workspaces', 'create', 'Acme (test)'])).code).toBe(0);
+  await page.goto(demo.url);
+  await expect(page.getByTestId('customer-count')).toBeVisible();
+  const switcher = page.getByTestId('workspace-switcher');
+  await expect(switcher).toContainText('Demo');
+  await page.keyboard.press('Alt+3');
+  await page.getByRole('button', { name: 'Open Enterprise strategy' }).click();
+  await page.getByLabel('Strategy name').fill('Enterprise, edited');
+  await expect(page.getByTestId('unsaved')).toBeVisible();
+
+  const pick = async (name: RegExp) => {
+    await page.getByRole('combobox', { name: 'Workspace' }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: name }).click();
+  };
+  const confirm = page.getByRole('dialog').filter({ hasText: 'Discard unsaved changes?' });
+
+  // Keep editing: still the demo workspace, the edit is still there.
+  await pick(/^Acme \(test\)/);
+  await expect(confirm).toBeVisible();
+  await expect(confirm).toContainText('Your changes to “Enterprise, edited” are not saved.');
+  await confirm.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(switcher).toContainText('Demo');
+  await expect(switcher).not.toContainText('Acme');
+  await expect(page.getByLabel('Strategy name')).toHaveValue('Enterprise, edited');
+  await expect(page.getByTestId('unsaved')).toBeVisible();
+
+  // Discard: the other workspace opens and the edit is gone.
+  await pick(/^Acme \(test\)/);
+  await confirm.getByRole('button', { name: 'Discard', exact: true }).click();
+  await expect(switcher).toContainText('Acme (test)');
+  await expect(page.getByTestId('unsaved')).toHaveCount(0);
+
+  // Back to the demo with nothing unsaved: no question.
+  await pick(/^Demo/);
+  await expect(switcher).toContainText('Demo');
+  await expect(confirm).toHaveCount(0);
+});
