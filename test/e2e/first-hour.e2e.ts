@@ -130,3 +130,30 @@ test('switching workspace with unsaved strategy changes asks first; Keep editing
   await expect(switcher).toContainText('Demo');
   await expect(confirm).toHaveCount(0);
 });
+
+/** #21: Stripe's codes read as words where a person reads them: the customers table, the customer drawer, the segment list's money. */
+test('customers show declines and statuses in words, not Stripe codes; small amounts are not cut to "$81.2"', async ({ page, demo }) => {
+  await page.goto(demo.url);
+  await expect(page.getByTestId('customer-count')).toBeVisible();
+  const declines = page.getByTestId('decline');
+  await expect(declines.first()).toBeVisible();
+  const shown = await declines.allInnerTexts();
+  expect(shown.length).toBeGreaterThan(5);
+  for (const text of shown) expect(text).toMatch(/^[A-Z][^_]*$/);
+  expect(shown).toContain('Insufficient funds');
+
+  // The drawer: words for the decline and the subscription status.
+  await page.locator('[role="row"][data-testid^="customer-row-"]').filter({ has: page.getByText('Insufficient funds', { exact: true }) }).first().click();
+  const drawer = page.locator('.ant-drawer');
+  await expect(drawer.getByText(/^Insufficient funds · (soft|hard)$/)).toBeVisible();
+  await expect(drawer).not.toContainText('insufficient_funds');
+  await expect(drawer).not.toContainText('past_due');
+  await page.keyboard.press('Escape');
+
+  // Segments: amounts under a thousand are exact ("at risk $81.20"), larger ones compact ("MRR $252.8K").
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByTestId('section-title')).toHaveText('Segments');
+  const list = page.getByText(/members · wins/).first();
+  await expect(list).toBeVisible();
+  for (const line of await page.getByText(/members · wins/).allInnerTexts()) expect(line).not.toMatch(/\$\d{1,3}\.\d(?![\dKMB])/);
+});
