@@ -157,3 +157,18 @@ test('customers show declines and statuses in words, not Stripe codes; small amo
   await expect(list).toBeVisible();
   for (const line of await page.getByText(/members · wins/).allInnerTexts()) expect(line).not.toMatch(/\$\d{1,3}\.\d(?![\dKMB])/);
 });
+
+/** #21: a reviewer reads the audit log's kinds in words ("Step done"); the kind itself is in the tooltip. */
+test('the audit log names each entry’s kind in words, not action.succeeded', async ({ page, demo }) => {
+  expect((await demo.cli(['run', 'start', '--yes'])).code).toBe(0);
+  await page.goto(demo.url);
+  await expect(page.getByTestId('customer-count')).toBeVisible();
+  await page.keyboard.press('Alt+5');
+  await page.getByRole('tab', { name: 'Audit log' }).click();
+  const kinds = page.getByTestId('audit-kind');
+  await expect(kinds.first()).toBeVisible();
+  const shown = await kinds.allInnerTexts();
+  for (const text of shown) expect(text).toMatch(/^[A-Z][^._]*$/);
+  expect(shown).toContain('Step done');
+  await expect(kinds.filter({ hasText: /^Step done$/ }).first()).toHaveAttribute('title', 'action.succeeded');
+});
