@@ -148,6 +148,15 @@ test('customers show declines and statuses in words, not Stripe codes; small amo
   await expect(drawer.getByText(/^Insufficient funds · (soft|hard)$/)).toBeVisible();
   await expect(drawer).not.toContainText('insufficient_funds');
   await expect(drawer).not.toContainText('past_due');
+  // Its timeline, payment attempts and subscriptions: words too.
+  await drawer.getByRole('tab', { name: 'Recovery timeline' }).click();
+  const failure = drawer.getByTestId('timeline-failure').first();
+  await expect(failure).toContainText(/(Insufficient funds|Do not honor \(bank declined\)|[A-Z][a-z ]+) \((soft|hard) decline\)/);
+  await expect(drawer.getByTestId('customer-timeline')).not.toContainText(/insufficient_funds|do_not_honor|generic_decline|processing_error|try_again_later/);
+  await drawer.getByRole('tab', { name: /^Payment attempts/ }).click();
+  await expect(drawer.getByText('Insufficient funds', { exact: true }).first()).toBeVisible();
+  await drawer.getByRole('tab', { name: /^Subscriptions/ }).click();
+  await expect(drawer.getByText('Past due', { exact: true }).last()).toBeVisible();
   await page.keyboard.press('Escape');
 
   // Segments: amounts under a thousand are exact ("at risk $81.20"), larger ones compact ("MRR $252.8K").

@@ -186,7 +186,7 @@ export function CustomerDrawer({ customerId, onClose }: { customerId: string; on
                     { title: 'Date', dataIndex: 'created', render: formatDate },
                     { title: 'Status', dataIndex: 'status', render: (s: string) => <Tag color={s === 'succeeded' ? 'green' : s === 'failed' ? 'red' : 'default'}>{s}</Tag> },
                     { title: 'Amount', key: 'a', align: 'right', render: (_, c) => formatMoney(c.amount, c.currency) },
-                    { title: 'Decline', key: 'd', render: (_, c) => (c.declineCode ?? c.failureCode ? <Tag color={c.hard ? 'red' : 'orange'}>{c.declineCode ?? c.failureCode}</Tag> : '—') },
+                    { title: 'Decline', key: 'd', render: (_, c) => (c.declineCode ?? c.failureCode ? <Tag color={c.hard ? 'red' : 'orange'} title={`Stripe code ${c.declineCode ?? c.failureCode}`}>{declineWords((c.declineCode ?? c.failureCode)!)}</Tag> : '—') },
                     { title: 'Refunded', key: 'rf', align: 'right', render: (_, c) => (c.amountRefunded ? formatMoney(c.amountRefunded, c.currency) : '—') },
                     { title: '', key: 'l', render: (_, c) => ext(c.url, c.id) },
                   ]}
@@ -204,7 +204,7 @@ export function CustomerDrawer({ customerId, onClose }: { customerId: string; on
                   dataSource={detail.subscriptions}
                   columns={[
                     { title: 'Plan', dataIndex: 'plan' },
-                    { title: 'Status', dataIndex: 'status', render: (s: string) => <Tag>{s}</Tag> },
+                    { title: 'Status', dataIndex: 'status', render: (s: string) => <Tag>{subscriptionStatusWords(s)}</Tag> },
                     { title: 'MRR', key: 'm', align: 'right', render: (_, s) => formatMoney(s.mrr, cur) },
                     { title: 'Since', dataIndex: 'created', render: formatDate },
                     { title: '', key: 'l', render: (_, s) => ext(s.url, s.id) },
