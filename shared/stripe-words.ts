@@ -6,15 +6,23 @@
  */
 
 const DECLINE_WORDS: Record<string, string> = {
-  generic_decline: 'Declined, no reason given',
-  do_not_honor: 'Do not honor (bank declined)',
+  // Short enough for the customers table's column; the tooltip says hard or soft.
   testmode_decline: 'Test-mode decline',
-  pickup_card: 'Card to be picked up (reported)',
-  merchant_blacklist: 'Blocked by the card issuer',
+  merchant_blacklist: 'Blocked by issuer',
   card_velocity_exceeded: 'Card limit reached',
-  withdrawal_count_limit_exceeded: 'Withdrawal limit reached',
-  new_account_information_available: 'New card details available',
-  reenter_transaction: 'Try the payment again',
+  withdrawal_count_limit_exceeded: 'Withdrawal limit',
+  new_account_information_available: 'New card details',
+  revocation_of_all_authorizations: 'Payments revoked',
+  revocation_of_authorization: 'Payment revoked',
+  authentication_required: '3D Secure required',
+  currency_not_supported: 'Currency unsupported',
+  duplicate_transaction: 'Duplicate payment',
+  transaction_not_allowed: 'Payment not allowed',
+  bank_account_restricted: 'Bank account limited',
+  bank_account_unusable: 'Account unusable',
+  invalid_account_number: 'Bad account number',
+  online_or_offline_pin_required: 'PIN required',
+  reenter_transaction: 'Re-enter payment',
 };
 
 const UPPER = new Set(['cvc', 'pin', 'zip', 'id']);
