@@ -26,7 +26,8 @@ export function formatMoney(minor: number, currency: string, opts: { compact?: b
     return new Intl.NumberFormat('en', {
       style: 'currency',
       currency: code,
-      ...(opts.compact ? { notation: 'compact', maximumFractionDigits: 1 } : { minimumFractionDigits: exp, maximumFractionDigits: exp }),
+      // Compact only from a thousand up ("$14K"); below, exact: "$81.20", never "$81.2".
+      ...(opts.compact && Math.abs(major) >= 1000 ? { notation: 'compact', maximumFractionDigits: 1 } : { minimumFractionDigits: exp, maximumFractionDigits: exp }),
     }).format(major);
   } catch {
     return `${major.toFixed(exp)} ${code}`;

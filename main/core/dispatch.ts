@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { contract, isMethod, type Envelope, type Method } from '../../shared/contract';
 import type { Core } from './api';
 import { UserError } from './errors';
+import { requestProblem } from './issue-words';
 import type { Logger } from './ports';
 
 export function formatIssues(error: z.ZodError): { path: string; message: string }[] {
@@ -24,7 +25,8 @@ export async function dispatch(core: Core, method: string, rawInput: unknown, lo
     const issues = formatIssues(parsed.error);
     return {
       ok: false,
-      error: { code: 'bad_request', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues },
+      // #21: the message a person reads names places and fields in words; `issues` keeps the paths for programs.
+      error: { code: 'bad_request', message: requestProblem(method, parsed.error.issues, rawInput ?? {}), issues },
     };
   }
   try {

@@ -57,8 +57,12 @@ export const useApp = create<AppState>((set, get) => ({
     set({ workspaces, currentId, loaded: true });
   },
   select: (id) => {
-    persist('reclaim.workspace', id);
-    set({ currentId: id });
+    if (id === get().currentId) return;
+    // Another workspace is leaving the page too: unsaved work asks first (#21), as switching section does.
+    leave(() => {
+      persist('reclaim.workspace', id);
+      set({ currentId: id });
+    });
   },
   go: (section) => {
     if (section === get().section) return;

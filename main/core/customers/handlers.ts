@@ -5,6 +5,7 @@ import { catalogFor, type FactField as CatalogField } from '../facts/catalog';
 import { operatorsFor } from '../facts/catalog';
 import { contract, type CustomerFacts, type FactField, type Input } from '../../../shared/contract';
 import { badRequest } from '../errors';
+import { issuesMessage } from '../issue-words';
 import type { HandlerContext, HandlerGroup } from '../context';
 
 export function toContractField(f: CatalogField): FactField {
@@ -40,7 +41,7 @@ export function customerStreams(ctx: HandlerContext) {
   return {
     customers(input: CustomerStreamInput): Generator<CustomerFacts, void, undefined> {
       const parsed = contract['customers.list'].input.safeParse({ ...input, offset: 0, limit: 1 });
-      if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+      if (!parsed.success) throw badRequest(issuesMessage(parsed.error.issues, input));
       const { workspaceId, offset: _offset, limit: _limit, ...q } = parsed.data;
       return iterateCustomers(ctx.db(workspaceId), q);
     },

@@ -3,7 +3,9 @@ import { StrategyInput, type Step } from '../../../shared/contract';
 import type { ArmInput, Experiment } from '../../../shared/experiments';
 import type { Sqlite } from '../db/sqlite';
 import { badRequest, conflict, notFound } from '../errors';
-import { DEFAULT_KEY, getStrategy } from '../recovery/strategies';
+import { issuesMessage } from '../issue-words';
+import { DEFAULT_KEY, getStrategy, templateProblem } from '../recovery/strategies';
+import { stepTitle } from '../../../shared/words';
 import * as segments from '../segments/service';
 import { validateTemplate } from '../recovery/templates';
 import { HASH_VERSION, HOLDOUT_ARM, type AssignSpec } from './assign';
@@ -121,8 +123,7 @@ export function resolveArms(db: Sqlite, segmentId: string, arms: ArmInput[]): St
     if (a.strategy) {
       const parsed = StrategyInput.safeParse(a.strategy);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw badRequest(`Arm ${a.name}'s strategy is not valid: ${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid'}`);
+        throw badRequest(`Arm ${a.name}'s strategy is not valid: ${issuesMessage(parsed.error.issues, a.strategy)}`);
       }
       // The same template check `strategies set` makes, so a bad template is refused now, not when its email is due.
       parsed.data.steps.forEach((step, n) => {
@@ -131,7 +132,7 @@ export function resolveArms(db: Sqlite, segmentId: string, arms: ArmInput[]): St
         try {
           validateTemplate(t);
         } catch (e) {
-          throw badRequest(`Arm ${a.name}'s strategy is not valid: step ${n + 1} (${step.id}): ${e instanceof Error ? e.message : String(e)}`);
+          throw badRequest(`Arm ${a.name}'s strategy is not valid: ${stepTitle(n, step)}: ${templateProblem(e)}`);
         }
       });
       return { name: a.name, weight: a.weight, source: 'custom', strategy: parsed.data };

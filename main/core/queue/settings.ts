@@ -1,6 +1,7 @@
 import { AmSettings, VoiceSettings, WebhookSettings, type WhiteGloveSettings } from '../../../shared/whiteglove';
 import type { Sqlite } from '../db/sqlite';
 import { badRequest } from '../errors';
+import { issuesMessage } from '../issue-words';
 import { judgeAddress } from '../net/address-policy';
 
 /** Secret ids (the `secrets` port), like the Stripe key's: never stored in the workspace file. */
@@ -27,7 +28,7 @@ export function updateSettings<K extends Key>(db: Sqlite, key: K, patch: Partial
   const parsed = SCHEMAS[key].safeParse(merged);
   if (!parsed.success) {
     throw badRequest(
-      `The ${key} settings were not saved: ${parsed.error.issues[0]?.message ?? 'invalid value'}`,
+      `The ${key === 'am' ? 'account-manager' : key} settings were not saved: ${issuesMessage(parsed.error.issues, merged, 1)}`,
       parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     );
   }

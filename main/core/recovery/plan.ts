@@ -158,7 +158,8 @@ export function buildPlan(a: PlanArgs): Plan {
     const arm = chooseArm(segmentId, inv.customerId);
     const strategy = arm?.strategy ?? strategyFor(segmentId);
     const inRun = active.get(inv.id);
-    const rowSkip = inRun ? `already in active run ${inRun}` : !strategy.enabled ? 'the strategy is turned off' : null;
+    // #21: the reason a person reads names no internal run id (the Runs tab lists the running run).
+    const rowSkip = inRun ? 'already in active run' : !strategy.enabled ? 'the strategy is turned off' : null;
     const steps = rowSkip
       ? []
       : planSteps({ ...a, runId: planId, steps: strategy.steps, inv, segmentId, segmentName, currency, runOfferCounts, ledger });
@@ -197,7 +198,7 @@ export function totalsOf(rows: PlanRow[]): PlanTotals {
       t.amountAtRisk += r.amountAtRisk;
     }
     if (r.skipReason) {
-      // "already in active run run_…" → "already in active run": totals group by reason, not by run.
+      // Plans saved before #21 said "already in active run run_…": totals group by reason, not by run.
       const reason = r.skipReason.replace(/ run_[a-z0-9]+$/, '');
       reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
       s.skipped++;

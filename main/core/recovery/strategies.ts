@@ -1,6 +1,7 @@
 import { Step, StrategyInput, type Strategy, type StepInput } from '../../../shared/contract';
 import type { Sqlite } from '../db/sqlite';
 import { badRequest, notFound } from '../errors';
+import { issueWords } from '../issue-words';
 import * as segments from '../segments/service';
 import { PREVIOUS_DEFAULTS } from './strategy-history';
 import { stepTitle } from '../../../shared/words';
@@ -140,7 +141,7 @@ export function listStrategies(db: Sqlite): (Strategy & { color: string; priorit
 }
 
 /** A template's first problem in words: "the subject uses an unknown variable “frist_name” (line 1)". */
-function templateProblem(e: unknown): string {
+export function templateProblem(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   const part = /^The (\w+) template cannot be rendered: (.*)$/.exec(m);
   if (!part) return m;
@@ -156,10 +157,7 @@ export function setStrategy(db: Sqlite, key: string, input: unknown, nowMs: numb
   if (!parsed.success) {
     // #21: only the first problem, and a step named in words ("Step 2, email “Reminder”"), not a schema path.
     const first = parsed.error.issues[0];
-    const path = first?.path.map(String) ?? [];
-    const steps = (input as { steps?: unknown } | null)?.steps;
-    const where = path[0] === 'steps' && path.length > 1 && Array.isArray(steps) ? `${stepTitle(Number(path[1]), (steps[Number(path[1])] ?? {}) as object)}${path.length > 2 ? ` (${path.slice(2).join(' ')})` : ''}: ` : path.length ? `${path.join(' ')}: ` : '';
-    throw badRequest(`The strategy was not saved: ${where}${first?.message ?? 'invalid'}`, first ? [{ path: path.join('.'), message: first.message }] : []);
+    throw badRequest(`The strategy was not saved: ${first ? issueWords(first, input) : 'it is not valid'}`, first ? [{ path: first.path.map(String).join('.'), message: first.message }] : []);
   }
   const s = parsed.data;
   s.steps.forEach((step, i) => {

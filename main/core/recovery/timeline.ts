@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { TimelineEntry } from '../../../shared/contract';
 import { formatMoney } from '../../../shared/money';
+import { declineWords } from '../../../shared/stripe-words';
 import type { Sqlite } from '../db/sqlite';
 import { isHardDecline } from '../facts/declines';
 
@@ -15,7 +16,7 @@ export function customerTimeline(db: Sqlite, customerId: string): Entry[] {
   for (const c of charges) {
     if (c.status === 'failed') {
       const code = c.decline_code ?? c.failure_code ?? 'declined';
-      out.push({ at: c.created * 1000, kind: 'failure', title: `Payment of ${formatMoney(c.amount, c.currency)} failed`, detail: `${code} (${isHardDecline(code) ? 'hard' : 'soft'} decline)`, status: 'failed', channel: null, invoiceId: c.invoice_id, runId: null });
+      out.push({ at: c.created * 1000, kind: 'failure', title: `Payment of ${formatMoney(c.amount, c.currency)} failed`, detail: `${declineWords(code)} (${isHardDecline(code) ? 'hard' : 'soft'} decline)`, status: 'failed', channel: null, invoiceId: c.invoice_id, runId: null });
     } else if (c.status === 'succeeded') {
       out.push({ at: c.created * 1000, kind: 'payment', title: `Paid ${formatMoney(c.amount, c.currency)}`, detail: c.invoice_id ? `invoice ${c.invoice_id}` : null, status: 'succeeded', channel: null, invoiceId: c.invoice_id, runId: null });
     }
@@ -28,14 +29,14 @@ export function customerTimeline(db: Sqlite, customerId: string): Entry[] {
   const actions = db
     .prepare(`SELECT key, run_id, invoice_id, step_id, channel, status, detail, due_at, coalesce(finished_at_ms, updated_at_ms) AS at_ms FROM recovery_outbox WHERE customer_id = ? AND status <> 'scheduled' ORDER BY at_ms`)
     .all(customerId) as { key: string; run_id: string; invoice_id: string; step_id: string; channel: Entry['channel']; status: string; detail: string | null; due_at: number; at_ms: number }[];
-  for (const a of actions) out.push({ at: a.at_ms, kind: 'action', title: `${a.channel} · ${a.step_id}`, detail: a.detail, status: a.status, channel: a.channel, invoiceId: a.invoice_id, runId: a.run_id });
+  for (const a of actions) out.push({ at: a.at_ms, kind: 'action', title: `step “${a.step_id}”`, detail: a.detail, status: a.status, channel: a.channel, invoiceId: a.invoice_id, runId: a.run_id });
   const scheduled = db
     .prepare(`SELECT run_id, invoice_id, step_id, channel, due_at FROM recovery_outbox WHERE customer_id = ? AND status = 'scheduled' ORDER BY due_at`)
     .all(customerId) as { run_id: string; invoice_id: string; step_id: string; channel: Entry['channel']; due_at: number }[];
-  for (const s of scheduled) out.push({ at: s.due_at * 1000, kind: 'action', title: `${s.channel} · ${s.step_id} (scheduled)`, detail: 'fires when due unless the invoice is paid first', status: 'scheduled', channel: s.channel, invoiceId: s.invoice_id, runId: s.run_id });
+  for (const s of scheduled) out.push({ at: s.due_at * 1000, kind: 'action', title: `step “${s.step_id}”`, detail: 'fires when due unless the invoice is paid first', status: 'scheduled', channel: s.channel, invoiceId: s.invoice_id, runId: s.run_id });
   const joins = db.prepare(`SELECT run_id, invoice_id, segment_name, joined_at_ms, state, stop_reason FROM recovery_run_items WHERE customer_id = ?`).all(customerId) as {
     run_id: string; invoice_id: string; segment_name: string; joined_at_ms: number; state: string; stop_reason: string | null;
   }[];
-  for (const j of joins) out.push({ at: j.joined_at_ms, kind: 'run', title: `Recovery run ${j.run_id} (${j.segment_name} strategy)`, detail: j.stop_reason ? `stopped: ${j.stop_reason}` : j.state, status: j.state, channel: null, invoiceId: j.invoice_id, runId: j.run_id });
+  for (const j of joins) out.push({ at: j.joined_at_ms, kind: 'run', title: `Joined a recovery run (${j.segment_name} strategy)`, detail: j.stop_reason ? `stopped: ${j.stop_reason}` : j.state, status: j.state, channel: null, invoiceId: j.invoice_id, runId: j.run_id });
   return out.sort((a, b) => b.at - a.at);
 }

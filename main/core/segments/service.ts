@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Sqlite } from '../db/sqlite';
 import { badRequest, conflict, notFound } from '../errors';
+import { issuesMessage } from '../issue-words';
 import { catalogFor, type Catalog } from '../facts/catalog';
 import { evaluateRule, type ExplainNode, type FactsRow } from './explain';
 import { validateRule, type RuleError, type RuleGroup } from './rule';
@@ -78,7 +79,7 @@ function parseInput(input: unknown) {
   const p = inputSchema.safeParse(input);
   if (!p.success) {
     const issues = p.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw badRequest(issues[0]?.message ?? 'invalid segment', issues);
+    throw badRequest(issuesMessage(p.error.issues, input), issues);
   }
   return p.data;
 }
@@ -513,20 +514,25 @@ export function importSegments(db: Sqlite, json: string | unknown, now: number, 
   const parsed = exportSchema.safeParse(data);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw badRequest(`This is not a Reclaim segments file (${issues[0]?.message ?? 'invalid'})`, issues);
+    throw badRequest(`This is not a Reclaim segments file (${issuesMessage(parsed.error.issues, data, 1)})`, issues);
   }
   const issues: { path: string; message: string }[] = [];
+  const words: string[] = [];
   const inputs = parsed.data.segments.map((s, i) => {
     const p = inputSchema.safeParse(s);
     if (!p.success) {
       for (const e of p.error.issues) issues.push({ path: `segments[${i}].${e.path.join('.')}`, message: e.message });
+      words.push(issuesMessage(p.error.issues.map((e) => ({ ...e, path: ['segments', i, ...e.path] })), data, 1));
       return null;
     }
     const v = validateRule(p.data.rule, catalog);
-    if (!v.ok) issues.push(...ruleIssues(v.errors, `segments[${i}].rule`));
+    if (!v.ok) {
+      issues.push(...ruleIssues(v.errors, `segments[${i}].rule`));
+      words.push(`Segment ${p.data.name}: ${v.errors[0]!.message}`);
+    }
     return p.data;
   });
-  if (issues.length) throw badRequest(`The file has invalid segments: ${issues[0]!.message}`, issues);
+  if (issues.length) throw badRequest(`The file has invalid segments: ${words[0] ?? issues[0]!.message}`, issues);
   return db.transaction(() => {
     const taken = new Set<string>();
     return inputs.map((s) => {

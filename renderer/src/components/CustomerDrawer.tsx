@@ -3,6 +3,7 @@ import { Alert, Collapse, Descriptions, Drawer, Empty, Space, Spin, Table, Tabs,
 import { useEffect, useState } from 'react';
 import type { Membership, MrrSettings, Output } from '../../../shared/contract';
 import { MRR_RULES } from '../../../shared/mrr-rules';
+import { codeWords, declineWords, subscriptionStatusWords } from '../../../shared/stripe-words';
 import { formatDate, formatDays, formatMoney } from '../lib/format';
 import { useApp, useCurrentWorkspace } from '../store';
 import { AnnualSwitchButton } from './AnnualSwitch';
@@ -63,15 +64,15 @@ export function CustomerDrawer({ customerId, onClose }: { customerId: string; on
                     <Descriptions.Item label="Customer">{f.customer_id}</Descriptions.Item>
                     <Descriptions.Item label="Email">{f.email ?? '—'}</Descriptions.Item>
                     <Descriptions.Item label="Plan">{f.plan ?? '—'} {f.billing_interval && <Typography.Text type="secondary">({f.billing_interval}ly)</Typography.Text>}</Descriptions.Item>
-                    <Descriptions.Item label="Status">{f.subscription_status ?? 'none'}</Descriptions.Item>
+                    <Descriptions.Item label="Status">{f.subscription_status ? subscriptionStatusWords(f.subscription_status) : 'No subscription'}</Descriptions.Item>
                     <Descriptions.Item label="MRR">{formatMoney(f.mrr, cur)}</Descriptions.Item>
                     <Descriptions.Item label="Lifetime value">{formatMoney(f.ltv, cur)}</Descriptions.Item>
                     <Descriptions.Item label="Tenure">{formatDays(f.tenure_days)}</Descriptions.Item>
                     <Descriptions.Item label="Billing currency">{f.currency?.toUpperCase() ?? '—'}</Descriptions.Item>
                     <Descriptions.Item label="Failures (12 months)">{f.failures_12m}</Descriptions.Item>
                     <Descriptions.Item label="Last decline">
-                      {f.last_decline_code ? <Tag color={f.last_decline_hard ? 'red' : 'orange'}>{f.last_decline_code} · {f.last_decline_hard ? 'hard' : 'soft'}</Tag> : '—'}
-                      {f.last_advice_code && <Tag title="Stripe's retry advice (outcome.advice_code)">advice: {f.last_advice_code}</Tag>}
+                      {f.last_decline_code ? <Tag color={f.last_decline_hard ? 'red' : 'orange'} title={`Stripe code ${f.last_decline_code}`}>{declineWords(f.last_decline_code)} · {f.last_decline_hard ? 'hard' : 'soft'}</Tag> : '—'}
+                      {f.last_advice_code && <Tag title={`Stripe's retry advice (${f.last_advice_code})`}>Stripe advises: {codeWords(f.last_advice_code).toLowerCase()}</Tag>}
                     </Descriptions.Item>
                     <Descriptions.Item label="Open past-due invoices">{f.open_past_due_count}</Descriptions.Item>
                     <Descriptions.Item label="Amount at risk">{formatMoney(f.amount_at_risk, cur)}</Descriptions.Item>
@@ -185,7 +186,7 @@ export function CustomerDrawer({ customerId, onClose }: { customerId: string; on
                     { title: 'Date', dataIndex: 'created', render: formatDate },
                     { title: 'Status', dataIndex: 'status', render: (s: string) => <Tag color={s === 'succeeded' ? 'green' : s === 'failed' ? 'red' : 'default'}>{s}</Tag> },
                     { title: 'Amount', key: 'a', align: 'right', render: (_, c) => formatMoney(c.amount, c.currency) },
-                    { title: 'Decline', key: 'd', render: (_, c) => (c.declineCode ?? c.failureCode ? <Tag color={c.hard ? 'red' : 'orange'}>{c.declineCode ?? c.failureCode}</Tag> : '—') },
+                    { title: 'Decline', key: 'd', render: (_, c) => (c.declineCode ?? c.failureCode ? <Tag color={c.hard ? 'red' : 'orange'} title={`Stripe code ${c.declineCode ?? c.failureCode}`}>{declineWords((c.declineCode ?? c.failureCode)!)}</Tag> : '—') },
                     { title: 'Refunded', key: 'rf', align: 'right', render: (_, c) => (c.amountRefunded ? formatMoney(c.amountRefunded, c.currency) : '—') },
                     { title: '', key: 'l', render: (_, c) => ext(c.url, c.id) },
                   ]}
@@ -203,7 +204,7 @@ export function CustomerDrawer({ customerId, onClose }: { customerId: string; on
                   dataSource={detail.subscriptions}
                   columns={[
                     { title: 'Plan', dataIndex: 'plan' },
-                    { title: 'Status', dataIndex: 'status', render: (s: string) => <Tag>{s}</Tag> },
+                    { title: 'Status', dataIndex: 'status', render: (s: string) => <Tag>{subscriptionStatusWords(s)}</Tag> },
                     { title: 'MRR', key: 'm', align: 'right', render: (_, s) => formatMoney(s.mrr, cur) },
                     { title: 'Since', dataIndex: 'created', render: formatDate },
                     { title: '', key: 'l', render: (_, s) => ext(s.url, s.id) },

@@ -4,6 +4,7 @@ import { Alert, Empty, Input, Select, Space, Tag, Tooltip, Typography, theme } f
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CustomerFacts, Segment } from '../../../shared/contract';
 import type { SORTABLE } from '../../../shared/contract';
+import { declineWords } from '../../../shared/stripe-words';
 import { CsvImportButton } from '../components/CsvImport';
 import { CustomerDrawer } from '../components/CustomerDrawer';
 import { formatDays, formatMoney } from '../lib/format';
@@ -62,8 +63,8 @@ const COLUMNS: Column[] = [
     width: '140px',
     render: (c) =>
       c.last_decline_code ? (
-        <Tooltip title={c.last_decline_hard ? 'Hard decline: do not retry, ask for a new card' : 'Soft decline: a retry may succeed'}>
-          <Tag color={c.last_decline_hard ? 'red' : 'orange'}>{c.last_decline_code}</Tag>
+        <Tooltip title={`${c.last_decline_hard ? 'Hard decline: do not retry, ask for a new card' : 'Soft decline: a retry may succeed'} (Stripe code ${c.last_decline_code})`}>
+          <Tag color={c.last_decline_hard ? 'red' : 'orange'} data-testid="decline">{declineWords(c.last_decline_code)}</Tag>
         </Tooltip>
       ) : (
         '—'

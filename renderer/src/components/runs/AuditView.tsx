@@ -8,6 +8,7 @@ import { ExportButtons } from './ExportButtons';
 import { useDebounced } from '../../lib/useDebounced';
 import { useApp, useCurrentWorkspace } from '../../store';
 import { whenMs } from '../../lib/time';
+import { auditKindWords } from '../../lib/audit-words';
 
 type Page = Output<'audit.list'>;
 const PAGE = 50;
@@ -100,7 +101,7 @@ export function AuditView() {
         columns={[
           { title: 'When', dataIndex: 'at', width: 180, render: (v: number) => whenMs(v) },
           { title: 'Who', dataIndex: 'actor', width: 120 },
-          { title: 'Kind', dataIndex: 'kind', width: 130, render: (k: string) => <Typography.Text code>{k}</Typography.Text> },
+          { title: 'Kind', dataIndex: 'kind', width: 130, render: (k: string) => <span title={k} data-testid="audit-kind">{auditKindWords(k)}</span> },
           { title: 'What', dataIndex: 'message' },
           { title: 'Run', dataIndex: 'runId', width: 120, render: (v: string | null) => v ?? '—' },
           { title: 'Customer', dataIndex: 'customerId', width: 140, render: (v: string | null) => v ?? '—' },

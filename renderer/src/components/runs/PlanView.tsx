@@ -1,6 +1,7 @@
 import { Alert, App as AntApp, Card, Input, Select, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import type { ChannelKind, Plan, PlanRow, PlanStep } from '../../../../shared/contract';
+import { declineWords } from '../../../../shared/stripe-words';
 import { downloadText } from '../../lib/download';
 import { ExportButtons } from './ExportButtons';
 import { formatDate, formatMoney } from '../../lib/format';
@@ -210,7 +211,7 @@ export function PlanView({ plan }: { plan: Plan }) {
             { title: 'Invoice', key: 'i', render: (_, r) => r.invoiceNumber ?? r.invoiceId },
             { title: 'At risk', dataIndex: 'amountAtRisk', align: 'right', render: (v: number) => formatMoney(v, cur) },
             { title: 'Attempts', dataIndex: 'attemptCount', align: 'right' },
-            { title: 'Decline', key: 'd', render: (_, r) => (r.lastDeclineCode ? <Tag color={r.hardDecline ? 'red' : 'orange'}>{r.lastDeclineCode}</Tag> : '—') },
+            { title: 'Decline', key: 'd', render: (_, r) => (r.lastDeclineCode ? <Tag color={r.hardDecline ? 'red' : 'orange'} title={`Stripe code ${r.lastDeclineCode}`}>{declineWords(r.lastDeclineCode)}</Tag> : '—') },
             {
               title: 'Steps',
               key: 's',
