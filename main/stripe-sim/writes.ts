@@ -306,6 +306,13 @@ export function createWrites(w: WriteContext) {
       w.touch();
       return o;
     },
+    /** The succeeded charge that paid an invoice (null while it is unpaid): what a sync would bring after a paid retry. */
+    paidCharge(invoiceId: string): Obj | null {
+      const inv = w.byId.get(invoiceId);
+      if (!inv || inv.object !== 'invoice' || inv.status !== 'paid') return null;
+      const charge = w.byId.get((w.byId.get(piOf(invoiceId))?.latest_charge as string | undefined) ?? '');
+      return charge && charge.status === 'succeeded' ? charge : null;
+    },
     /** The customer pays the invoice on its hosted page (tests and demos). */
     payOnHostedPage(invoiceId: string): Obj | null {
       const inv = w.byId.get(invoiceId);
