@@ -86,4 +86,21 @@ describe('demo history', () => {
     const experiments = await call(core, 'experiments.list', { workspaceId });
     expect(experiments.map((e) => e.name)).toContain('Growth: warm tone');
   });
+
+  it('gives the Performance report real curves per segment, weeks with recoveries and a baseline comparison', async () => {
+    const r = await call(core, 'performance.report', { workspaceId });
+    expect(r.simulated).toBe(true);
+    expect(r.totals.invoices).toBeGreaterThan(50);
+    expect(r.totals.recovered).toBeGreaterThan(20);
+    expect(r.totals.recoveredWithoutAction).toBeGreaterThan(0);
+    const curves = r.curves.filter((c) => c.key !== 'all');
+    expect(curves.length).toBeGreaterThanOrEqual(4);
+    for (const c of curves) expect(c.points.length, c.key).toBeGreaterThan(0);
+    expect(curves.filter((c) => c.points.some((p) => p.recovered > 0)).length).toBeGreaterThanOrEqual(4);
+    expect(r.overTime.filter((w) => w.recovered > 0).length).toBeGreaterThanOrEqual(8);
+    expect(r.baseline).not.toBeNull();
+    expect(r.baseline!.figures.invoices).toBeGreaterThan(0);
+    expect(r.baseline!.comparisons.length).toBeGreaterThan(0);
+    expect(r.byVariant.length).toBeGreaterThan(0);
+  });
 });
