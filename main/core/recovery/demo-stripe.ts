@@ -18,6 +18,11 @@ const DEFAULT_SIM_NOW = 1_793_491_200;
 
 export class DemoStripe {
   private readonly sims = new Map<string, Promise<{ sim: StripeSim; key: string }>>();
+  /**
+   * #19: the demo history recomputes facts for many payments at once (main/core/demo/history.ts):
+   * a payment then only marks its customer for the next recompute.
+   */
+  deferFacts = false;
 
   constructor(private readonly ctx: HandlerContext) {}
 
@@ -76,6 +81,10 @@ export class DemoStripe {
         `INSERT OR IGNORE INTO charges (id, customer_id, invoice_id, payment_intent_id, amount, currency, status, paid, created, raw) VALUES (?, ?, ?, ?, ?, ?, 'succeeded', 1, ?, ?)`,
       ).run(c.id, action.customerId, action.invoiceId, c.payment_intent as string, c.amount as number, c.currency as string, action.now, JSON.stringify(c));
     })();
+    if (this.deferFacts) {
+      db.prepare(`INSERT OR IGNORE INTO dirty_customers (customer_id) VALUES (?)`).run(action.customerId);
+      return;
+    }
     const ws = this.ctx.registry.get(workspaceId);
     recomputeFacts(db, { now: action.now, reportingCurrency: ws.currency, customerIds: [action.customerId] });
   }
