@@ -80,6 +80,8 @@ export async function replayDemoHistory(ctx: HandlerContext, workspaceId: string
   try {
     db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(SETTINGS_KEY, JSON.stringify({ operatorName: HISTORY_ACTOR, operatorEmail: null }));
     await refreshFactsAndMembership(hctx, db, workspaceId, start, true);
+    // Fixed hash seeds: the same demo seed gives the same holdout and arms (and so the same history) on every build.
+    db.prepare(`INSERT OR IGNORE INTO experiment_settings (key, value) VALUES ('seed', 'seg_demo_history')`).run();
     writeSegmentationHoldout(db, opts.holdoutPercent ?? 10, start * 1000);
     startToneExperiment(db, start * 1000, ctx);
     await recovery.demoVoice.ensure(workspaceId);
@@ -205,6 +207,7 @@ function startToneExperiment(db: Sqlite, nowMs: number, ctx: HandlerContext): vo
           { name: 'warm', weight: 50, strategy: { name: `${s.name} (warm)`, description: 'The Growth steps in a warm tone', enabled: true, steps } },
         ],
         holdout: 0,
+        seed: 'exp_demo_history_growth_tone',
       },
       nowMs,
     );
