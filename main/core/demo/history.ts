@@ -71,7 +71,7 @@ export async function replayDemoHistory(ctx: HandlerContext, workspaceId: string
   // The engine, its channels and the demo's Stripe on the history's clock; events stay inside (the app hears only the result).
   const hctx: HandlerContext = { ...ctx, events: new CoreEvents(), ports: { ...ctx.ports, clock: { now: () => clock.sec * 1000 } }, nowSec: () => clock.sec };
   const recovery = createRecovery(hctx);
-  // Payments mark their customers; facts are recomputed together once a simulated day (one batch, not one per payment).
+  // Payments mark their customers; their facts are recomputed together before each plan (one batch, not one per payment).
   recovery.demo.deferFacts = true;
 
   const hidden = hideFutureFailures(db, start);
@@ -98,13 +98,15 @@ export async function replayDemoHistory(ctx: HandlerContext, workspaceId: string
         if (t >= nextRefresh) {
           nextRefresh += refreshEvery;
           await refreshFactsAndMembership(hctx, db, workspaceId, t, true);
+        } else if (db.prepare(`SELECT 1 FROM dirty_customers LIMIT 1`).get()) {
+          // Customers who paid since the last plan: their facts (amount at risk, past due) before planning.
+          await refreshFactsAndMembership(hctx, db, workspaceId, t, false);
         }
         if (await planAndStart(hctx, recovery, workspaceId)) summary.runs++;
       } else {
         await recovery.engine.tick(workspaceId);
         summary.ticks++;
       }
-      if (db.prepare(`SELECT 1 FROM dirty_customers LIMIT 1`).get()) await refreshFactsAndMembership(hctx, db, workspaceId, t, false);
       const day = Math.min(days, Math.floor((t - start) / DAY) + 1);
       if (day !== lastDay) opts.onProgress?.((lastDay = day), days);
     }
