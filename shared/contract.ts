@@ -581,7 +581,15 @@ export const contract = {
     output: Workspace,
   },
   'demo.create': {
-    input: z.object({ customers: z.number().int().min(10).max(200_000).default(2000), seed: z.number().int().default(42), name: z.string().optional() }).strict(),
+    input: z
+      .object({
+        customers: z.number().int().min(10).max(200_000).default(2000),
+        seed: z.number().int().default(42),
+        name: z.string().optional(),
+        /** #19: replay ~95 days of recovery runs through the engine after the sync (false: the synced data only, faster). */
+        history: z.boolean().default(true),
+      })
+      .strict(),
     output: Workspace,
   },
   'sync.start': {
@@ -864,6 +872,9 @@ export const events = {
   'segments.recompute': z.object({ workspaceId: z.string(), done: z.number().int(), total: z.number().int() }),
   // ── White-glove outreach (#13) ──
   'queue.changed': z.object({ workspaceId: z.string(), taskId: z.string().nullable() }),
+  // ── The demo's history (#19) ──
+  /** Replaying the demo history: simulated `day` of `days`, with a line to show ("Building the demo history: day 40 of 95…"). */
+  'demo.progress': z.object({ workspaceId: z.string(), day: z.number().int(), days: z.number().int(), message: z.string() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

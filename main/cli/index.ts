@@ -31,7 +31,12 @@ async function serveConsole(core: Core, opts: { port?: number; json: boolean; de
   }
   if (opts.demo && core.registry.list().length === 0) {
     if (!opts.json) io.out('No workspace yet: building the demo workspace (generated data, marked DEMO)…');
+    // #19: the history replay says where it is, every 10 simulated days.
+    const offHistory = core.events.on('demo.progress', (p) => {
+      if (!opts.json && (p.day % 10 === 0 || p.day === p.days)) io.out(p.message);
+    });
     void openDemoIfEmpty(core).then(() => {
+      offHistory();
       const demo = core.registry.list()[0];
       if (opts.json) return;
       if (demo) io.out(`Demo workspace ready: "${demo.name}" (${path.join(dataDir, 'workspaces')}).`);

@@ -72,8 +72,25 @@ export function priceId(plan: string, interval: 'month' | 'year', currency: stri
   return `price_${plan}_${interval}_${currency}`;
 }
 
-export function generateBusiness(opts: { seed: number; customers: number; now: number; apiVersion?: string }): SimData {
+/**
+ * #19: the demo's history. Within the last `days` days a share (`openShare`) of
+ * the invoices that would have been paid at once fail once instead and stay
+ * open: what happens to them next is the demo history's (main/core/demo/),
+ * replayed through the recovery engine. Invoices Stripe's own retries
+ * recovered (outcome 'recovered', 6% of all) stay as they are: "recovered
+ * without action". Drawn from a sequence of its own, so every other object
+ * (customers, ids, amounts) is the same as without it.
+ */
+export interface HistoryOptions {
+  days: number;
+  openShare: number;
+}
+export const DEMO_HISTORY: HistoryOptions = { days: 100, openShare: 0.06 };
+
+export function generateBusiness(opts: { seed: number; customers: number; now: number; apiVersion?: string; history?: HistoryOptions }): SimData {
   const r = prng(opts.seed);
+  const hr = prng(opts.seed * 977 + 11);
+  const hist = opts.history ?? null;
   const { now } = opts;
   const account = { id: `acct_${prng(opts.seed * 7919).id('', 16)}`, name: 'Northwind Software (demo)', currency: 'usd' };
   const data: SimData = { account, products: [], prices: [], coupons: [], customers: [], subscriptions: [], invoices: [], invoice_payments: [], payment_intents: [], charges: [], payment_methods: [], refunds: [], events: [], discounts: [] };
@@ -182,6 +199,7 @@ export function generateBusiness(opts: { seed: number; customers: number; now: n
       const amount = Math.max(0, Math.round(discounted ? gross * (1 - pct / 100) - off : gross));
       const inId = r.id('in_');
       const outcome = isLast && pastDue ? 'open' : r.chance(0.06) ? 'recovered' : r.chance(0.015) ? 'uncollectible' : 'paid';
+      const historyOpen = hist !== null && outcome === 'paid' && t >= now - hist.days * DAY && hr.chance(hist.openShare);
       const failures = outcome === 'open' ? r.int(1, 3) : outcome === 'recovered' ? r.int(1, 2) : outcome === 'uncollectible' ? 4 : 0;
       const hard = failures > 0 && r.chance(0.25);
       const piId = r.id('pi_', 24);
@@ -196,13 +214,22 @@ export function generateBusiness(opts: { seed: number; customers: number; now: n
       }
       if (outcome === 'paid' || outcome === 'recovered') {
         const at = t + failures * 3 * DAY + r.int(60, 3600);
-        charges.push(makeCharge(r, { cusId, inId, piId, pmId, amount, currency, created: Math.min(at, now), status: 'succeeded', failureCode: null, declineCode: null, card: { expMonth, expYear } }));
+        const paid = makeCharge(r, { cusId, inId, piId, pmId, amount, currency, created: Math.min(at, now), status: 'succeeded', failureCode: null, declineCode: null, card: { expMonth, expYear } });
+        if (!historyOpen) charges.push(paid);
+        else {
+          // The paid charge above is drawn and dropped so the main sequence is unchanged.
+          const code = hr.chance(0.25) ? hr.pick(HARD_DECLINES) : hr.pick(SOFT_DECLINES);
+          const failureCode = code === 'expired_card' || code === 'incorrect_number' ? code : 'card_declined';
+          lastError = { code: failureCode, decline_code: code, message: 'Your card was declined.', type: 'card_error', charge: null };
+          charges.push(makeCharge(hr, { cusId, inId, piId, pmId, amount, currency, created: Math.min(t + hr.int(60, 3600), now), status: 'failed', failureCode, declineCode: code, card: { expMonth, expYear } }));
+        }
       }
-      const paidAt = outcome === 'paid' || outcome === 'recovered' ? (charges[charges.length - 1]!.created as number) : null;
-      const invStatus = outcome === 'paid' || outcome === 'recovered' ? 'paid' : outcome;
+      const fate = historyOpen ? 'open' : outcome;
+      const paidAt = fate === 'paid' || fate === 'recovered' ? (charges[charges.length - 1]!.created as number) : null;
+      const invStatus = fate === 'paid' || fate === 'recovered' ? 'paid' : fate;
       const invoice: Obj = shape('invoice', {
-        id: inId, object: 'invoice', account_country: 'US', account_name: account.name, amount_due: amount, amount_paid: paidAt ? amount : 0, amount_remaining: paidAt ? 0 : outcome === 'open' ? amount : 0,
-        attempt_count: failures + (paidAt ? 1 : 0), attempted: true, auto_advance: outcome === 'open', billing_reason: k === 0 ? 'subscription_create' : 'subscription_cycle', collection_method: 'charge_automatically',
+        id: inId, object: 'invoice', account_country: 'US', account_name: account.name, amount_due: amount, amount_paid: paidAt ? amount : 0, amount_remaining: paidAt ? 0 : fate === 'open' ? amount : 0,
+        attempt_count: historyOpen ? 1 : failures + (paidAt ? 1 : 0), attempted: true, auto_advance: fate === 'open', billing_reason: k === 0 ? 'subscription_create' : 'subscription_cycle', collection_method: 'charge_automatically',
         created: t, currency, customer: cusId, customer_email: customer.email, customer_name: customer.name, description: null, due_date: null, effective_at: t,
         hosted_invoice_url: `https://invoice.stripe.com/i/${account.id}/test_${inId.slice(3)}`, invoice_pdf: null, lines: { object: 'list', data: [], has_more: false, url: `/v1/invoices/${inId}/lines` },
         livemode: false, metadata: {}, next_payment_attempt: outcome === 'open' && !hard && failures < 4 ? now + r.int(1, 5) * DAY : null, number: `${String(customer.invoice_prefix)}-${String(k + 1).padStart(4, '0')}`,
@@ -229,7 +256,14 @@ export function generateBusiness(opts: { seed: number; customers: number; now: n
         event('invoice_payment.paid', inpay, paidAt);
       }
       const paidCharge = charges.find((c) => c.status === 'succeeded');
-      if (paidCharge && r.chance(0.012)) {
+      if (historyOpen) {
+        // The refund draws of the paid invoice it replaces (chance, then amount, day and id).
+        if (r.chance(0.012)) {
+          r.chance(0.5);
+          r.int(1, 20);
+          r.id('re_', 24);
+        }
+      } else if (paidCharge && r.chance(0.012)) {
         const refundAmount = r.chance(0.5) ? amount : Math.round(amount / 2);
         const at = Math.min(now, (paidCharge.created as number) + r.int(1, 20) * DAY);
         paidCharge.amount_refunded = refundAmount;

@@ -3,7 +3,7 @@ import http from 'node:http';
 import { addFactsCases, expandFactsCases } from './facts-cases';
 import { createWrites, SimStripeError, type SimWrites } from './writes';
 import { createSubscriptionChanges } from './subscription-change';
-import { DAY, generateBusiness, HARD_DECLINES, invoicePayment, makeCharge, makeEvent, makePaymentIntent, prng, SEQ, SOFT_DECLINES, subscriptionParent, type Obj, type SimData } from './generator';
+import { DAY, DEMO_HISTORY, generateBusiness, HARD_DECLINES, invoicePayment, makeCharge, makeEvent, makePaymentIntent, prng, SEQ, SOFT_DECLINES, subscriptionParent, type Obj, type SimData } from './generator';
 import { PINNED_VERSION, renderVersion, shape, type Links } from './shapes';
 
 /**
@@ -36,6 +36,8 @@ export interface SimOptions {
    * advises: no invoice has a retry scheduled.
    */
   smartRetries?: boolean;
+  /** #19: invoices of the last 100 days left open for the demo history to replay (generator.ts DEMO_HISTORY). */
+  history?: boolean;
 }
 export type Fault =
   | { kind: '5xx'; status?: number; rate: number }
@@ -138,7 +140,7 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   const seed = opts.seed ?? 1;
   let clock = opts.now ?? 1_793_491_200;
   let accountVersion = opts.apiVersion ?? PINNED_VERSION;
-  const data = generateBusiness({ seed, customers: opts.customers ?? 200, now: clock, apiVersion: accountVersion });
+  const data = generateBusiness({ seed, customers: opts.customers ?? 200, now: clock, apiVersion: accountVersion, ...(opts.history ? { history: DEMO_HISTORY } : {}) });
   const facts = opts.factsCases ? addFactsCases(data, clock) : null;
   const smartRetries = opts.smartRetries !== false;
   if (!smartRetries) for (const inv of data.invoices) inv.next_payment_attempt = null;

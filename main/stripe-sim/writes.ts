@@ -122,11 +122,22 @@ export function createWrites(w: WriteContext) {
 
   // In the pinned API version an invoice reaches its payments through invoice payments
   // (charge.invoice and invoice.payment_intent are gone: https://docs.stripe.com/api/invoice-payment).
-  const invoicePaymentOf = (invoiceId: string): Obj | undefined => w.data.invoice_payments.find((p) => p.invoice === invoiceId);
+  // Indexes by invoice and PaymentIntent, rebuilt when a list has grown (a demo history asks thousands of times).
+  let paymentsIndex: { n: number; byInvoice: Map<string, Obj[]> } | null = null;
+  let chargesIndex: { n: number; byPi: Map<string, Obj[]> } | null = null;
+  const paymentsOf = (invoiceId: string): Obj[] => {
+    if (paymentsIndex?.n !== w.data.invoice_payments.length) paymentsIndex = { n: w.data.invoice_payments.length, byInvoice: groupBy(w.data.invoice_payments, (p) => p.invoice as string) };
+    return paymentsIndex.byInvoice.get(invoiceId) ?? [];
+  };
+  const chargesOf = (pi: string): Obj[] => {
+    if (chargesIndex?.n !== w.data.charges.length) chargesIndex = { n: w.data.charges.length, byPi: groupBy(w.data.charges, (c) => c.payment_intent as string) };
+    return chargesIndex.byPi.get(pi) ?? [];
+  };
+  const invoicePaymentOf = (invoiceId: string): Obj | undefined => paymentsOf(invoiceId)[0];
   const piOf = (invoiceId: string): string => ((invoicePaymentOf(invoiceId)?.payment as { payment_intent?: string } | undefined)?.payment_intent ?? '');
   const failedCharges = (invoiceId: string) => {
-    const pis = new Set(w.data.invoice_payments.filter((p) => p.invoice === invoiceId).map((p) => (p.payment as { payment_intent?: string }).payment_intent));
-    return w.data.charges.filter((c) => pis.has(c.payment_intent as string) && c.status === 'failed').sort((a, b) => a.created - b.created);
+    const pis = new Set(paymentsOf(invoiceId).map((p) => (p.payment as { payment_intent?: string }).payment_intent ?? ''));
+    return [...pis].flatMap((pi) => chargesOf(pi)).filter((c) => c.status === 'failed').sort((a, b) => a.created - b.created);
   };
   const subscriptionOf = (invoice: Obj): string | null =>
     (invoice.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details?.subscription ?? null;
@@ -306,6 +317,13 @@ export function createWrites(w: WriteContext) {
       w.touch();
       return o;
     },
+    /** The succeeded charge that paid an invoice (null while it is unpaid): what a sync would bring after a paid retry. */
+    paidCharge(invoiceId: string): Obj | null {
+      const inv = w.byId.get(invoiceId);
+      if (!inv || inv.object !== 'invoice' || inv.status !== 'paid') return null;
+      const charge = w.byId.get((w.byId.get(piOf(invoiceId))?.latest_charge as string | undefined) ?? '');
+      return charge && charge.status === 'succeeded' ? charge : null;
+    },
     /** The customer pays the invoice on its hosted page (tests and demos). */
     payOnHostedPage(invoiceId: string): Obj | null {
       const inv = w.byId.get(invoiceId);
@@ -331,3 +349,14 @@ export function createWrites(w: WriteContext) {
 
 export type SimWrites = ReturnType<typeof createWrites>;
 export { SimStripeError as WriteError };
+
+function groupBy(list: Obj[], key: (o: Obj) => string): Map<string, Obj[]> {
+  const m = new Map<string, Obj[]>();
+  for (const o of list) {
+    const k = key(o);
+    const l = m.get(k);
+    if (l) l.push(o);
+    else m.set(k, [o]);
+  }
+  return m;
+}

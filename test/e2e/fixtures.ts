@@ -44,7 +44,7 @@ let demoTemplate: string | null = null;
 function demoDataDir(): string {
   if (!demoTemplate) {
     demoTemplate = fs.mkdtempSync(path.join(os.tmpdir(), 'reclaim-e2e-demo-'));
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/reclaim.mjs'), '--data-dir', demoTemplate, 'demo', '--customers', '300', '--seed', '7'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/reclaim.mjs'), '--data-dir', demoTemplate, 'demo', '--customers', '300', '--seed', '7', '--no-history'], { cwd: ROOT, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`reclaim demo failed: ${r.stderr}`);
   }
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'reclaim-e2e-'));

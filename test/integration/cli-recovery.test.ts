@@ -24,7 +24,7 @@ vi.setConfig({ testTimeout: 300_000 });
 describe('reclaim CLI: strategies, plan, run, outbox, audit on the demo', () => {
   beforeAll(() => {
     dir = tempDir();
-    const r = reclaim(['demo', '--customers', '200', '--seed', '9']);
+    const r = reclaim(['demo', '--customers', '200', '--seed', '9', '--no-history']);
     expect(r.code, r.err).toBe(0);
   }, 240_000);
 

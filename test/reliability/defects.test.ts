@@ -21,7 +21,7 @@ describe('defects of issue #10, through the core', () => {
   beforeAll(async () => {
     dataDir = tempDir();
     core = testCore({ dataDir });
-    const demo = await call(core, 'demo.create', { customers: 40, seed: 7 });
+    const demo = await call(core, 'demo.create', { customers: 40, seed: 7, history: false });
     expect(demo.ok).toBe(true);
     ws = (demo.value as { id: string }).id;
     ids = core.registry.openDb(ws).prepare('SELECT customer_id FROM customer_facts ORDER BY customer_id').pluck().all() as string[];

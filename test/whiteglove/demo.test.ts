@@ -8,7 +8,7 @@ describe('white-glove on the demo workspace', () => {
     const t0 = Math.floor(Date.now() / 1000);
     const { core, clock } = clockedCore(t0);
     try {
-      const ws = await call(core, 'demo.create', { customers: 300, seed: 7 });
+      const ws = await call(core, 'demo.create', { customers: 300, seed: 7, history: false });
       const segments = await call(core, 'segments.list', { workspaceId: ws.id });
       const enterprise = segments.segments.find((s) => s.name === 'Enterprise')!;
       const plan = await call(core, 'runs.plan', { workspaceId: ws.id, segmentIds: [enterprise.id] });

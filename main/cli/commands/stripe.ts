@@ -121,19 +121,26 @@ export function registerStripeCommands(program: Command, ctx: CliContext): void 
     .option('--customers <n>', 'number of customers', (v) => Number(v), 2000)
     .option('--seed <n>', 'generator seed (same seed → same data)', (v) => Number(v), 42)
     .option('--name <name>', 'workspace name', 'Demo')
-    .action(async (opts: { customers: number; seed: number; name: string }) => {
+    .option('--no-history', 'skip the ~95 days of recovery history replayed through the run engine (faster)')
+    .action(async (opts: { customers: number; seed: number; name: string; history: boolean }) => {
       if (!Number.isInteger(opts.customers) || opts.customers < 10) throw new CliExit(2, '--customers must be a whole number of at least 10');
       if (!Number.isInteger(opts.seed)) throw new CliExit(2, '--seed must be a whole number');
       const core = ctx.getCore();
       const bar = progressPrinter(ctx);
       const off = core.events.on('sync.progress', (p) => bar.update(p));
+      // The history's progress in words, every 10 simulated days (#19).
+      const offHistory = core.events.on('demo.progress', (p) => {
+        if (p.day === 1) bar.stop();
+        if (p.day % 10 === 0 || p.day === p.days) ctx.io.err(ctx.globals().json ? JSON.stringify(p) : p.message);
+      });
       const started = Date.now();
       try {
-        const ws = await call('demo.create', { customers: opts.customers, seed: opts.seed, name: opts.name });
+        const ws = await call('demo.create', { customers: opts.customers, seed: opts.seed, name: opts.name, history: opts.history });
         bar.stop();
         print(ws, () => `Demo workspace ${ws.name} (${ws.id}) ready: ${opts.customers.toLocaleString('en')} customers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } finally {
         off();
+        offHistory();
         bar.stop();
       }
     });

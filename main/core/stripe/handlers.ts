@@ -5,6 +5,7 @@ import { parseKey } from './key';
 import type { HandlerContext, HandlerGroup } from '../context';
 import type { SyncManager } from './sync-handlers';
 import { keySecretId } from '../workspaces/handlers';
+import { replayDemoHistory } from '../demo/history';
 
 const DEFAULT_API_BASE = 'https://api.stripe.com';
 
@@ -70,10 +71,11 @@ export function connectHandlers(
       return ws;
     },
 
-    'demo.create': async ({ customers, seed, name }) => {
+    'demo.create': async ({ customers, seed, name, history }) => {
       // The demo runs the generator behind the local Stripe-compatible server
       // and pulls it through the real sync path; the throwaway key is never stored.
-      const sim = await startStripeSim({ seed, customers, rateLimit: null, smartRetries: false });
+      // With its history (#19) the business is generated as of today, so the replayed days end now.
+      const sim = await startStripeSim({ seed, customers, rateLimit: null, smartRetries: false, ...(history ? { history: true, now: ctx.nowSec() } : {}) });
       const ws = registry.create({ name: freeName(ctx, name ?? 'Demo'), mode: 'test', currency: 'usd', kind: 'demo' });
       changed(ws.id);
       try {
@@ -81,11 +83,17 @@ export function connectHandlers(
         sim.addKey(key, 'all');
         registry.update(ws.id, { stripe_account_id: sim.accountId });
         // Recovery runs on the demo restart the same seeded server (main/core/recovery/demo-stripe.ts).
-        registry.openDb(ws.id).prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('demo.sim', ?)`).run(JSON.stringify({ seed, customers, now: sim.now() }));
+        registry.openDb(ws.id).prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('demo.sim', ?)`).run(JSON.stringify({ seed, customers, now: sim.now(), ...(history ? { history: true } : {}) }));
         // The local server has no rate limit; Stripe's own limits apply to real accounts only.
         const { done } = await sync.start(ws.id, { key, apiBase: sim.url, ratePerSecond: 10_000 });
         const outcome = await done!;
         if (outcome.status !== 'completed') throw new UserError('internal', `The demo workspace could not be built: ${outcome.message}`);
+        if (history) {
+          const r = await replayDemoHistory(ctx, ws.id, {
+            onProgress: (day, days) => ctx.events.emit('demo.progress', { workspaceId: ws.id, day, days, message: `Building the demo history: day ${day} of ${days}…` }),
+          });
+          ports.logger.info({ workspace: ws.id, ...r }, 'demo history replayed');
+        }
       } catch (e) {
         registry.remove(ws.id);
         changed(ws.id);
