@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { startBridge } from '../bridge/server';
 import type { Core } from '../core/api';
 import { openDemoIfEmpty } from '../core/boot';
+import { removeUnfinishedDemos } from '../core/demo/unfinished';
 import { guardOutput } from './pipes';
 import { runCli, type CliIO } from './program';
 
@@ -29,6 +30,8 @@ async function serveConsole(core: Core, opts: { port?: number; json: boolean; de
     io.out('Open that URL in a browser on this machine. Press Ctrl+C to stop.');
     io.out(`Data folder: ${dataDir}`);
   }
+  // A demo left half-built by an earlier start (stopped while building) is built again.
+  if (opts.demo && removeUnfinishedDemos(core).length > 0 && !opts.json) io.out('The demo workspace was left half-built by an earlier start; building it again.');
   if (opts.demo && core.registry.list().length === 0) {
     if (!opts.json) io.out('No workspace yet: building the demo workspace (generated data, marked DEMO)…');
     // #19: the history replay says where it is, every 10 simulated days.

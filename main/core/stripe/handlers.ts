@@ -6,6 +6,7 @@ import type { HandlerContext, HandlerGroup } from '../context';
 import type { SyncManager } from './sync-handlers';
 import { keySecretId } from '../workspaces/handlers';
 import { replayDemoHistory } from '../demo/history';
+import { DEMO_BUILDING_META } from '../demo/unfinished';
 
 const DEFAULT_API_BASE = 'https://api.stripe.com';
 
@@ -83,7 +84,10 @@ export function connectHandlers(
         sim.addKey(key, 'all');
         registry.update(ws.id, { stripe_account_id: sim.accountId });
         // Recovery runs on the demo restart the same seeded server (main/core/recovery/demo-stripe.ts).
-        registry.openDb(ws.id).prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('demo.sim', ?)`).run(JSON.stringify({ seed, customers, now: sim.now(), ...(history ? { history: true } : {}) }));
+        const db = registry.openDb(ws.id);
+        db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('demo.sim', ?)`).run(JSON.stringify({ seed, customers, now: sim.now(), ...(history ? { history: true } : {}) }));
+        // Until the build ends this process owns it; a demo left half-built (the process was stopped) is removed at the next start (core/boot.ts).
+        db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`).run(DEMO_BUILDING_META, JSON.stringify({ pid: process.pid, startedAtMs: ports.clock.now() }));
         // The local server has no rate limit; Stripe's own limits apply to real accounts only.
         const { done } = await sync.start(ws.id, { key, apiBase: sim.url, ratePerSecond: 10_000 });
         const outcome = await done!;
@@ -94,6 +98,7 @@ export function connectHandlers(
           });
           ports.logger.info({ workspace: ws.id, ...r }, 'demo history replayed');
         }
+        db.prepare(`DELETE FROM meta WHERE key = ?`).run(DEMO_BUILDING_META);
       } catch (e) {
         registry.remove(ws.id);
         changed(ws.id);
