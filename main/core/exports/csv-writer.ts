@@ -30,3 +30,12 @@ export async function writeCsvTable(table: Table, out: Writable): Promise<number
   if (buf) await put(out, buf);
   return n;
 }
+
+/** A small table as one CSV string (the same cells as writeCsvTable). */
+export function tableCsvText(table: Table): string {
+  const { columns } = table;
+  const cur = currencyIndexes(columns);
+  let out = `${csvLine(columns.map((c) => c.key))}\r\n`;
+  for (const row of table.rows) out += `${csvLine(row.map((v, i) => plainValue(columns[i]!, v, row, cur[i]!)))}\r\n`;
+  return out;
+}
