@@ -1,13 +1,14 @@
 import type { PerformanceMethod } from '../../../shared/performance';
 import type { HandlerContext, HandlerGroup } from '../context';
-import { UserError } from '../errors';
+import { performanceReport } from './report';
 
-/** Performance reporting (#19): filled in by main/core/performance/report.ts. */
+/** Performance reporting (#19): the report over the workspace database (main/core/performance/report.ts). */
 export function performanceHandlers(ctx: HandlerContext): HandlerGroup<PerformanceMethod> {
   return {
-    'performance.report': async ({ workspaceId }) => {
-      ctx.db(workspaceId);
-      throw new UserError('unavailable', 'Performance reporting is not built yet');
+    'performance.report': async ({ workspaceId, ...filters }) => {
+      const db = ctx.db(workspaceId);
+      const ws = ctx.registry.get(workspaceId);
+      return performanceReport(db, ws, filters, ctx.ports.clock.now());
     },
   };
 }
