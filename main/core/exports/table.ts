@@ -97,3 +97,17 @@ export function* capped<T>(rows: Iterable<T>, counter: { rows: number }, max: nu
     yield r;
   }
 }
+
+/**
+ * A statement's rows, read only when the export starts writing them (a
+ * prepared-but-unread export leaves the connection free), and the statement
+ * released however the export ends.
+ */
+export function* statementRows(stmt: { iterate: (...args: unknown[]) => IterableIterator<unknown> }, args: unknown[]): Generator<Cell[]> {
+  const it = stmt.iterate(...args) as IterableIterator<Cell[]>;
+  try {
+    yield* it;
+  } finally {
+    it.return?.();
+  }
+}
