@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { call, clockedCore } from '../whiteglove/engine-helpers';
 import { NOW_SEC, seedPerformance } from '../performance/fixture';
 
@@ -17,6 +18,19 @@ export async function seedReportWorkspace(dataDir: string, name = 'Acme & <Co>')
   }
 }
 
+/** The workspace's performance report (the fixture's range) as the self-contained HTML file `file`. */
+export async function writeReportHtml(dataDir: string, workspaceId: string, file: string): Promise<void> {
+  const { core } = clockedCore(NOW_SEC, dataDir);
+  try {
+    const x = await call(core, 'exports.create', { workspaceId, what: 'performance', format: 'html', from: '2026-09-01', to: '2026-11-30' });
+    fs.writeFileSync(file, x.content);
+  } finally {
+    await core.close();
+  }
+}
+
+// As a script: `node --import tsx seed-workspace.ts DIR [REPORT.html]`.
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!) && process.argv[2]) {
-  await seedReportWorkspace(process.argv[2]);
+  const id = await seedReportWorkspace(process.argv[2]);
+  if (process.argv[3]) await writeReportHtml(process.argv[2], id, process.argv[3]);
 }
