@@ -58,7 +58,8 @@ export const col = (key: string, title: string, type: ColumnType = 'text'): Colu
 /** Minor units → major units, rounded to the currency's decimals (12345 usd → 123.45). */
 export function toMajorUnits(minor: number, currency: string): number {
   const exp = minorExponent(currency);
-  return Number((minor / 10 ** exp).toFixed(exp));
+  // An integer divided by a power of ten is already the nearest double to the decimal (12345 / 100 → 123.45).
+  return Number.isInteger(minor) ? minor / 10 ** exp : Number((minor / 10 ** exp).toFixed(exp));
 }
 
 /** For each column, the index of the column holding its currency (money columns with currencyFrom), else -1. */
