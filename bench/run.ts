@@ -6,7 +6,8 @@
  * ratio above its target is marked `!`, never a failure; only a crash fails.
  *
  * Sections: segments (bench/segments-bench.ts), sync (bench/sync-floor.ts),
- * CLI start-up (bench/cli-startup.ts, when present), experiment assignment (bench/experiments-bench.ts).
+ * CLI start-up (bench/cli-startup.ts, when present), experiment assignment (bench/experiments-bench.ts),
+ * members export to CSV (bench/exports-bench.ts).
  * BENCH_SIZES=10000,100000 and BENCH_SYNC=2000,10000 override the scales (empty: skip).
  * results.json is rewritten after each section (partial: true until the end).
  */
@@ -15,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliStartupRows } from './cli-startup';
 import { experimentRows } from './experiments-bench';
+import { exportRows } from './exports-bench';
 import { segmentRows } from './segments-bench';
 import { syncRows } from './sync-floor';
 import { renderTable, type BenchRow } from './table';
@@ -56,6 +58,9 @@ for (const r of await cliStartupRows({ quick })) rows.push({ section: 'CLI start
 
 log('experiment assignment…');
 rows.push(...(await experimentRows(quick ? 100_000 : 1_000_000)));
+
+log('members export to CSV…');
+rows.push(...(await exportRows(quick ? 10_000 : 1_000_000)));
 
 const table = renderTable(rows);
 console.log(`\nReclaim bench${quick ? ' (--quick)' : ''} — ms and ratio to the floor measured in the same run; ! = above target\n`);

@@ -11,6 +11,7 @@ import { defaultDataDir } from '../core/paths';
 import { VERSION } from '../core/version';
 import { registerDataCommands } from './commands/data';
 import { registerExperimentCommands } from './commands/experiments';
+import { registerExportCommand } from './commands/export';
 import { registerFactsCommands } from './commands/facts';
 import { registerOfferCommands } from './commands/offer';
 import { registerQueueCommands } from './commands/queue';
@@ -104,6 +105,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   registerOfferCommands(program, ctx);
   registerExperimentCommands(program, ctx);
   registerReviewCommand(program, ctx);
+  registerExportCommand(program, ctx);
 
   program
     .command('console')

@@ -71,6 +71,11 @@ describe('CSV exports neutralise formulas in every table that holds customer tex
     const rec = records.find((r) => r.invoice === row.invoiceId)!;
     expect(rec.currency).toBe(row.currency.toUpperCase());
     expect(Number(rec.amount_due)).toBeCloseTo(row.amountDue / (row.currency === 'jpy' ? 1 : 100), 6);
+    // The Runs page's plan CSV (runs.planExport, `run plan --out`) is the same table: no minor units of mixed currencies.
+    const old = await env.call('runs.planExport', { workspaceId: env.workspaceId, planId: plan.planId, format: 'csv' });
+    const header = old.text.split('\r\n')[0]!.split(',');
+    expect(header).toEqual(expect.arrayContaining(['amount_due', 'currency', 'amount_at_risk_usd']));
+    expect(header.filter((h) => /minor/.test(h))).toEqual([]);
   });
 });
 

@@ -54,3 +54,25 @@ export function toCsv(header: readonly string[], rows: Iterable<readonly unknown
   for (const r of rows) out += `${csvLine(r)}${eol}`;
   return out;
 }
+
+/** A cell csv-stringify (with OPTIONS) writes unchanged: no formula start, nothing to quote. */
+const PLAIN = /^(?![=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20])[^,"\r\n;]*$/;
+
+/**
+ * The same record as csvLine, faster for big exports: cells that need neither
+ * a guard nor quoting (most: ids, emails, numbers) are written as they are;
+ * every other cell goes through csv-stringify as in csvLine. The output is
+ * identical to csvLine's (test/exports/csv-fast.test.ts compares them).
+ */
+export function csvRecord(cells: readonly unknown[]): string {
+  let out = '';
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (i) out += ',';
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'number' && Number.isFinite(v)) out += String(v);
+    else if (typeof v === 'string' && PLAIN.test(v)) out += v;
+    else out += stringify([[cell(v)]], OPTIONS);
+  }
+  return out;
+}

@@ -48,9 +48,13 @@ function cellText(c: Column, v: Cell, row: Cell[], curIndex: number): string {
 
 const NUMERIC = new Set<Column['type']>(['integer', 'number', 'money', 'percent']);
 
+/** Tables long enough to bury the next chart (a row per curve day, per heatmap cell) start folded. */
+const FOLDED = new Set(['Curves', 'Cohort heatmap']);
+
 async function writeTable(t: Table, out: Writable, id: string): Promise<number> {
   const cur = currencyIndexes(t.columns);
-  await put(out, `<section class="table" id="${esc(id)}"><h3>${esc(t.title)}</h3><table><thead><tr>${t.columns.map((c) => `<th${NUMERIC.has(c.type) ? ' class="n"' : ''}>${esc(c.title)}</th>`).join('')}</tr></thead><tbody>\n`);
+  const fold = FOLDED.has(t.name);
+  await put(out, `<section class="table" id="${esc(id)}">${fold ? `<details><summary>${esc(t.title)} (table)</summary>` : `<h3>${esc(t.title)}</h3>`}<table><thead><tr>${t.columns.map((c) => `<th${NUMERIC.has(c.type) ? ' class="n"' : ''}>${esc(c.title)}</th>`).join('')}</tr></thead><tbody>\n`);
   let n = 0;
   let buf = '';
   for (const row of t.rows) {
@@ -62,7 +66,7 @@ async function writeTable(t: Table, out: Writable, id: string): Promise<number> 
     }
   }
   if (n === 0) buf += `<tr><td colspan="${t.columns.length}" class="empty">Nothing in this table for these filters.</td></tr>`;
-  await put(out, `${buf}</tbody></table></section>\n`);
+  await put(out, `${buf}</tbody></table>${fold ? '</details>' : ''}</section>\n`);
   return n;
 }
 
@@ -73,7 +77,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bott
 .demo{background:#fff3bf;border:1px solid #fab005;padding:8px 12px;border-radius:4px;margin:12px 0}
 table{border-collapse:collapse;font-size:12px;width:100%;margin-bottom:8px}th,td{border-bottom:1px solid #e9ecef;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f8f9fa}.n{text-align:right;font-variant-numeric:tabular-nums}.empty{color:#868e96;text-align:center}
-figure{margin:8px 0 4px}figcaption{font-weight:600;font-size:14px;margin-bottom:4px}figure svg{max-width:100%;height:auto}
+figure{margin:8px 0 4px}figcaption{font-weight:600;font-size:14px;margin-bottom:4px}figure svg{max-width:100%;height:auto}summary{font-weight:600;font-size:14px;cursor:pointer;margin:8px 0}
 dl.defs dt{font-weight:600;margin-top:6px}dl.defs dd{margin:0 0 0 12px}
 @media print{h2{page-break-after:avoid}figure,section.table{page-break-inside:avoid}}
 `;

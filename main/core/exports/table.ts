@@ -58,7 +58,8 @@ export const col = (key: string, title: string, type: ColumnType = 'text'): Colu
 /** Minor units → major units, rounded to the currency's decimals (12345 usd → 123.45). */
 export function toMajorUnits(minor: number, currency: string): number {
   const exp = minorExponent(currency);
-  return Number((minor / 10 ** exp).toFixed(exp));
+  // An integer divided by a power of ten is already the nearest double to the decimal (12345 / 100 → 123.45).
+  return Number.isInteger(minor) ? minor / 10 ** exp : Number((minor / 10 ** exp).toFixed(exp));
 }
 
 /** For each column, the index of the column holding its currency (money columns with currencyFrom), else -1. */
@@ -95,5 +96,19 @@ export function* capped<T>(rows: Iterable<T>, counter: { rows: number }, max: nu
   for (const r of rows) {
     if (++counter.rows > max) throw tooMany();
     yield r;
+  }
+}
+
+/**
+ * A statement's rows, read only when the export starts writing them (a
+ * prepared-but-unread export leaves the connection free), and the statement
+ * released however the export ends.
+ */
+export function* statementRows(stmt: { iterate: (...args: unknown[]) => IterableIterator<unknown> }, args: unknown[]): Generator<Cell[]> {
+  const it = stmt.iterate(...args) as IterableIterator<Cell[]>;
+  try {
+    yield* it;
+  } finally {
+    it.return?.();
   }
 }

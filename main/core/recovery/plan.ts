@@ -10,7 +10,8 @@ import { readSmtp } from './settings';
 import { ContactLedger, contactKind, readContactPolicy } from './contact-policy';
 import { DEFAULT_KEY, getStrategy } from './strategies';
 import { fireOrder } from '../../../shared/step-schedule';
-import { toCsv } from '../export/csv';
+import { tableCsvText } from '../exports/csv-writer';
+import { planTable } from '../exports/tables/plans';
 import { armChooser } from '../experiments/planner';
 
 /**
@@ -240,18 +241,12 @@ export function getPlan(db: Sqlite, planId: string): Plan | null {
   return row ? (JSON.parse(row.json) as Plan) : null;
 }
 
+/**
+ * The plan as JSON, or as CSV with the exports' plan table: the amount due in
+ * major units of the invoice's currency (currency beside it) and the amount at
+ * risk in the workspace currency — never minor units of several currencies in one column.
+ */
 export function exportPlan(plan: Plan, format: 'csv' | 'json'): string {
   if (format === 'json') return JSON.stringify(plan, null, 2);
-  const iso = (s: number) => new Date(s * 1000).toISOString();
-  const out: unknown[][] = [];
-  for (const r of plan.rows) {
-    if (r.skipReason || r.steps.length === 0) {
-      out.push([r.invoiceId, r.invoiceNumber, r.customerId, r.customerName, r.email, r.segmentName, r.amountDue, r.currency, r.lastDeclineCode, '', '', '', '', 'skip', r.skipReason, '', '']);
-      continue;
-    }
-    for (const s of r.steps) {
-      out.push([r.invoiceId, r.invoiceNumber, r.customerId, r.customerName, r.email, r.segmentName, r.amountDue, r.currency, r.lastDeclineCode, s.stepIndex + 1, s.stepId, s.channel, iso(s.dueAt), s.when, s.skipReason, s.note, s.estimatedCost?.amount ?? '']);
-    }
-  }
-  return toCsv(['invoice', 'number', 'customer', 'name', 'email', 'segment', 'amount_due_minor', 'currency', 'last_decline', 'step', 'step_id', 'channel', 'due_at', 'when', 'skip_reason', 'note', 'estimated_cost_minor'], out);
+  return tableCsvText(planTable(plan));
 }

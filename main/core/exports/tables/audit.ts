@@ -1,5 +1,5 @@
 import type { Sqlite } from '../../db/sqlite';
-import { col, type Cell, type Table } from '../table';
+import { col, statementRows, type Table } from '../table';
 
 /** The audit log, oldest first, entries with `at` in [sinceMs, untilMs). Streamed from SQLite. */
 export function auditTable(db: Sqlite, sinceMs: number | undefined, untilMs: number | undefined): Table {
@@ -28,6 +28,6 @@ export function auditTable(db: Sqlite, sinceMs: number | undefined, untilMs: num
       col('message', 'Message'),
       col('data', 'Data (JSON)'),
     ],
-    rows: stmt.iterate(...args) as IterableIterator<Cell[]>,
+    rows: statementRows(stmt, args),
   };
 }

@@ -1,5 +1,5 @@
 import type { Sqlite } from '../../db/sqlite';
-import { col, money, type Cell, type Table } from '../table';
+import { col, money, statementRows, type Table } from '../table';
 
 /**
  * Customers (all, or the members of one segment) streamed from SQLite one row
@@ -54,7 +54,7 @@ export function membersTable(db: Sqlite, currency: string, segment: { id: string
       col('country', 'Country'),
       col('tags', 'Tags'),
     ],
-    rows: stmt.iterate(...args) as IterableIterator<Cell[]>,
+    rows: statementRows(stmt, args),
   };
 }
 
