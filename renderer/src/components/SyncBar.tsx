@@ -15,6 +15,8 @@ export function SyncBar() {
   const { message } = AntApp.useApp();
   const { token } = theme.useToken();
   const [progress, setProgress] = useState<SyncProgress | null>(null);
+  // The demo's history replay after its sync (#19): simulated day of days.
+  const [history, setHistory] = useState<{ day: number; days: number; message: string } | null>(null);
   const [, tick] = useState(0);
 
   useEffect(() => {
@@ -24,19 +26,38 @@ export function SyncBar() {
       if (p.workspaceId !== ws.id) return;
       setProgress(p);
       if (p.phase === 'done') {
-        message.success(ws.kind === 'demo' && ws.lastSyncAt === null ? 'The demo workspace is ready' : (p.message ?? 'Sync finished'));
+        // A new demo goes on to replay its history; it says "ready" when that ends (demo.progress).
+        if (!(ws.kind === 'demo' && ws.lastSyncAt === null)) message.success(p.message ?? 'Sync finished');
         void refresh();
       } else if (p.phase === 'failed') message.error(p.message ?? 'Sync failed');
       else if (p.phase === 'canceled') message.info('Sync cancelled; it resumes where it stopped next time');
     });
+    const offHistory = client.on('demo.progress', (p) => {
+      if (p.workspaceId !== ws.id) return;
+      if (p.day < p.days) return setHistory(p);
+      setHistory(null);
+      message.success('The demo workspace is ready');
+      void refresh();
+    });
     const timer = setInterval(() => tick((n) => n + 1), 30_000);
     return () => {
       off();
+      offHistory();
       clearInterval(timer);
     };
   }, [client, ws, message, refresh]);
 
   if (!ws) return null;
+  if (history && ws.kind === 'demo') {
+    return (
+      <Space size={10} data-testid="sync-status" style={{ minWidth: 360 }}>
+        <div style={{ width: 180 }}>
+          <Progress percent={Math.min(99, Math.round((history.day / history.days) * 100))} status="active" showInfo={false} size="small" />
+        </div>
+        <Typography.Text style={{ fontSize: 12 }}>{history.message}</Typography.Text>
+      </Space>
+    );
+  }
   const running = progress !== null && RUNNING.includes(progress.phase);
   if (!running && (ws.kind === 'demo' || !ws.key)) {
     return ws.kind === 'demo' ? (
