@@ -1,4 +1,6 @@
+import os from 'node:os';
 import type { Core } from '../api';
+import { pidAlive } from '../reliability/pid';
 
 /**
  * A demo workspace is built in one go (sync from the local Stripe server, then
@@ -10,29 +12,22 @@ import type { Core } from '../api';
  */
 export const DEMO_BUILDING_META = 'demo.building';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to another user.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes demo workspaces whose build was interrupted; returns their names. */
 export function removeUnfinishedDemos(core: Pick<Core, 'registry' | 'ports'>): string[] {
   const removed: string[] = [];
   for (const ws of core.registry.list()) {
     if (ws.kind !== 'demo') continue;
-    let marker: { pid?: number } | null = null;
+    let marker: { pid?: number; host?: string } | null = null;
     try {
       const raw = core.registry.openDb(ws.id).prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(DEMO_BUILDING_META) as string | undefined;
-      marker = raw === undefined ? null : (JSON.parse(raw) as { pid?: number });
+      marker = raw === undefined ? null : (JSON.parse(raw) as { pid?: number; host?: string });
     } catch {
       continue; // A demo that cannot be read is left for the Workspaces page to report.
     }
-    if (!marker || (typeof marker.pid === 'number' && marker.pid !== process.pid && alive(marker.pid))) continue;
+    if (!marker) continue;
+    // Built on another machine (a data folder on a shared drive): its builder cannot be checked from here.
+    if (marker.host !== undefined && marker.host !== os.hostname()) continue;
+    if (typeof marker.pid === 'number' && marker.pid !== process.pid && pidAlive(marker.pid)) continue;
     core.registry.remove(ws.id);
     core.ports.logger.warn({ workspace: ws.id }, 'removed a demo workspace whose build was interrupted');
     removed.push(ws.name);

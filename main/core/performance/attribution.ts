@@ -26,7 +26,8 @@ export interface Attribution {
   spends: Spend[];
 }
 
-function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
+/** Rows by key, in the order first seen. */
+export function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
   for (const r of rows) {
     const k = key(r);

@@ -4,7 +4,7 @@ import type { ChannelKind } from '../../../shared/contract';
 import type { Sqlite } from '../db/sqlite';
 import { badRequest } from '../errors';
 import { converter } from '../facts/compute';
-import { attributionSource, HOLDOUT_VARIANT, NO_ACTION, NO_EXPERIMENT, NO_RUN } from './attribution';
+import { attributionSource, groupBy, HOLDOUT_VARIANT, NO_ACTION, NO_EXPERIMENT, NO_RUN } from './attribution';
 import { cohortRows, DAY_SEC, declineOf, isoDay, outcomeOf } from './cohort';
 import { compareWithBaseline } from './compare';
 import { METRIC_DEFINITIONS } from './definitions';
@@ -71,13 +71,7 @@ export function reportInvoices(db: Sqlite, currency: string, windowDays: number,
 }
 
 function groups(list: ReportInvoice[], keyOf: (i: ReportInvoice) => string, labelOf: (key: string, first: ReportInvoice) => string, order: (a: string, b: string) => number, windowDays: number, nowMs: number): PerformanceGroup[] {
-  const by = new Map<string, ReportInvoice[]>();
-  for (const i of list) {
-    const k = keyOf(i);
-    const mine = by.get(k);
-    if (mine) mine.push(i);
-    else by.set(k, [i]);
-  }
+  const by = groupBy(list, keyOf);
   return [...by.keys()].sort(order).map((key) => ({ key, label: labelOf(key, by.get(key)![0]!), ...figuresOf(by.get(key)!, windowDays, nowMs) }));
 }
 

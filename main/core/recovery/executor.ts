@@ -16,6 +16,7 @@ import { readSettings } from './settings';
 import { claimBlock, ContactLedger, readContactPolicy, withEarlierRuns } from './contact-policy';
 import { DEFAULT_KEY, getStrategy } from './strategies';
 import { armChooser, recordTreated, strategyForRow } from '../experiments/planner';
+import { pidAlive } from '../reliability/pid';
 
 /**
  * Executes runs from the main process. Every side effect goes through the
@@ -557,12 +558,4 @@ function insertOutbox(db: Sqlite, runId: string, invoiceId: string, customerId: 
   });
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Sqlite } from '../db/sqlite';
+import { pidAlive } from './pid';
 
 /**
  * A per-workspace lock that holds across processes (the app, the console and
@@ -25,18 +26,9 @@ export interface HeldLock {
 
 export type LockResult = { acquired: true; lock: HeldLock } | { acquired: false; holder: LockHolder };
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
-  }
-}
-
 export function isStale(holder: LockHolder, nowMs: number): boolean {
   if (holder.host === os.hostname() && holder.pid === process.pid) return false;
-  if (holder.host === os.hostname() && !alive(holder.pid)) return true;
+  if (holder.host === os.hostname() && !pidAlive(holder.pid)) return true;
   return nowMs - holder.heartbeatMs > STALE_MS;
 }
 

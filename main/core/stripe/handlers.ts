@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { startStripeSim, randomTestKey } from '../../stripe-sim';
 import { badRequest, UserError } from '../errors';
 import { checkKey } from './connect';
@@ -87,7 +88,7 @@ export function connectHandlers(
         const db = registry.openDb(ws.id);
         db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('demo.sim', ?)`).run(JSON.stringify({ seed, customers, now: sim.now(), ...(history ? { history: true } : {}) }));
         // Until the build ends this process owns it; a demo left half-built (the process was stopped) is removed at the next start (core/boot.ts).
-        db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`).run(DEMO_BUILDING_META, JSON.stringify({ pid: process.pid, startedAtMs: ports.clock.now() }));
+        db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`).run(DEMO_BUILDING_META, JSON.stringify({ pid: process.pid, host: os.hostname(), startedAtMs: ports.clock.now() }));
         // The local server has no rate limit; Stripe's own limits apply to real accounts only.
         const { done } = await sync.start(ws.id, { key, apiBase: sim.url, ratePerSecond: 10_000 });
         const outcome = await done!;
