@@ -148,7 +148,7 @@ describe('the audit log is append-only and tamper-evident (issue #18 item 6)', (
     // This process (the app's core) appends meanwhile too, until the children are done.
     let mine = 0;
     while (!finished) {
-      await call('suppressions.add', { workspaceId: ws.id, email: `app-${mine++}@example.test`, reason: 'test' });
+      await call('suppressions.add', { workspaceId: ws.id, email: `core-${mine++}@example.test`, reason: 'test' });
       await new Promise((r) => setTimeout(r, 5)); // let the children's events in
     }
     const outs = await children;
