@@ -19,7 +19,7 @@ export async function buildElectron() {
     entryPoints: [path.join(root, 'main/electron/main.ts')],
     outfile: path.join(root, 'dist/electron/main.cjs'),
     // Native and electron modules stay outside the bundle.
-    external: ['electron', 'better-sqlite3'],
+    external: ['electron', 'better-sqlite3', 'exceljs'],
   });
   await esbuild({
     ...common,
@@ -52,7 +52,9 @@ export async function buildCli() {
     logLevel: 'warning',
     metafile: true,
     legalComments: 'none',
-    external: ['better-sqlite3', 'vite'],
+    // exceljs (XLSX exports) is loaded on use from node_modules: bundled, its zip dependencies'
+    // deprecated Buffer() calls would print a DeprecationWarning on every XLSX export.
+    external: ['better-sqlite3', 'vite', 'exceljs'],
     // Bundled CommonJS dependencies call require(); give the ES module one.
     banner: { js: "import { createRequire as __reclaimRequire } from 'node:module'; const require = __reclaimRequire(import.meta.url);" },
   });

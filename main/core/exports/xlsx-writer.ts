@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
 import { minorExponent } from '../../../shared/money';
 import { currencyIndexes, toMajorUnits, type Column, type ExportDoc } from './table';
@@ -42,6 +41,9 @@ function sheetName(name: string, used: Set<string>): string {
 }
 
 export async function writeXlsxDoc(doc: ExportDoc, out: Writable): Promise<number> {
+  // Loaded on first use from node_modules (the CLI bundle leaves it out, scripts/build.mjs): its
+  // zip dependencies call the deprecated Buffer(), which Node reports on stderr outside node_modules.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'Reclaim';
   wb.created = new Date(doc.generatedAtMs);
