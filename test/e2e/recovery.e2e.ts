@@ -90,7 +90,8 @@ test('recovery: edit a strategy, preview, dry-run, execute on the demo, see capt
 
   // ── Progress: the run finishes every step due now ──
   const monitor = page.getByTestId('run-monitor');
-  await expect(monitor).toBeVisible();
+  // Starting a run is real work (the plan's rows, the outbox, the demo's Stripe): the monitor shows when it has started.
+  await expect(monitor).toBeVisible({ timeout: 30_000 });
   await expect(monitor.getByTestId('run-status')).toHaveText(/completed|running/);
   await expect(page.getByTestId('run-actions').getByText('succeeded').first()).toBeVisible({ timeout: 120_000 });
   await expect(monitor.getByTestId('run-succeeded')).not.toHaveText(/Succeeded0$/);
@@ -167,7 +168,9 @@ test('recovery: a run with steps still to come pauses, resumes and cancels; the 
   await page.getByRole('dialog').getByRole('button', { name: 'Confirm and start the run' }).click();
   const monitor = page.getByTestId('run-monitor');
   const status = monitor.getByTestId('run-status');
-  await expect(status).toHaveText('running');
+  // The confirmation stays open until the run has started (slow with both cores busy): wait for that state.
+  await expect(page.getByRole('dialog')).toBeHidden({ timeout: 30_000 });
+  await expect(status).toHaveText('running', { timeout: 30_000 });
   await expect(monitor.getByTestId('run-scheduled')).not.toHaveText(/Scheduled0$/);
 
   await monitor.getByRole('button', { name: 'Pause' }).click();
