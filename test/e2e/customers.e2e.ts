@@ -12,8 +12,9 @@ test('scrolling the Customers table to the end reads the second page by cursor a
   await page.goto(demo.url);
   await expect(page.getByTestId('customer-count')).toBeVisible();
   const table = page.getByRole('grid', { name: 'Customers' });
+  // The row count arrives with the first page: wait for it rather than read it once.
+  await expect.poll(async () => Number(await table.getAttribute('aria-rowcount')), { timeout: 30_000 }).toBeGreaterThan(200);
   const count = Number(await table.getAttribute('aria-rowcount'));
-  expect(count).toBeGreaterThan(200);
   // The last customer by amount at risk, as the CLI's --offset reads it.
   const cli = await demo.cli(['--json', 'customers', '--offset', String(count - 1), '--limit', '1']);
   const last = (JSON.parse(cli.out) as { rows: { customer_id: string }[] }).rows[0]!.customer_id;
