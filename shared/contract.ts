@@ -444,7 +444,9 @@ export const RunSummary = z.object({
   /** Actions due now or earlier and not done yet. */
   dueNow: z.number().int(),
   nextDueAt: z.number().int().nullable(),
+  /** Paid invoices of the run and their amount due, converted to the workspace currency (minor units). */
   recovered: z.object({ invoices: z.number().int(), amount: z.number().int() }),
+  /** Voice and offer costs, converted to the workspace currency (minor units). */
   cost: z.number().int(),
   message: z.string().nullable(),
 });

@@ -11,6 +11,7 @@ import { stripeFailure } from './channels/stripe-errors';
 import { closedReason, customerInfo, invoiceById, openFailedInvoices, segmentNames, workspaceCurrency } from './data';
 import { actionContext, conditionsFail, delaySeconds, outboxKey, type ChannelRegistry } from './engine';
 import { activeRunInvoices, getPlan, matchesFilters, planSteps } from './plan';
+import { runMoney } from './run-money';
 import { RunOverlap } from './run-overlap';
 import { readSettings } from './settings';
 import { claimBlock, ContactLedger, readContactPolicy, withEarlierRuns } from './contact-policy';
@@ -523,13 +524,10 @@ export class RecoveryEngine {
     const due = db.prepare(`SELECT count(*) AS n, min(due_at) AS next FROM recovery_outbox WHERE run_id = ? AND status = 'scheduled' AND due_at <= ?`).get(runId, now) as { n: number };
     const next = db.prepare(`SELECT min(due_at) FROM recovery_outbox WHERE run_id = ? AND status = 'scheduled'`).pluck().get(runId) as number | null;
     const invoices = db.prepare(`SELECT count(*) FROM recovery_run_items WHERE run_id = ?`).pluck().get(runId) as number;
-    const rec = db
-      .prepare(`SELECT count(*) AS n, coalesce(sum(v.amount_due), 0) AS amount FROM recovery_run_items i JOIN invoices v ON v.id = i.invoice_id WHERE i.run_id = ? AND i.stop_reason = 'paid'`)
-      .get(runId) as { n: number; amount: number };
-    const cost = db.prepare(`SELECT coalesce(sum(cost_amount), 0) FROM recovery_outbox WHERE run_id = ?`).pluck().get(runId) as number;
+    const money = runMoney(db, runId, workspaceCurrency(db));
     return {
       id: r.id, planId: r.plan_id, status: r.status, mode: r.mode, createdAt: r.created_at_ms, startedBy: r.started_by, filters: JSON.parse(r.filters) as PlanFilters,
-      invoices, counts, dueNow: due.n, nextDueAt: next, recovered: { invoices: rec.n, amount: rec.amount }, cost, message: r.message,
+      invoices, counts, dueNow: due.n, nextDueAt: next, recovered: money.recovered, cost: money.cost, message: r.message,
     };
   }
 
