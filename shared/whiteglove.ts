@@ -5,6 +5,8 @@
  * schemas.
  */
 import { z } from 'zod';
+import { WorkspaceRef } from './base';
+import { patchShape } from './patch';
 
 const Minor = z.number().int().min(0);
 
@@ -128,3 +130,60 @@ export const TaskContext = z.object({
   log: z.array(z.object({ at: z.number().int(), outcome: Outcome, promisedDate: z.string().nullable(), note: z.string(), by: z.string().nullable() })),
 });
 export type TaskContext = z.infer<typeof TaskContext>;
+
+// ── White-glove outreach (#13): data model (schemas in ./whiteglove.ts) ──
+export const WhiteGloveSettingsView = z.object({
+  voice: VoiceSettings.extend({ authTokenSet: z.boolean() }),
+  webhook: WebhookSettings.extend({ secretSet: z.boolean() }),
+  am: AmSettings,
+});
+export type WhiteGloveSettingsView = z.infer<typeof WhiteGloveSettingsView>;
+
+
+export const whitegloveRequests = {
+  // ── White-glove outreach (#13) ──
+  /** The white-glove queue: open tasks first, by amount at risk. `mine` is an account manager's address. */
+  'queue.list': {
+    input: WorkspaceRef.extend({
+      mine: z.string().trim().max(200).optional(),
+      overdue: z.boolean().default(false),
+      segmentId: z.string().optional(),
+      status: z.enum(['open', 'done', 'all']).default('open'),
+    }).strict(),
+    output: z.object({ rows: z.array(TaskSummary), now: z.number().int(), /** Reporting currency of amounts at risk. */ currency: z.string() }),
+  },
+  /** One task with the customer's whole context. */
+  'queue.get': { input: WorkspaceRef.extend({ taskId: z.string().min(1) }).strict(), output: TaskContext },
+  /** Logs an outcome; "promised" needs `promisedDate` and holds the invoice's remaining steps until then. */
+  'queue.outcome': {
+    input: WorkspaceRef.extend({
+      taskId: z.string().min(1),
+      outcome: Outcome,
+      promisedDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'The promised date is YYYY-MM-DD').optional(),
+      note: z.string().max(5000).default(''),
+      by: z.string().max(200).optional(),
+    }).strict(),
+    output: TaskSummary,
+  },
+  /** Sends the task's personal email (edited draft) in the account manager's name, through the run's outbox. */
+  'queue.sendEmail': {
+    input: WorkspaceRef.extend({ taskId: z.string().min(1), subject: z.string().trim().min(1).max(500).optional(), text: z.string().min(1).max(20_000).optional() }).strict(),
+    output: z.object({ messageId: z.string(), to: z.string(), transport: z.enum(['capture', 'smtp']), task: TaskSummary }),
+  },
+  'whiteglove.settings.get': { input: WorkspaceRef.strict(), output: WhiteGloveSettingsView },
+  /** Voice provider and budgets; `authToken` is write-only (omitted keeps the stored one, '' deletes it). */
+  'whiteglove.voice.set': {
+    input: WorkspaceRef.extend({ ...patchShape(VoiceSettings), authToken: z.string().max(500).optional() }).strict(),
+    output: WhiteGloveSettingsView,
+  },
+  /** Webhook URL; a signing secret is created with the first URL (or on `rotateSecret`) and shown only in this answer. */
+  'whiteglove.webhook.set': {
+    input: WorkspaceRef.extend({ ...patchShape(WebhookSettings), rotateSecret: z.boolean().default(false) }).strict(),
+    /** `warning`: the URL is accepted but points into a private network (10/8, 172.16/12, 192.168/16, fc00::/7). Link-local and cloud metadata addresses are refused. */
+    output: z.object({ settings: WhiteGloveSettingsView, secret: z.string().nullable(), warning: z.string().nullable() }),
+  },
+  'whiteglove.am.set': { input: WorkspaceRef.extend(patchShape(AmSettings)).strict(), output: WhiteGloveSettingsView },
+  /** Reads the provider's status of unfinished calls; records results and final cost. */
+  'voice.poll': { input: WorkspaceRef.strict(), output: z.object({ updated: z.number().int() }) },
+
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
