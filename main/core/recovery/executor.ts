@@ -1,17 +1,17 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
-import type { Mode, PlanFilters, RunAction, RunSummary, Step } from '../../../shared/contract';
+import type { PlanFilters, RunAction, RunSummary, Step } from '../../../shared/contract';
 import type { HandlerContext } from '../context';
 import type { Sqlite } from '../db/sqlite';
-import { Where } from '../db/where';
 import { conflict, notFound } from '../errors';
 import { audit } from './audit';
 import type { ActionContext, ActionResult } from './channel';
 import { stripeFailure } from './channels/stripe-errors';
 import { closedReason, customerInfo, invoiceById, openFailedInvoices, segmentNames, workspaceCurrency } from './data';
-import { actionContext, conditionsFail, delaySeconds, outboxKey, type ChannelRegistry } from './engine';
+import { actionContext, conditionsFail, type ChannelRegistry } from './engine';
 import { activeRunInvoices, getPlan, matchesFilters, planSteps } from './plan';
-import { runMoney } from './run-money';
+import { stopClosedItems, stopItem } from './run-items';
+import { insertOutbox, readRun, runActions, runSummary, type ItemRow, type OutboxRow, type RunActionFilter, type RunRow } from './run-read';
 import { RunOverlap } from './run-overlap';
 import { readSettings } from './settings';
 import { claimBlock, ContactLedger, readContactPolicy, withEarlierRuns } from './contact-policy';
@@ -32,14 +32,6 @@ const PROCESS_TAG = `pid ${process.pid}@${os.hostname()}#${crypto.randomBytes(3)
 const STALE_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 3;
 const RETRY_LATER_SEC = 15 * 60;
-
-interface RunRow { id: string; plan_id: string; status: RunSummary['status']; mode: Mode; filters: string; snapshot_id: string; started_by: string; message: string | null; created_at_ms: number; updated_at_ms: number }
-interface OutboxRow {
-  key: string; run_id: string; invoice_id: string; customer_id: string; step_id: string; step_index: number; channel: string; delay_from: string; delay_sec: number;
-  due_at: number; status: string; detail: string | null; external_id: string | null; cost_amount: number | null; cost_currency: string | null; attempts: number;
-  updated_at_ms: number; started_at_ms: number | null;
-}
-interface ItemRow { run_id: string; invoice_id: string; customer_id: string; segment_id: string | null; segment_name: string; strategy: string; first_failure_at: number; state: string; stop_reason: string | null }
 
 export interface TickResult { runs: number; fired: number; succeeded: number; failed: number; skipped: number; joined: number; stopped: number }
 
@@ -177,27 +169,8 @@ export class RecoveryEngine {
     return this.summary(db, runId);
   }
 
-  actions(workspaceId: string, runId: string, f: { status?: string | undefined; customerId?: string | undefined; offset: number; limit: number }): { total: number; rows: RunAction[] } {
-    const db = this.ctx.db(workspaceId);
-    this.run(db, runId);
-    const { sql: w, args } = new Where().add('o.run_id = ?', runId).add('o.status = ?', f.status).add('o.customer_id = ?', f.customerId);
-    const total = db.prepare(`SELECT count(*) FROM recovery_outbox o ${w}`).pluck().get(...args) as number;
-    const rows = db
-      .prepare(
-        `SELECT o.*, cf.name AS customer_name, i.segment_name FROM recovery_outbox o
-         LEFT JOIN customer_facts cf ON cf.customer_id = o.customer_id
-         LEFT JOIN recovery_run_items i ON i.run_id = o.run_id AND i.invoice_id = o.invoice_id
-         ${w} ORDER BY o.due_at, o.invoice_id, o.step_index LIMIT ? OFFSET ?`,
-      )
-      .all(...args, f.limit, f.offset) as (OutboxRow & { customer_name: string | null; segment_name: string | null })[];
-    return {
-      total,
-      rows: rows.map((r) => ({
-        key: r.key, runId: r.run_id, invoiceId: r.invoice_id, customerId: r.customer_id, customerName: r.customer_name, segmentName: r.segment_name ?? 'Default',
-        stepId: r.step_id, stepIndex: r.step_index, channel: r.channel as RunAction['channel'], dueAt: r.due_at, status: r.status as RunAction['status'],
-        detail: r.detail, externalId: r.external_id, cost: r.cost_amount !== null ? { amount: r.cost_amount, currency: r.cost_currency ?? 'usd' } : null, updatedAt: r.updated_at_ms,
-      })),
-    };
+  actions(workspaceId: string, runId: string, f: RunActionFilter): { total: number; rows: RunAction[] } {
+    return runActions(this.ctx.db(workspaceId), runId, f);
   }
 
   // ── ticking ──
@@ -396,39 +369,13 @@ export class RecoveryEngine {
         ).run(now, nowMs, row.run_id, row.invoice_id, row.step_index + 1);
       }
       const reason = result.invoicePaid ? 'paid' : stop ? stop.replace(/^the invoice was /, '') : null;
-      if (reason) this.stopItem(db, row.run_id, row.invoice_id, reason, nowMs, actor);
+      if (reason) stopItem(db, row.run_id, row.invoice_id, reason, nowMs, actor);
     })();
-  }
-
-  private stopItem(db: Sqlite, runId: string, invoiceId: string, reason: string, nowMs: number, actor: string): void {
-    const changed = db.prepare(`UPDATE recovery_run_items SET state = 'stopped', stop_reason = ? WHERE run_id = ? AND invoice_id = ? AND state = 'active'`).run(reason, runId, invoiceId).changes;
-    db.prepare(`UPDATE recovery_outbox SET status = 'canceled', detail = ?, updated_at_ms = ? WHERE run_id = ? AND invoice_id = ? AND status = 'scheduled'`).run(
-      `not needed: the invoice was ${reason}`, nowMs, runId, invoiceId,
-    );
-    if (changed) {
-      const customer = db.prepare(`SELECT customer_id FROM recovery_run_items WHERE run_id = ? AND invoice_id = ?`).pluck().get(runId, invoiceId) as string;
-      audit(db, nowMs, { actor, kind: 'sequence.stopped', runId, invoiceId, customerId: customer, message: `remaining steps stopped: the invoice was ${reason}` });
-    }
   }
 
   /** A payment (or void / uncollectible) seen by sync stops the remaining steps. */
   private stopClosed(db: Sqlite): number {
-    const items = db
-      .prepare(
-        `SELECT i.run_id, i.invoice_id FROM recovery_run_items i JOIN recovery_runs r ON r.id = i.run_id JOIN invoices v ON v.id = i.invoice_id
-         WHERE r.status IN ('running', 'paused') AND i.state = 'active' AND (v.status <> 'open' OR v.amount_remaining <= 0)`,
-      )
-      .all() as { run_id: string; invoice_id: string }[];
-    if (!items.length) return 0;
-    const nowMs = this.nowMs();
-    const actor = this.actor(db);
-    db.transaction(() => {
-      for (const it of items) {
-        const reason = closedReason(invoiceById(db, it.invoice_id))?.replace(/^the invoice was /, '') ?? 'closed';
-        this.stopItem(db, it.run_id, it.invoice_id, reason, nowMs, actor);
-      }
-    })();
-    return items.length;
+    return stopClosedItems(db, this.nowMs(), () => this.actor(db));
   }
 
   /** New failures that appeared (after a sync) join the newest running run whose filters they match. */
@@ -511,24 +458,11 @@ export class RecoveryEngine {
   // ── summaries and events ──
 
   private run(db: Sqlite, runId: string): RunRow {
-    const r = db.prepare(`SELECT * FROM recovery_runs WHERE id = ?`).get(runId) as RunRow | undefined;
-    if (!r) throw notFound(`Run ${runId.slice(0, 40)}`);
-    return r;
+    return readRun(db, runId);
   }
 
   summary(db: Sqlite, runId: string): RunSummary {
-    const r = this.run(db, runId);
-    const counts = { scheduled: 0, in_flight: 0, pending: 0, succeeded: 0, failed: 0, skipped: 0, canceled: 0 };
-    for (const c of db.prepare(`SELECT status, count(*) AS n FROM recovery_outbox WHERE run_id = ? GROUP BY status`).all(runId) as { status: keyof typeof counts; n: number }[]) counts[c.status] = c.n;
-    const now = this.ctx.nowSec();
-    const due = db.prepare(`SELECT count(*) AS n, min(due_at) AS next FROM recovery_outbox WHERE run_id = ? AND status = 'scheduled' AND due_at <= ?`).get(runId, now) as { n: number };
-    const next = db.prepare(`SELECT min(due_at) FROM recovery_outbox WHERE run_id = ? AND status = 'scheduled'`).pluck().get(runId) as number | null;
-    const invoices = db.prepare(`SELECT count(*) FROM recovery_run_items WHERE run_id = ?`).pluck().get(runId) as number;
-    const money = runMoney(db, runId, workspaceCurrency(db));
-    return {
-      id: r.id, planId: r.plan_id, status: r.status, mode: r.mode, createdAt: r.created_at_ms, startedBy: r.started_by, filters: JSON.parse(r.filters) as PlanFilters,
-      invoices, counts, dueNow: due.n, nextDueAt: next, recovered: money.recovered, cost: money.cost, message: r.message,
-    };
+    return runSummary(db, runId, this.ctx.nowSec());
   }
 
   private progress(workspaceId: string, db: Sqlite, runId: string, force = false): void {
@@ -542,18 +476,3 @@ export class RecoveryEngine {
     this.ctx.events.emit('runs.changed', { workspaceId, runId });
   }
 }
-
-function insertOutbox(db: Sqlite, runId: string, invoiceId: string, customerId: string, steps: Step[], planned: { stepId: string; dueAt: number; when: string; skipReason: string | null; channel: string }[], nowMs: number): void {
-  const ins = db.prepare(
-    `INSERT OR IGNORE INTO recovery_outbox (key, run_id, invoice_id, customer_id, step_id, step_index, channel, delay_from, delay_sec, due_at, status, detail, created_at_ms, updated_at_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  steps.forEach((step, i) => {
-    const p = planned.find((x) => x.stepId === step.id);
-    // Steps the plan skipped for a reason that cannot change (no email, unsubscribed, hard decline) stay skipped; others are re-checked when due.
-    const skip = p?.when === 'skip' ? p.skipReason : null;
-    ins.run(outboxKey(runId, invoiceId, step.id), runId, invoiceId, customerId, step.id, i, p?.channel ?? step.channel, step.delay.from, delaySeconds(step), p?.dueAt ?? 0, skip ? 'skipped' : 'scheduled', skip, nowMs, nowMs);
-  });
-}
-
-
