@@ -6,6 +6,8 @@ import { workspaceMigrations } from '../../main/core/db/workspace-migrations';
 import { recomputeFacts } from '../../main/core/facts/compute';
 import { staleSince } from '../../main/core/facts/freshness';
 import { listCustomers } from '../../main/core/customers/page';
+import { catalogFor } from '../../main/core/facts/catalog';
+import * as segments from '../../main/core/segments/service';
 import { tempDir } from '../helpers/core';
 
 /**
@@ -114,6 +116,17 @@ describe('facts written by UPSERT (#22)', () => {
     expect(db.prepare(`SELECT count(*) FROM customer_facts WHERE customer_id = 'cus_020'`).pluck().get()).toBe(0);
     expect(dirty(db)).toEqual(['cus_020', added]);
     expect(indexMatchesFacts(db)).toBe(true);
+  });
+
+  it('segment membership after a recompute rewrites only the customers whose facts changed', () => {
+    segments.ensureDefaults(db, NOW);
+    const catalog = catalogFor(db);
+    segments.recomputeMembership(db, catalog, NOW);
+    recompute(db, NOW + 60);
+    expect(segments.recomputeMembership(db, catalog, NOW, { mode: 'auto' })).toMatchObject({ mode: 'changed', rewritten: 0 });
+    db.prepare(`INSERT INTO charges (id, customer_id, amount, currency, status, paid, failure_code, created, raw) VALUES ('ch_y', 'cus_030', 900, 'usd', 'failed', 0, 'card_declined', ?, '{}')`).run(NOW - DAY);
+    recompute(db, NOW + 120);
+    expect(segments.recomputeMembership(db, catalog, NOW, { mode: 'auto' })).toMatchObject({ mode: 'changed', rewritten: 1 });
   });
 
   it('on a new day every row is rewritten (day counts move, the facts stop being stale), the search index is not', () => {
