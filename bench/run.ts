@@ -7,7 +7,7 @@
  *
  * Sections: segments (bench/segments-bench.ts), sync (bench/sync-floor.ts),
  * CLI start-up (bench/cli-startup.ts, when present), experiment assignment (bench/experiments-bench.ts),
- * members export to CSV (bench/exports-bench.ts).
+ * members export to CSV (bench/exports-bench.ts), the facts write (bench/facts-write-bench.ts).
  * BENCH_SIZES=10000,100000 and BENCH_SYNC=2000,10000 override the scales (empty: skip).
  * results.json is rewritten after each section (partial: true until the end).
  */
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { cliStartupRows } from './cli-startup';
 import { experimentRows } from './experiments-bench';
 import { exportRows } from './exports-bench';
+import { factsWriteRows } from './facts-write-bench';
 import { segmentRows } from './segments-bench';
 import { syncRows } from './sync-floor';
 import { renderTable, type BenchRow } from './table';
@@ -61,6 +62,13 @@ rows.push(...(await experimentRows(quick ? 100_000 : 1_000_000)));
 
 log('members export to CSV…');
 rows.push(...(await exportRows(quick ? 10_000 : 1_000_000)));
+
+log('facts write (rewrite unchanged / 1% changed)…');
+{
+  const r = await factsWriteRows(quick ? 10_000 : 100_000, quick ? 1 : 2);
+  rows.push(...r.rows);
+  profile.push(...r.profile);
+}
 
 const table = renderTable(rows);
 console.log(`\nReclaim bench${quick ? ' (--quick)' : ''} — ms and ratio to the floor measured in the same run; ! = above target\n`);

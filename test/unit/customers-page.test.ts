@@ -18,10 +18,11 @@ function workspace(n: number, seed = 11): Sqlite {
   return db;
 }
 
-/** A customer written the way the facts recompute writes it (INSERT OR REPLACE). */
+/** A customer written the way the facts recompute writes it (an UPSERT: facts/compute.ts). */
 function putCustomer(db: Sqlite, id: string, name: string | null, email: string | null, amountAtRisk = 0) {
   db.prepare(
-    `INSERT OR REPLACE INTO customer_facts (customer_id, email, name, tenure_days, amount_at_risk, created, computed_at) VALUES (?, ?, ?, 10, ?, ?, ?)`,
+    `INSERT INTO customer_facts (customer_id, email, name, tenure_days, amount_at_risk, created, computed_at) VALUES (?, ?, ?, 10, ?, ?, ?)
+     ON CONFLICT (customer_id) DO UPDATE SET email = excluded.email, name = excluded.name, amount_at_risk = excluded.amount_at_risk`,
   ).run(id, email, name, amountAtRisk, NOW, NOW);
 }
 

@@ -634,4 +634,48 @@ export const workspaceMigrations: Migration[] = [
       CREATE INDEX membership_w0 ON membership(w0);
     `,
   },
+  // 20 and 21 are taken by the typedattrs and rawjson branches of #22; migrate() needs
+  // consecutive versions, so they are empty here and replaced (and renumbered) at the merge.
+  { version: 20, name: 'reserved (#22 typed attributes)', up: `` },
+  { version: 21, name: 'reserved (#22 smaller raw JSON)', up: `` },
+  {
+    version: 22,
+    name: 'facts written by UPSERT: triggers that mark only changed customers and re-index only changed names (#22)',
+    up: `
+      -- The facts recompute writes customer_facts with INSERT … ON CONFLICT DO UPDATE … WHERE
+      -- <a value differs> (facts/compute.ts), so an unchanged customer is not rewritten.
+      -- membership_dirty: "if an ON CONFLICT clause is specified as part of the statement causing
+      -- the trigger to fire, then conflict handling policy of the outer statement is used instead"
+      -- (https://www.sqlite.org/lang_createtrigger.html): under the UPSERT the old INSERT OR IGNORE
+      -- raised UNIQUE errors. WHERE NOT EXISTS never conflicts, so no policy is involved.
+      DROP TRIGGER membership_dirty_insert;
+      DROP TRIGGER membership_dirty_update;
+      DROP TRIGGER membership_dirty_delete;
+      CREATE TRIGGER membership_dirty_insert AFTER INSERT ON customer_facts BEGIN
+        INSERT INTO membership_dirty (customer_id) SELECT NEW.customer_id
+          WHERE NOT EXISTS (SELECT 1 FROM membership_dirty WHERE customer_id = NEW.customer_id);
+      END;
+      CREATE TRIGGER membership_dirty_update AFTER UPDATE ON customer_facts BEGIN
+        INSERT INTO membership_dirty (customer_id) SELECT id FROM (SELECT NEW.customer_id AS id UNION SELECT OLD.customer_id) AS changed
+          WHERE NOT EXISTS (SELECT 1 FROM membership_dirty WHERE customer_id = changed.id);
+      END;
+      CREATE TRIGGER membership_dirty_delete AFTER DELETE ON customer_facts BEGIN
+        INSERT INTO membership_dirty (customer_id) SELECT OLD.customer_id
+          WHERE NOT EXISTS (SELECT 1 FROM membership_dirty WHERE customer_id = OLD.customer_id);
+      END;
+      -- customer_search: a BEFORE INSERT trigger fires for an UPSERT that ends in DO UPDATE (or in
+      -- nothing) too, so the one for INSERT OR REPLACE would drop every row from the index. Rows
+      -- keep their rowid under the UPSERT; the index changes only when a name or email does.
+      -- Writers must not use INSERT OR REPLACE on customer_facts any more: its implicit delete
+      -- fires delete triggers "if and only if recursive triggers are enabled"
+      -- (https://www.sqlite.org/lang_conflict.html), so the old entry would stay in the index.
+      DROP TRIGGER customer_search_before_insert;
+      DROP TRIGGER customer_search_update;
+      CREATE TRIGGER customer_search_update AFTER UPDATE OF name, email ON customer_facts
+        WHEN OLD.name IS NOT NEW.name OR OLD.email IS NOT NEW.email BEGIN
+        INSERT INTO customer_search (customer_search, rowid, name, email) VALUES ('delete', OLD.rowid, OLD.name, OLD.email);
+        INSERT INTO customer_search (rowid, name, email) VALUES (NEW.rowid, NEW.name, NEW.email);
+      END;
+    `,
+  },
 ];

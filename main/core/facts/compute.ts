@@ -10,7 +10,8 @@ import { cardExpiryOf, idOf, invoiceInclusiveTaxShare, parseJson, readDiscount, 
  * Derives customer_facts from the synced Stripe tables, for all customers, the
  * ones marked dirty by the sync (cleared in the same transaction), or a list.
  * Money is converted into the workspace reporting currency with fx_rates
- * (defaults below when the table is empty).
+ * (defaults below when the table is empty). Returns the customers recomputed
+ * (`updated`) and the rows that were inserted or changed (`written`).
  */
 /** Major units of each currency per 1 USD (used only while fx_rates is empty). */
 const DEFAULT_PER_USD: Record<string, number> = {
@@ -21,6 +22,28 @@ const RESERVED = new Set(['region', 'industry', 'account_manager', 'tags']);
 const STATUS_RANK = ['active', 'past_due', 'unpaid', 'trialing', 'incomplete', 'paused', 'incomplete_expired', 'canceled'];
 const DAY = 86_400;
 const BATCH = 500;
+
+/** The customer_facts columns recomputeFacts writes (the key first). */
+const FACT_COLUMNS = [
+  'customer_id', 'email', 'name', 'currency', 'plan', 'product_id', 'billing_interval', 'subscription_status', 'mrr', 'tenure_days', 'ltv',
+  'failures_12m', 'failed_invoices_12m', 'last_decline_code', 'last_decline_hard', 'last_advice_code', 'card_expiry', 'card_expires_in_days',
+  'open_past_due_count', 'amount_at_risk', 'days_since_first_failure', 'region', 'industry', 'account_manager', 'tags', 'country', 'state',
+  'preferred_locales', 'tax_exempt', 'attrs', 'created',
+] as const;
+
+/**
+ * One customer's facts, written only when something changed (#22): an unchanged row is not
+ * touched, so its triggers do not fire — the customer is not marked for a membership
+ * recompute and its name and email are not re-indexed for search (migration 22). A row is
+ * rewritten for a new UTC day even when no value changed, so `computed_at` keeps telling
+ * which day the row is exact for (facts/freshness.ts); within a day it keeps the time of
+ * the first recompute that wrote it.
+ * Never INSERT OR REPLACE: its implicit delete fires no trigger (migration 22).
+ */
+export const FACTS_UPSERT = `INSERT INTO customer_facts (${FACT_COLUMNS.join(', ')}, computed_at)
+  VALUES (${FACT_COLUMNS.map((c) => `@${c}`).join(', ')}, @computed_at)
+  ON CONFLICT (customer_id) DO UPDATE SET ${[...FACT_COLUMNS.slice(1), 'computed_at'].map((c) => `${c} = excluded.${c}`).join(', ')}
+  WHERE ${FACT_COLUMNS.slice(1).map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')} OR CAST(computed_at / ${DAY} AS INTEGER) != CAST(excluded.computed_at / ${DAY} AS INTEGER)`;
 
 interface SubRow {
   id: string;
@@ -71,7 +94,7 @@ export function converter(db: Sqlite, reporting: string): (amount: number, curre
 export function recomputeFacts(
   db: Sqlite,
   opts: { now: number; reportingCurrency: string; customerIds?: string[] | 'dirty' | 'all'; mrr?: MrrOptions },
-): { updated: number } {
+): { updated: number; written: number } {
   const { now } = opts;
   const target = opts.customerIds ?? 'all';
   const exact = converter(db, opts.reportingCurrency.toLowerCase());
@@ -106,12 +129,7 @@ export function recomputeFacts(
     cards: db.prepare(`SELECT id, customer_id, exp_month, exp_year, created FROM payment_methods WHERE type = 'card' AND customer_id IN (SELECT value FROM json_each(?)) ORDER BY created DESC`),
     pmOwner: db.prepare(`SELECT customer_id FROM payment_methods WHERE id = ?`),
     csv: db.prepare(`SELECT customer_id, key, value_text, value_num FROM custom_attributes WHERE customer_id IN (SELECT value FROM json_each(?))`),
-    upsert: db.prepare(`INSERT OR REPLACE INTO customer_facts (customer_id, email, name, currency, plan, product_id, billing_interval, subscription_status,
-        mrr, tenure_days, ltv, failures_12m, failed_invoices_12m, last_decline_code, last_decline_hard, last_advice_code, card_expiry, card_expires_in_days, open_past_due_count,
-        amount_at_risk, days_since_first_failure, region, industry, account_manager, tags, country, state, preferred_locales, tax_exempt, attrs, created, computed_at)
-      VALUES (@customer_id, @email, @name, @currency, @plan, @product_id, @billing_interval, @subscription_status, @mrr, @tenure_days, @ltv,
-        @failures_12m, @failed_invoices_12m, @last_decline_code, @last_decline_hard, @last_advice_code, @card_expiry, @card_expires_in_days, @open_past_due_count, @amount_at_risk,
-        @days_since_first_failure, @region, @industry, @account_manager, @tags, @country, @state, @preferred_locales, @tax_exempt, @attrs, @created, @computed_at)`),
+    upsert: db.prepare(FACTS_UPSERT),
     remove: db.prepare(`DELETE FROM customer_facts WHERE customer_id IN (SELECT value FROM json_each(?))`),
     catalog: db.prepare(`INSERT OR IGNORE INTO attribute_catalog (key, type, source, label) VALUES (?, 'string', 'metadata', ?)`),
     coupon: db.prepare(`SELECT id, percent_off, amount_off, currency, duration FROM coupons WHERE id = ?`),
@@ -132,6 +150,8 @@ export function recomputeFacts(
     return m;
   };
 
+  /** Rows inserted or changed (an unchanged customer's row is left alone). */
+  let written = 0;
   const processBatch = (ids: string[]): number => {
     const json = JSON.stringify(ids);
     const customers = q.customers.all(json) as { id: string; email: string | null; name: string | null; created: number; currency: string | null; default_payment_method: string | null; metadata: string; deleted: number; raw: string }[];
@@ -222,7 +242,7 @@ export function recomputeFacts(
       for (const a of csv.get(c.id) ?? []) attrs[a.key] = a.value_num ?? a.value_text;
       const tags = [...new Set(String(metadata.tags ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))];
       const first = firstFailure.get(c.id);
-      q.upsert.run({
+      written += q.upsert.run({
         customer_id: c.id,
         email: c.email,
         name: c.name,
@@ -252,7 +272,7 @@ export function recomputeFacts(
         attrs: JSON.stringify(attrs),
         created: c.created,
         computed_at: now,
-      });
+      }).changes;
       n++;
     }
     return n;
@@ -274,7 +294,7 @@ export function recomputeFacts(
       return n;
     })();
   }
-  return { updated };
+  return { updated, written };
 }
 
 /**
