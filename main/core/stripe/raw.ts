@@ -17,7 +17,7 @@
  * - Subscription items: the legacy `plan` (a copy of `price`, which is kept).
  *
  * The same function serves the sync's writers (stripe/map.ts) and the migration that
- * shrinks existing workspaces (db/shrink-raw.ts), so both store the same thing.
+ * shrinks existing workspaces (./shrink-raw.ts), so both store the same thing.
  */
 type O = Record<string, unknown>;
 
