@@ -9,8 +9,9 @@ import { storedRaw } from './raw';
  * transaction) and gives the freed pages back to the disk.
  *
  * Measured (docs/MEASURED.md): 13.6 s for a 2,000-customer workspace (65k objects, 145 MB
- * → 62 MB) on a busy 2-core machine, rewrite 11.4 s + VACUUM 2.2 s; linear in the rows, so
- * about 70 s at 10k customers and 11 min at 100k. The migration runner prints no progress.
+ * → 62 MB) on a busy 2-core machine, rewrite 11.4 s (2.9 s of CPU) + VACUUM 2.2 s; linear in
+ * the rows: 70 s at 10k customers, 11 min at 100k at that load (≈ 15 s / 2.5 min with the CPU
+ * free). The migration runner prints no progress.
  */
 export const RAW_TABLES = ['customers', 'products', 'prices', 'coupons', 'subscriptions', 'discounts', 'invoices', 'invoice_payments', 'payment_intents', 'charges', 'payment_methods', 'refunds'] as const;
 export const VACUUM_META = 'vacuum_pending';
