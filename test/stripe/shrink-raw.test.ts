@@ -10,7 +10,7 @@ import { storedRaw } from '../../main/core/stripe/raw';
 import { RAW_TABLES, vacuumIfPending } from '../../main/core/stripe/shrink-raw';
 import { createSync } from '../../main/core/stripe/sync';
 import { randomTestKey, startStripeSim, type StripeSim } from '../../main/stripe-sim';
-import { tempDir } from '../helpers/core';
+import { tempDir, testCore } from '../helpers/core';
 
 type O = Record<string, unknown>;
 
@@ -77,4 +77,31 @@ describe('migration 21: an existing workspace shrinks (#22)', () => {
     for (const t of RAW_TABLES) expect(db.prepare(`SELECT count(*) FROM ${t} WHERE NOT json_valid(raw)`).pluck().get(), t).toBe(0);
     db.close();
   }, 180_000);
+
+  it('opening such a workspace in the app shrinks it once', () => {
+    const dataDir = tempDir();
+    let core = testCore({ dataDir });
+    const ws = core.registry.create({ name: 'Old', mode: 'test', currency: 'usd' });
+    const file = core.registry.fileOf(ws.id);
+    core.close();
+    // Customers as an older version stored them: Stripe's object whole, null fields included.
+    const db = openSqlite(file);
+    const unset = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`field_${i}`, null]));
+    const put = db.prepare(`INSERT INTO customers (id, email, created, deleted, raw) VALUES (?, ?, 1700000000, 0, ?)`);
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++) put.run(`cus_${i}`, `c${i}@example.com`, JSON.stringify({ id: `cus_${i}`, object: 'customer', email: `c${i}@example.com`, address: { country: 'DE', line2: null }, ...unset }));
+    })();
+    db.pragma(`user_version = ${workspaceMigrations[V21 - 1]!.version}`);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    const bytesBefore = fileBytes(file);
+
+    core = testCore({ dataDir });
+    const opened = core.registry.openDb(ws.id);
+    expect(opened.pragma('user_version', { simple: true })).toBe(workspaceMigrations.length);
+    expect(JSON.parse(opened.prepare(`SELECT raw FROM customers WHERE id = 'cus_7'`).pluck().get() as string)).toEqual({ id: 'cus_7', object: 'customer', email: 'c7@example.com', address: { country: 'DE' } });
+    expect(opened.prepare(`SELECT json_extract(raw, '$.address.country') FROM customers WHERE id = 'cus_7'`).pluck().get()).toBe('DE');
+    core.close();
+    expect(fileBytes(file)).toBeLessThan(bytesBefore * 0.5);
+  });
 });
