@@ -2,6 +2,7 @@ import { randomTestKey, startStripeSim, type StripeSim } from '../../stripe-sim'
 import type { HandlerContext } from '../context';
 import type { Sqlite } from '../db/sqlite';
 import { recomputeFacts } from '../facts/compute';
+import { storedRaw } from '../stripe/raw';
 import type { ActionContext, ActionResult } from './channel';
 
 /**
@@ -79,7 +80,7 @@ export class DemoStripe {
       db.prepare(`UPDATE invoices SET status = 'paid', amount_paid = amount_due, amount_remaining = 0, paid_at = coalesce(paid_at, ?) WHERE id = ?`).run(action.now, action.invoiceId);
       db.prepare(
         `INSERT OR IGNORE INTO charges (id, customer_id, invoice_id, payment_intent_id, amount, currency, status, paid, created, raw) VALUES (?, ?, ?, ?, ?, ?, 'succeeded', 1, ?, ?)`,
-      ).run(c.id, action.customerId, action.invoiceId, c.payment_intent as string, c.amount as number, c.currency as string, action.now, JSON.stringify(c));
+      ).run(c.id, action.customerId, action.invoiceId, c.payment_intent as string, c.amount as number, c.currency as string, action.now, storedRaw(c));
     })();
     if (this.deferFacts) {
       db.prepare(`INSERT OR IGNORE INTO dirty_customers (customer_id) VALUES (?)`).run(action.customerId);

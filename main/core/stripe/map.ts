@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { Sqlite } from '../db/sqlite';
 import { keepExpanded, needsExpanded } from './expanded';
+import { storedRaw } from './raw';
 
 /**
  * Stripe object → row writers, one per object type, over the SDK's own types
@@ -108,13 +109,13 @@ export function createWriters(db: Sqlite) {
   };
   const price = (p: Stripe.Price, ignore = false) => {
     const rec = p.recurring;
-    (ignore ? st.pricesIgnore : st.prices).run(p.id, id(p.product), p.currency, p.unit_amount, rec ? rec.interval : null, rec ? rec.interval_count : null, b(p.active), JSON.stringify(p));
+    (ignore ? st.pricesIgnore : st.prices).run(p.id, id(p.product), p.currency, p.unit_amount, rec ? rec.interval : null, rec ? rec.interval_count : null, b(p.active), storedRaw(p));
   };
   const couponOf = (d: Stripe.Discount): string | null => id(d.source?.coupon ?? null);
   const discount = (d: Stripe.Discount) => {
     const coupon = d.source?.coupon;
     if (coupon && typeof coupon === 'object') writers.coupon(coupon);
-    st.discounts.run(d.id, id(d.customer), d.subscription, d.subscription_item, couponOf(d), d.start, d.end, JSON.stringify(d));
+    st.discounts.run(d.id, id(d.customer), d.subscription, d.subscription_item, couponOf(d), d.start, d.end, storedRaw(d));
   };
   const invoiceFor = (pi: string | null, charge: string | null): string | null =>
     (pi ? (st.invoiceOfPi.get(pi) as { invoice_id: string } | undefined)?.invoice_id : undefined) ??
@@ -127,7 +128,7 @@ export function createWriters(db: Sqlite) {
       if ('deleted' in o && o.deleted) {
         // Customers deleted in Stripe are kept and marked deleted.
         st.customerDeleted.run(o.id);
-        st.customerDeletedInsert.run(o.id, JSON.stringify(o));
+        st.customerDeletedInsert.run(o.id, storedRaw(o));
         mark(o.id);
         return ok;
       }
@@ -138,14 +139,14 @@ export function createWriters(db: Sqlite) {
       if (src && typeof src === 'object' && src.object === 'card') writers.card({ ...src, customer: src.customer ?? c.id });
       st.customerDiscountsDelete.run(c.id);
       if (c.discount) discount(c.discount);
-      st.customers.run(c.id, c.email, c.name ?? null, c.created, c.currency ?? null, id(pm ?? null) ?? id(c.default_source), JSON.stringify(c.metadata ?? {}), 0, JSON.stringify(fill('customers', c)));
+      st.customers.run(c.id, c.email, c.name ?? null, c.created, c.currency ?? null, id(pm ?? null) ?? id(c.default_source), JSON.stringify(c.metadata ?? {}), 0, storedRaw(fill('customers', c)));
       mark(c.id);
       return ok;
     },
     product: (o: Stripe.Product | Stripe.DeletedProduct): WriteResult => {
       if ('deleted' in o && o.deleted) return void st.productDeleted.run(o.id), ok;
       const p = o as Stripe.Product;
-      st.products.run(p.id, p.name ?? '', b(p.active), JSON.stringify(p));
+      st.products.run(p.id, p.name ?? '', b(p.active), storedRaw(p));
       return ok;
     },
     price: (o: Stripe.Price | Stripe.DeletedPrice): WriteResult => {
@@ -156,7 +157,7 @@ export function createWriters(db: Sqlite) {
     coupon: (o: Stripe.Coupon | Stripe.DeletedCoupon): WriteResult => {
       if ('deleted' in o && o.deleted) return void st.couponDeleted.run(o.id), ok;
       const c = o as Stripe.Coupon;
-      st.coupons.run(c.id, c.name, c.percent_off, c.amount_off, c.currency, c.duration, c.duration_in_months, b(c.valid), JSON.stringify(c));
+      st.coupons.run(c.id, c.name, c.percent_off, c.amount_off, c.currency, c.duration, c.duration_in_months, b(c.valid), storedRaw(c));
       return ok;
     },
     subscription: (o: Stripe.Subscription): WriteResult => {
@@ -179,7 +180,7 @@ export function createWriters(db: Sqlite) {
       if (pm && typeof pm === 'object') writers.payment_method({ ...pm, customer: pm.customer ?? customer });
       const src = o.default_source;
       if (src && typeof src === 'object' && src.object === 'card') writers.card({ ...src, customer: src.customer ?? customer });
-      st.subscriptions.run(o.id, customer, o.status, o.currency, o.created, o.start_date, o.trial_end, o.canceled_at, o.ended_at, first?.coupon_id ?? null, first?.end ?? null, JSON.stringify(fill('subscriptions', o)));
+      st.subscriptions.run(o.id, customer, o.status, o.currency, o.created, o.start_date, o.trial_end, o.canceled_at, o.ended_at, first?.coupon_id ?? null, first?.end ?? null, storedRaw(fill('subscriptions', o)));
       st.itemsDelete.run(o.id);
       for (const it of o.items?.data ?? []) {
         if (typeof it.price === 'object' && it.price?.id) price(it.price, true);
@@ -200,7 +201,7 @@ export function createWriters(db: Sqlite) {
       const customer = id(inv.customer);
       if (!customer) return skip('invoice without customer');
       const sub = id(inv.parent?.subscription_details?.subscription ?? null);
-      st.invoices.run(inv.id, customer, sub, inv.status ?? 'draft', inv.currency, inv.amount_due, inv.amount_paid, inv.amount_remaining, inv.attempt_count ?? 0, inv.next_payment_attempt, inv.due_date, inv.created, inv.status_transitions?.paid_at ?? null, inv.hosted_invoice_url ?? null, JSON.stringify(inv));
+      st.invoices.run(inv.id, customer, sub, inv.status ?? 'draft', inv.currency, inv.amount_due, inv.amount_paid, inv.amount_remaining, inv.attempt_count ?? 0, inv.next_payment_attempt, inv.due_date, inv.created, inv.status_transitions?.paid_at ?? null, inv.hosted_invoice_url ?? null, storedRaw(inv));
       for (const p of inv.payments?.data ?? []) writers.invoice_payment(p);
       mark(customer);
       return ok;
@@ -211,7 +212,7 @@ export function createWriters(db: Sqlite) {
       if (!invoice) return skip('invoice payment without invoice');
       const pi = id(o.payment?.payment_intent ?? null);
       const charge = id(o.payment?.charge ?? null);
-      st.invoicePayments.run(o.id, invoice, pi, charge, o.status, o.amount_paid, o.amount_requested, o.currency, b(o.is_default), o.created, JSON.stringify(o));
+      st.invoicePayments.run(o.id, invoice, pi, charge, o.status, o.amount_paid, o.amount_requested, o.currency, b(o.is_default), o.created, storedRaw(o));
       // Link payments that arrived before their invoice payment.
       for (const r of st.linkCharges.all(invoice, pi, charge, invoice) as { customer_id: string | null }[]) mark(r.customer_id);
       if (pi) for (const r of st.linkPis.all(invoice, pi, invoice) as { customer_id: string | null }[]) mark(r.customer_id);
@@ -221,7 +222,7 @@ export function createWriters(db: Sqlite) {
       if (!o.id) return skip('payment intent without id');
       const err = o.last_payment_error;
       const customer = id(o.customer);
-      st.payment_intents.run(o.id, customer, invoiceFor(o.id, null), o.status, o.amount, o.currency, err?.code ?? null, err?.decline_code ?? null, o.created, JSON.stringify(o));
+      st.payment_intents.run(o.id, customer, invoiceFor(o.id, null), o.status, o.amount, o.currency, err?.code ?? null, err?.decline_code ?? null, o.created, storedRaw(o));
       mark(customer);
       return ok;
     },
@@ -233,7 +234,7 @@ export function createWriters(db: Sqlite) {
       const failed = o.status === 'failed';
       const decline = failed ? ((o.outcome?.type === 'issuer_declined' ? o.outcome.reason : null) ?? piCode ?? o.failure_code) : null;
       const customer = id(o.customer);
-      st.charges.run(o.id, customer, invoiceFor(pi, o.id), pi, o.amount, o.amount_refunded, o.currency, o.status, b(o.paid), o.failure_code, decline, o.outcome?.type ?? null, card?.exp_month ?? null, card?.exp_year ?? null, o.created, JSON.stringify(o));
+      st.charges.run(o.id, customer, invoiceFor(pi, o.id), pi, o.amount, o.amount_refunded, o.currency, o.status, b(o.paid), o.failure_code, decline, o.outcome?.type ?? null, card?.exp_month ?? null, card?.exp_year ?? null, o.created, storedRaw(o));
       mark(customer);
       return ok;
     },
@@ -242,7 +243,7 @@ export function createWriters(db: Sqlite) {
       const customer = id(o.customer);
       const before = (st.pmOwner.get(o.id) as { customer_id: string | null } | undefined)?.customer_id ?? previousOwner ?? null;
       const card = o.card;
-      st.payment_methods.run(o.id, customer, o.type ?? 'card', card?.brand ?? null, card?.last4 ?? null, card?.exp_month ?? null, card?.exp_year ?? null, o.created, JSON.stringify(o));
+      st.payment_methods.run(o.id, customer, o.type ?? 'card', card?.brand ?? null, card?.last4 ?? null, card?.exp_month ?? null, card?.exp_year ?? null, o.created, storedRaw(o));
       // payment_method.detached: `customer` is null; the previous owner's facts change too.
       if (before && before !== customer) mark(before);
       mark(customer);
@@ -258,7 +259,7 @@ export function createWriters(db: Sqlite) {
       }
       const c = o as Stripe.Card;
       const customer = id(c.customer ?? null);
-      st.payment_methods.run(c.id, customer, 'card', c.brand, c.last4, c.exp_month, c.exp_year, 0, JSON.stringify(c));
+      st.payment_methods.run(c.id, customer, 'card', c.brand, c.last4, c.exp_month, c.exp_year, 0, storedRaw(c));
       mark(customer);
       return ok;
     },
@@ -272,7 +273,7 @@ export function createWriters(db: Sqlite) {
     refund: (o: Stripe.Refund): WriteResult => {
       if (!o.id) return skip('refund without id');
       const ch = id(o.charge);
-      st.refunds.run(o.id, ch, o.amount, o.currency, o.status ?? 'succeeded', o.created, JSON.stringify(o));
+      st.refunds.run(o.id, ch, o.amount, o.currency, o.status ?? 'succeeded', o.created, storedRaw(o));
       if (ch) mark((st.chargeCustomer.get(ch) as { customer_id: string | null } | undefined)?.customer_id ?? null);
       return ok;
     },

@@ -126,6 +126,8 @@ const LISTERS: Record<Exclude<Resource, 'payment_methods'>, Lister> = {
   refunds: (s, p) => s.refunds.list(p),
 };
 
+/** WAL pages between automatic checkpoints during the backfill (4 KB pages: 40 MB). */
+const BACKFILL_CHECKPOINT_PAGES = 10_000;
 const isMissing = (e: unknown) => isStripeError(e) && e.code === 'resource_missing';
 
 export function createSync(o: SyncOptions) {
@@ -257,7 +259,16 @@ export function createSync(o: SyncOptions) {
           if (next.phase === 'done') break;
         }
       };
-      await Promise.all(Array.from({ length: o.concurrency ?? 3 }, worker));
+      // Checkpoint the WAL every 40 MB instead of SQLite's 4 MB while the backfill writes
+      // (fewer fsyncs into the main file: 2,000-customer sync 5.1× → 4.0× its request floor,
+      // docs/MEASURED.md); the connection's setting is put back after.
+      const checkpointEvery = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+      if (checkpointEvery > 0) db.pragma(`wal_autocheckpoint = ${Math.max(checkpointEvery, BACKFILL_CHECKPOINT_PAGES)}`);
+      try {
+        await Promise.all(Array.from({ length: o.concurrency ?? 3 }, worker));
+      } finally {
+        db.pragma(`wal_autocheckpoint = ${checkpointEvery}`);
+      }
 
       // Incremental: each event stream oldest-first from its anchor, one page at a time.
       current = 'events';

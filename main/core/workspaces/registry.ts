@@ -8,6 +8,7 @@ import { isWritableDir, secureDir } from '../db/files';
 import { registryMigrations } from '../db/registry-migrations';
 import { assertNotTruncated, DatabaseFileError, migrate, MigrationError, openSqlite, type Sqlite } from '../db/sqlite';
 import { workspaceMigrations } from '../db/workspace-migrations';
+import { vacuumIfPending } from '../stripe/shrink-raw';
 
 /** Turns a file that cannot be opened into a sentence naming the file and what is wrong with it. */
 export function fileProblem(e: unknown, file: string, what: string): UserError | null {
@@ -202,6 +203,7 @@ export class WorkspaceRegistry {
           db = openSqlite(file);
           try {
             migrate(db, workspaceMigrations);
+            vacuumIfPending(db);
           } catch (e) {
             db.close();
             throw e;
