@@ -660,9 +660,9 @@ export const workspaceMigrations: Migration[] = [
       -- the trigger to fire, then conflict handling policy of the outer statement is used instead"
       -- (https://www.sqlite.org/lang_createtrigger.html): under the UPSERT the old INSERT OR IGNORE
       -- raised UNIQUE errors. WHERE NOT EXISTS never conflicts, so no policy is involved.
-      DROP TRIGGER membership_dirty_insert;
-      DROP TRIGGER membership_dirty_update;
-      DROP TRIGGER membership_dirty_delete;
+      DROP TRIGGER IF EXISTS membership_dirty_insert;
+      DROP TRIGGER IF EXISTS membership_dirty_update;
+      DROP TRIGGER IF EXISTS membership_dirty_delete;
       CREATE TRIGGER membership_dirty_insert AFTER INSERT ON customer_facts BEGIN
         INSERT INTO membership_dirty (customer_id) SELECT NEW.customer_id
           WHERE NOT EXISTS (SELECT 1 FROM membership_dirty WHERE customer_id = NEW.customer_id);
@@ -681,8 +681,8 @@ export const workspaceMigrations: Migration[] = [
       -- Writers must not use INSERT OR REPLACE on customer_facts any more: its implicit delete
       -- fires delete triggers "if and only if recursive triggers are enabled"
       -- (https://www.sqlite.org/lang_conflict.html), so the old entry would stay in the index.
-      DROP TRIGGER customer_search_before_insert;
-      DROP TRIGGER customer_search_update;
+      DROP TRIGGER IF EXISTS customer_search_before_insert;
+      DROP TRIGGER IF EXISTS customer_search_update;
       CREATE TRIGGER customer_search_update AFTER UPDATE OF name, email ON customer_facts
         WHEN OLD.name IS NOT NEW.name OR OLD.email IS NOT NEW.email BEGIN
         INSERT INTO customer_search (customer_search, rowid, name, email) VALUES ('delete', OLD.rowid, OLD.name, OLD.email);
