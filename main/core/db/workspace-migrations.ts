@@ -1,4 +1,5 @@
 import { chainExistingRows } from '../recovery/audit-chain';
+import { typedAttrsMigration } from '../facts/typed-attrs';
 import type { Migration } from './sqlite';
 
 /**
@@ -634,4 +635,5 @@ export const workspaceMigrations: Migration[] = [
       CREATE INDEX membership_w0 ON membership(w0);
     `,
   },
+  typedAttrsMigration,
 ];
