@@ -58,6 +58,18 @@ const writeTags = `
     INSERT INTO customer_tag (tag, customer_id)
       SELECT DISTINCT lower(j.value), NEW.customer_id FROM json_each(${SAFE_TAGS('NEW.tags')}) AS j WHERE j.type = 'text';`;
 
+/** Fills the side tables from the facts rows as they are (migration 20). */
+export const BACKFILL_SQL = `
+    -- Backfill the existing facts. No outer statement here, so OR IGNORE keeps a repeated key's
+    -- first occurrence (in document order); keys without a scalar value are dropped afterwards.
+    INSERT OR IGNORE INTO customer_attr (customer_id, key, num, bool, text)
+      SELECT f.customer_id, j.key, ${TYPED}
+      FROM customer_facts AS f, json_each(${SAFE_ATTRS('f.attrs')}) AS j;
+    DELETE FROM customer_attr WHERE num IS NULL AND bool IS NULL AND text IS NULL;
+    INSERT OR IGNORE INTO customer_tag (tag, customer_id)
+      SELECT lower(j.value), f.customer_id FROM customer_facts AS f, json_each(${SAFE_TAGS('f.tags')}) AS j WHERE j.type = 'text';
+`;
+
 export const typedAttrsMigration: Migration = {
   version: 20,
   name: 'typed custom attributes and tags in indexed side tables (#22)',
@@ -86,13 +98,6 @@ export const typedAttrsMigration: Migration = {
       DELETE FROM customer_tag WHERE customer_id = OLD.customer_id;
     END;
 
-    -- Backfill the existing facts. No outer statement here, so OR IGNORE keeps a repeated key's
-    -- first occurrence (in document order); keys without a scalar value are dropped afterwards.
-    INSERT OR IGNORE INTO customer_attr (customer_id, key, num, bool, text)
-      SELECT f.customer_id, j.key, ${TYPED}
-      FROM customer_facts AS f, json_each(${SAFE_ATTRS('f.attrs')}) AS j;
-    DELETE FROM customer_attr WHERE num IS NULL AND bool IS NULL AND text IS NULL;
-    INSERT OR IGNORE INTO customer_tag (tag, customer_id)
-      SELECT lower(j.value), f.customer_id FROM customer_facts AS f, json_each(${SAFE_TAGS('f.tags')}) AS j WHERE j.type = 'text';
+    ${BACKFILL_SQL}
   `,
 };
