@@ -138,6 +138,7 @@ describe('typed side tables select exactly what the JSON reading selects', () =>
   it('the side tables follow the facts row: a replaced or deleted customer leaves no stale attribute or tag behind', () => {
     const put = upsert();
     db.prepare('DELETE FROM customer_facts').run();
+    db.prepare(`UPDATE attribute_catalog SET type = 'number' WHERE key = 'n'`).run();
     put.run(factsRow({ customer_id: 'cus_1', attrs: { n: 12, s: 'Pro' }, tags: ['VIP', 'beta'] }));
     const seen = () => ({
       attrs: db.prepare(`SELECT key, num, bool, text FROM customer_attr WHERE customer_id = 'cus_1' ORDER BY key`).all(),
