@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sqlite } from '../../main/core/db/sqlite';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrate, openSqlite, type Sqlite } from '../../main/core/db/sqlite';
+import { workspaceMigrations } from '../../main/core/db/workspace-migrations';
 import { catalogFor } from '../../main/core/facts/catalog';
 import { BACKFILL_SQL } from '../../main/core/facts/typed-attrs';
 import { compileRule, qb } from '../../main/core/segments/compile';
@@ -179,5 +183,32 @@ describe('migration 20 backfills the side tables of an existing workspace', () =
     // a repeated key reads as its first occurrence (an object: no value), as json_extract reads it
     expect(fromTriggers.attrs.filter((r) => (r as { customer_id: string }).customer_id === 'a')).toEqual([{ customer_id: 'a', key: 's', num: null, bool: null, text: 'Pro' }]);
     expect(fromTriggers.tags.filter((r) => (r as { customer_id: string }).customer_id === 'a')).toEqual([{ customer_id: 'a', tag: 'vip' }]);
+  });
+
+  it('an existing workspace (version 19) with facts selects the same customers after the upgrade', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclaim-m20-'));
+    const old = openSqlite(path.join(dir, 'ws.sqlite'));
+    try {
+      migrate(old, workspaceMigrations.slice(0, 19));
+      old.prepare(`INSERT INTO attribute_catalog (key, type, source, label) VALUES ('seats', 'number', 'csv', 'seats')`).run();
+      const put = old.prepare(`INSERT INTO customer_facts (customer_id, tenure_days, created, computed_at, tags, attrs) VALUES (?, 0, 0, 0, ?, ?)`);
+      put.run('small', '["beta"]', '{"seats": "2"}');
+      put.run('large', '["VIP"]', '{"seats": 12}');
+      put.run('broken', 'nope', 'not json');
+      migrate(old, workspaceMigrations);
+      expect(old.pragma('user_version', { simple: true })).toBe(20);
+      const catalog = catalogFor(old);
+      const match = (r: unknown) => {
+        const c = qb.selectFrom('customer_facts as f').select('f.customer_id').where(compileRule(r, catalog, { now: NOW }).where).orderBy('f.customer_id').compile();
+        return (old.prepare(c.sql).all(...c.parameters) as { customer_id: string }[]).map((x) => x.customer_id);
+      };
+      expect(match({ combinator: 'and', rules: [{ field: 'attrs.seats', operator: '>=', value: 5 }] })).toEqual(['large']);
+      expect(match({ combinator: 'and', rules: [{ field: 'attrs.seats', operator: 'null', value: null }] })).toEqual(['broken']);
+      expect(match({ combinator: 'and', rules: [{ field: 'tags', operator: 'hasAny', value: ['vip', 'beta'] }] })).toEqual(['large', 'small']);
+      expect(match({ combinator: 'and', rules: [{ field: 'tags', operator: 'hasNone', value: ['vip'] }] })).toEqual(['broken', 'small']);
+    } finally {
+      old.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
