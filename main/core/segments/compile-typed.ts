@@ -1,5 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { isValidAttrKey, type FactField } from '../facts/catalog';
+import { NEGATIVES, type Rule } from './rule';
 
 /**
  * Conditions on custom attributes (attrs.<key>) and tags, read from the typed side
@@ -45,4 +46,40 @@ export function tagHas(tags: Sql, probe: Probe): Sql {
   return probe === 'in'
     ? sql`(f.customer_id IN (SELECT t.customer_id FROM customer_tag AS t WHERE t.tag IN (${tags})))`
     : sql`EXISTS (SELECT 1 FROM customer_tag AS t WHERE t.customer_id = f.customer_id AND t.tag IN (${tags}))`;
+}
+
+/** ASCII-only lower-casing, identical to SQLite's built-in lower() (as compile.ts's asciiLower). */
+const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
+/**
+ * A condition on a custom attribute or on tags, from the typed side tables (null for
+ * other facts). The side-table shapes are 0/1, never NULL, so a negative operator is a
+ * plain NOT: the same two-valued result as NOT COALESCE(positive, 0). `positive` is the
+ * compiler's comparison over a given value; `list` its IN-list of values.
+ */
+export function typedCondition(
+  field: FactField,
+  rule: Rule,
+  probe: Probe,
+  positive: (field: FactField, op: string, value: unknown, v: Sql) => Sql,
+  list: (values: readonly string[]) => Sql,
+): RawBuilder<SqlBool> | null {
+  const op = rule.operator;
+  if (field.source !== 'fact' && field.column === 'attrs') {
+    const col = attrColumn(field);
+    if (op === 'null') return sql<SqlBool>`(NOT ${attrHas(field, sql`${col} IS NOT NULL`, probe)})`;
+    if (op === 'notNull') return sql<SqlBool>`${attrHas(field, sql`${col} IS NOT NULL`, probe)}`;
+    const neg = NEGATIVES[op];
+    if (neg !== undefined) return sql<SqlBool>`(NOT ${attrHas(field, positive(field, neg, rule.value, col), probe)})`;
+    return sql<SqlBool>`${attrHas(field, positive(field, op, rule.value, col), probe)}`;
+  }
+  if (field.source === 'fact' && field.column === 'tags') {
+    const tags = (rule.value as string[]).map(asciiLower);
+    if (op === 'hasAny') return sql<SqlBool>`${tagHas(list(tags), probe)}`;
+    if (op === 'hasNone') return sql<SqlBool>`(NOT ${tagHas(list(tags), probe)})`;
+    if (op === 'hasAll') {
+      return sql<SqlBool>`(${sql.join([...new Set(tags)].map((tag) => tagHas(sql.join([sql.val(tag)]), probe)), sql` AND `)})`;
+    }
+  }
+  return null;
 }

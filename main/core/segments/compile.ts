@@ -10,7 +10,7 @@ import {
 } from 'kysely';
 import type { Sqlite } from '../db/sqlite';
 import { attrJsonPath, FACT_COLUMNS, fieldByName, type Catalog, type FactField } from '../facts/catalog';
-import { attrColumn, attrHas, tagHas, type Probe } from './compile-typed';
+import { typedCondition, type Probe } from './compile-typed';
 import { assertValidRule, isGroup, NEGATIVES, RuleValidationError, type Rule, type RuleGroup } from './rule';
 
 /**
@@ -231,7 +231,7 @@ function compileCondition(rule: Rule, catalog: Catalog, now: number, probe: Prob
   const field = fieldByName(catalog, rule.field);
   if (!field) throw new Error(`unknown field ${rule.field}`);
   if (probe !== 'json') {
-    const typed = typedCondition(field, rule, now, probe);
+    const typed = typedCondition(field, rule, probe, (f, op, value, v) => positive(f, op, value, now, v), list);
     if (typed) return typed;
   }
   if (rule.operator === 'null') return sql<SqlBool>`(${valueExpr(field)} IS NULL)`;
@@ -239,32 +239,6 @@ function compileCondition(rule: Rule, catalog: Catalog, now: number, probe: Prob
   const neg = NEGATIVES[rule.operator];
   if (neg !== undefined) return sql<SqlBool>`(NOT COALESCE((${positive(field, neg, rule.value, now)}), 0))`;
   return sql<SqlBool>`COALESCE((${positive(field, rule.operator, rule.value, now)}), 0)`;
-}
-
-/**
- * A condition on a custom attribute or on tags, from the typed side tables (null for
- * other facts). The side-table shapes are 0/1, never NULL, so a negative operator is a
- * plain NOT: the same two-valued result as NOT COALESCE(positive, 0).
- */
-function typedCondition(field: FactField, rule: Rule, now: number, probe: Probe): RawBuilder<SqlBool> | null {
-  const op = rule.operator;
-  if (field.source !== 'fact' && field.column === 'attrs') {
-    const col = attrColumn(field);
-    if (op === 'null') return sql<SqlBool>`(NOT ${attrHas(field, sql`${col} IS NOT NULL`, probe)})`;
-    if (op === 'notNull') return sql<SqlBool>`${attrHas(field, sql`${col} IS NOT NULL`, probe)}`;
-    const neg = NEGATIVES[op];
-    if (neg !== undefined) return sql<SqlBool>`(NOT ${attrHas(field, positive(field, neg, rule.value, now, col), probe)})`;
-    return sql<SqlBool>`${attrHas(field, positive(field, op, rule.value, now, col), probe)}`;
-  }
-  if (field.source === 'fact' && field.column === 'tags') {
-    const tags = (rule.value as string[]).map(asciiLower);
-    if (op === 'hasAny') return sql<SqlBool>`${tagHas(list(tags), probe)}`;
-    if (op === 'hasNone') return sql<SqlBool>`(NOT ${tagHas(list(tags), probe)})`;
-    if (op === 'hasAll') {
-      return sql<SqlBool>`(${sql.join([...new Set(tags)].map((tag) => tagHas(sql.join([sql.val(tag)]), probe)), sql` AND `)})`;
-    }
-  }
-  return null;
 }
 
 /** A compiled group: a constant (empty groups and what they decide) or an expression. */
