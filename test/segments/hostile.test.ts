@@ -66,12 +66,17 @@ describe('hostile input', () => {
     expect(() => compileRule(one('sneaky', '=', 1), [...FACTS, badColumn], { now: NOW })).toThrow(/unknown column/);
   });
 
-  it('a key with a space is addressed through a quoted, bound JSON path', () => {
+  it('a key with a space is a bound value (customer_attr.key), never SQL text', () => {
     expect(matchingIds(db, one('attrs.plan size', '>', 5), catalog, NOW)).toEqual(['plain']);
     const { where } = compileRule(one('attrs.plan size', '>', 5), catalog, { now: NOW });
     const c = qb.selectFrom('customer_facts as f').select('f.customer_id').where(where).compile();
     expect(c.sql).not.toContain('plan size');
-    expect(c.parameters).toContain('$."plan size"');
+    expect(c.parameters).toContain('plan size');
+    // the JSON reading (the reference) binds it as a quoted JSON path
+    const json = compileRule(one('attrs.plan size', '>', 5), catalog, { now: NOW, probe: 'json' }).where;
+    const j = qb.selectFrom('customer_facts as f').select('f.customer_id').where(json).compile();
+    expect(j.sql).not.toContain('plan size');
+    expect(j.parameters).toContain('$."plan size"');
   });
 
   it('binds values with quotes and wildcards as data', () => {

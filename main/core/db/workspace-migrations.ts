@@ -1,4 +1,5 @@
 import { chainExistingRows } from '../recovery/audit-chain';
+import { typedAttrsMigration } from '../facts/typed-attrs';
 import { shrinkStoredRaw } from '../stripe/shrink-raw';
 import type { Migration } from './sqlite';
 
@@ -635,13 +636,7 @@ export const workspaceMigrations: Migration[] = [
       CREATE INDEX membership_w0 ON membership(w0);
     `,
   },
-  {
-    // Placeholder so the runner's 1..n numbering holds on this branch: version 20 is the
-    // typedattrs branch's (issue #22); the two are renumbered when the branches merge.
-    version: 20,
-    name: 'reserved for typed attributes (#22)',
-    up: '',
-  },
+  typedAttrsMigration,
   {
     version: 21,
     name: 'smaller database: raw Stripe JSON rewritten to what the sync keeps now (#22)',

@@ -10,6 +10,7 @@ import {
 } from 'kysely';
 import type { Sqlite } from '../db/sqlite';
 import { attrJsonPath, FACT_COLUMNS, fieldByName, type Catalog, type FactField } from '../facts/catalog';
+import { typedCondition, type Probe } from './compile-typed';
 import { assertValidRule, isGroup, NEGATIVES, RuleValidationError, type Rule, type RuleGroup } from './rule';
 
 /**
@@ -127,8 +128,12 @@ function columnRef(field: FactField): Sql {
   return sql.ref(`f.${field.column}`);
 }
 
-/** The fact's value as a typed SQL scalar (NULL when empty or unreadable). */
-function valueExpr(field: FactField): Sql {
+/**
+ * The fact's value as a typed SQL scalar (NULL when empty or unreadable). For custom
+ * attributes this is the JSON reading; rules read them from customer_attr instead
+ * (compile-typed.ts), and this stays as the reference the property test compares with.
+ */
+export function valueExpr(field: FactField): Sql {
   if (field.source === 'fact') return columnRef(field);
   if (field.column !== 'attrs' || field.attrKey === undefined) throw new Error(`attribute field ${field.name} has no key`);
   const path = attrJsonPath(field.attrKey);
@@ -157,9 +162,8 @@ function valueExpr(field: FactField): Sql {
 const list = (values: readonly (string | number)[]) =>
   values.length <= 32 ? sql.join(values.map((x) => sql.val(x))) : sql`SELECT value FROM json_each(${JSON.stringify(values)})`;
 
-/** A condition that may be NULL when the fact is empty; wrapped by the caller. */
-function positive(field: FactField, op: string, value: unknown, now: number): Sql {
-  const v = valueExpr(field);
+/** A condition that may be NULL when the fact is empty; wrapped by the caller. `v` overrides the value read. */
+function positive(field: FactField, op: string, value: unknown, now: number, v: Sql = valueExpr(field)): Sql {
   switch (field.type) {
     case 'money':
     case 'number':
@@ -223,9 +227,13 @@ function positive(field: FactField, op: string, value: unknown, now: number): Sq
 }
 
 
-function compileCondition(rule: Rule, catalog: Catalog, now: number): RawBuilder<SqlBool> {
+function compileCondition(rule: Rule, catalog: Catalog, now: number, probe: Probe | 'json'): RawBuilder<SqlBool> {
   const field = fieldByName(catalog, rule.field);
   if (!field) throw new Error(`unknown field ${rule.field}`);
+  if (probe !== 'json') {
+    const typed = typedCondition(field, rule, probe, (f, op, value, v) => positive(f, op, value, now, v), list);
+    if (typed) return typed;
+  }
   if (rule.operator === 'null') return sql<SqlBool>`(${valueExpr(field)} IS NULL)`;
   if (rule.operator === 'notNull') return sql<SqlBool>`(${valueExpr(field)} IS NOT NULL)`;
   const neg = NEGATIVES[rule.operator];
@@ -243,12 +251,12 @@ type Compiled = boolean | RawBuilder<SqlBool>;
  * a thousand empty groups compiles to one constant, not a thousand-deep
  * expression SQLite refuses.
  */
-function compileGroupParts(group: RuleGroup, catalog: Catalog, now: number): Compiled {
+function compileGroupParts(group: RuleGroup, catalog: Catalog, now: number, probe: Probe | 'json'): Compiled {
   const isOr = group.combinator === 'or';
   const parts: RawBuilder<SqlBool>[] = [];
   let decided: boolean | null = null;
   for (const r of group.rules) {
-    const c = isGroup(r) ? compileGroupParts(r, catalog, now) : compileCondition(r, catalog, now);
+    const c = isGroup(r) ? compileGroupParts(r, catalog, now, probe) : compileCondition(r, catalog, now, probe);
     if (typeof c === 'boolean') {
       if (c === isOr) {
         decided = isOr; // OR with a TRUE part, AND with a FALSE part
@@ -266,18 +274,21 @@ function compileGroupParts(group: RuleGroup, catalog: Catalog, now: number): Com
   return typeof body === 'boolean' ? !body : sql<SqlBool>`(NOT ${body})`;
 }
 
-function compileGroup(group: RuleGroup, catalog: Catalog, now: number): RawBuilder<SqlBool> {
-  const c = compileGroupParts(group, catalog, now);
+function compileGroup(group: RuleGroup, catalog: Catalog, now: number, probe: Probe | 'json'): RawBuilder<SqlBool> {
+  const c = compileGroupParts(group, catalog, now, probe);
   return typeof c === 'boolean' ? (c ? sql<SqlBool>`1` : sql<SqlBool>`0`) : c;
 }
 
 /**
  * Validates (throws RuleValidationError) and compiles a rule into a WHERE
- * expression over `customer_facts AS f`. `now` is unix seconds.
+ * expression over `customer_facts AS f`. `now` is unix seconds. `probe` picks how
+ * attribute and tag conditions read the side tables (compile-typed.ts; default 'in',
+ * for one statement over all customers); 'json' reads the JSON columns as before
+ * (the reference the property test compares with).
  */
-export function compileRule(rule: unknown, catalog: Catalog, opts: { now: number }): { where: RawBuilder<SqlBool>; rule: RuleGroup } {
+export function compileRule(rule: unknown, catalog: Catalog, opts: { now: number; probe?: Probe | 'json' }): { where: RawBuilder<SqlBool>; rule: RuleGroup } {
   const valid = assertValidRule(rule, catalog);
-  return { where: compileGroup(valid, catalog, opts.now), rule: valid };
+  return { where: compileGroup(valid, catalog, opts.now, opts.probe ?? 'in'), rule: valid };
 }
 
 /**

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Sqlite } from '../db/sqlite';
 import type { Catalog } from '../facts/catalog';
 import { compileRule, qb } from './compile';
+import type { Probe } from './compile-typed';
 import { validateRule, type RuleError } from './rule';
 import { indexWords } from './word-index';
 
@@ -144,12 +145,15 @@ export function refreshMembershipViews(db: Sqlite): void {
   })();
 }
 
-/** The compiled word expressions (one per word) for the given bit assignment. */
-/** @internal */
-export function wordExpressions(bits: { rule: unknown; word: number; bit: number }[], words: number, catalog: Catalog, now: number): RawBuilder<unknown>[] {
+/**
+ * @internal The compiled word expressions (one per word) for the given bit assignment.
+ * `probe` (compile-typed.ts): 'exists' (default) for statements over few rows (the changed
+ * customers, background slices), 'in' for one statement over every customer.
+ */
+export function wordExpressions(bits: { rule: unknown; word: number; bit: number }[], words: number, catalog: Catalog, now: number, probe: Probe = 'exists'): RawBuilder<unknown>[] {
   const terms: RawBuilder<unknown>[][] = Array.from({ length: words }, () => []);
   for (const b of bits) {
-    const { where } = compileRule(b.rule, catalog, { now });
+    const { where } = compileRule(b.rule, catalog, { now, probe });
     terms[b.word]!.push(sql`((${where}) << ${sql.lit(b.bit)})`);
   }
   return terms.map((t) => (t.length ? sql.join(t, sql` | `) : sql`0`));
@@ -277,7 +281,7 @@ export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number, o
       const have = ensureWords(db, words);
       db.prepare(`DELETE FROM membership`).run();
       // Unused extra words stay 0.
-      const exprs = wordExpressions(bits, words, catalog, now);
+      const exprs = wordExpressions(bits, words, catalog, now, 'in');
       for (let i = words; i < have; i++) exprs.push(sql`0`);
       return { rewritten: insertRows(db, exprs, false) };
     }
