@@ -6,6 +6,7 @@
  */
 import { Liquid } from 'liquidjs';
 import type { Sqlite } from '../db/sqlite';
+import { prepared } from '../db/statements';
 
 export interface CustomerView {
   customerId: string;
@@ -38,9 +39,9 @@ export function reportingCurrency(db: Sqlite): string {
 }
 
 export function loadCustomer(db: Sqlite, customerId: string, invoiceId: string | null): CustomerView | null {
-  const f = db.prepare(`SELECT * FROM customer_facts WHERE customer_id = ?`).get(customerId) as FactsRow | undefined;
+  const f = prepared(db, `SELECT * FROM customer_facts WHERE customer_id = ?`).get(customerId) as FactsRow | undefined;
   if (!f) return null;
-  const c = db.prepare(`SELECT raw, metadata FROM customers WHERE id = ?`).get(customerId) as { raw: string; metadata: string } | undefined;
+  const c = prepared(db, `SELECT raw, metadata FROM customers WHERE id = ?`).get(customerId) as { raw: string; metadata: string } | undefined;
   let phone: string | null = null;
   if (c) {
     const raw = JSON.parse(c.raw) as { phone?: string | null };
@@ -51,11 +52,10 @@ export function loadCustomer(db: Sqlite, customerId: string, invoiceId: string |
     const attrs = JSON.parse(f.attrs) as Record<string, unknown>;
     if (typeof attrs.phone === 'string') phone = attrs.phone;
   }
-  const seg = db
-    .prepare(`SELECT s.id, s.name, s.color FROM segment_winner w JOIN segments s ON s.id = w.segment_id WHERE w.customer_id = ?`)
+  const seg = prepared(db, `SELECT s.id, s.name, s.color FROM segment_winner w JOIN segments s ON s.id = w.segment_id WHERE w.customer_id = ?`)
     .get(customerId) as { id: string; name: string; color: string } | undefined;
   const inv = invoiceId
-    ? (db.prepare(`SELECT id, status, amount_remaining, currency, hosted_invoice_url, attempt_count, raw FROM invoices WHERE id = ?`).get(invoiceId) as
+    ? (prepared(db, `SELECT id, status, amount_remaining, currency, hosted_invoice_url, attempt_count, raw FROM invoices WHERE id = ?`).get(invoiceId) as
         | { id: string; status: string; amount_remaining: number; currency: string; hosted_invoice_url: string | null; attempt_count: number; raw: string }
         | undefined)
     : undefined;

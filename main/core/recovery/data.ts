@@ -1,6 +1,7 @@
 import type { Sqlite } from '../db/sqlite';
 import { isHardDecline } from '../facts/declines';
 import type { CustomerInfo, InvoiceInfo } from './channel';
+import { prepared } from '../db/statements';
 
 /**
  * What the engine reads from the synced data. An invoice is "open and failed"
@@ -66,11 +67,11 @@ interface FactsRow {
 }
 
 export function customerInfo(db: Sqlite, id: string): CustomerInfo {
-  const f = db.prepare(`SELECT * FROM customer_facts WHERE customer_id = ?`).get(id) as FactsRow | undefined;
+  const f = prepared(db, `SELECT * FROM customer_facts WHERE customer_id = ?`).get(id) as FactsRow | undefined;
   if (f) {
     return { id, email: f.email, name: f.name, plan: f.plan, accountManager: f.account_manager, mrr: f.mrr, failures12m: f.failures_12m, tenureDays: f.tenure_days, amountAtRisk: f.amount_at_risk };
   }
-  const c = db.prepare(`SELECT email, name FROM customers WHERE id = ?`).get(id) as { email: string | null; name: string | null } | undefined;
+  const c = prepared(db, `SELECT email, name FROM customers WHERE id = ?`).get(id) as { email: string | null; name: string | null } | undefined;
   return { id, email: c?.email ?? null, name: c?.name ?? null, plan: null, accountManager: null, mrr: 0, failures12m: 0, tenureDays: 0, amountAtRisk: 0 };
 }
 

@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { SmtpSettings } from '../../../shared/contract';
 import type { Sqlite } from '../db/sqlite';
 import { badRequest } from '../errors';
+import { prepared } from '../db/statements';
 
 /** Workspace recovery settings live in `meta` (keys `recovery.*`); the SMTP password in the secrets port. */
 export const smtpSecretId = (workspaceId: string) => `smtp-password:${workspaceId}`;
@@ -100,7 +101,7 @@ export function writeSettings(db: Sqlite, patch: Partial<RecoverySettingsValue>)
 
 export function isSuppressed(db: Sqlite, email: string | null): string | null {
   if (!email) return null;
-  const row = db.prepare(`SELECT reason FROM recovery_suppressions WHERE email = ?`).get(email.trim()) as { reason: string } | undefined;
+  const row = prepared(db, `SELECT reason FROM recovery_suppressions WHERE email = ?`).get(email.trim()) as { reason: string } | undefined;
   return row?.reason ?? null;
 }
 

@@ -1,6 +1,7 @@
 import type { Sqlite } from '../../db/sqlite';
 import type { ActionContext } from '../channel';
 import type { Stripe } from '../stripe-client';
+import { prepared } from '../../db/statements';
 
 /**
  * When Reclaim must not retry an invoice although it is open and failed: Stripe
@@ -26,16 +27,15 @@ export const pausedReason = (behavior: string | null) => `collection is paused o
 
 /** From the synced data (the plan, and the first look before a retry). */
 export function localRetryBlock(db: Sqlite, action: Pick<ActionContext, 'invoiceId' | 'now' | 'invoice'>): string | null {
-  const next = db.prepare(`SELECT next_payment_attempt FROM invoices WHERE id = ?`).pluck().get(action.invoiceId) as number | null | undefined;
+  const next = prepared(db, `SELECT next_payment_attempt FROM invoices WHERE id = ?`).pluck().get(action.invoiceId) as number | null | undefined;
   if (next && next > action.now) return smartRetryReason(next);
-  const processing = db
-    .prepare(
-      `SELECT 1 FROM payment_intents WHERE status = 'processing' AND (invoice_id = ? OR id IN (SELECT payment_intent_id FROM invoice_payments WHERE invoice_id = ?)) LIMIT 1`,
-    )
-    .get(action.invoiceId, action.invoiceId);
+  const processing = prepared(
+    db,
+    `SELECT 1 FROM payment_intents WHERE status = 'processing' AND (invoice_id = ? OR id IN (SELECT payment_intent_id FROM invoice_payments WHERE invoice_id = ?)) LIMIT 1`,
+  ).get(action.invoiceId, action.invoiceId);
   if (processing) return PROCESSING_REASON;
   if (action.invoice.subscriptionId) {
-    const pause = db.prepare(`SELECT json_extract(raw, '$.pause_collection') FROM subscriptions WHERE id = ?`).pluck().get(action.invoice.subscriptionId) as string | null | undefined;
+    const pause = prepared(db, `SELECT json_extract(raw, '$.pause_collection') FROM subscriptions WHERE id = ?`).pluck().get(action.invoice.subscriptionId) as string | null | undefined;
     if (pause) return pausedReason((JSON.parse(pause) as { behavior?: string }).behavior ?? null);
   }
   return null;

@@ -6,6 +6,7 @@ import { NEW_CARD_TEMPLATE } from '../templates';
 import { deliver, emailSkip, recoverEmail, type ChannelDeps } from './deliver';
 import { liveRetryBlock, localRetryBlock } from './retry-guards';
 import { describeFailure, stripeFailure } from './stripe-errors';
+import { prepared } from '../../db/statements';
 
 /**
  * Retry step: `POST /v1/invoices/:id/pay` with an Idempotency-Key derived from
@@ -27,8 +28,7 @@ const DECLINED = 'retried: declined';
  * payment attempts after the first attempt do not affect the retry schedule."
  */
 function ownAttempts(action: ActionContext): number {
-  return action.db
-    .prepare(`SELECT count(*) FROM recovery_outbox WHERE invoice_id = ? AND channel = 'retry' AND key <> ? AND detail LIKE ?`)
+  return prepared(action.db, `SELECT count(*) FROM recovery_outbox WHERE invoice_id = ? AND channel = 'retry' AND key <> ? AND detail LIKE ?`)
     .pluck()
     .get(action.invoiceId, action.key, `${DECLINED}%`) as number;
 }
