@@ -315,7 +315,7 @@ export interface MembershipStats {
   total: number;
 }
 
-interface MaskGroup {
+export interface MaskGroup {
   words: bigint[];
   /** Set bit positions (word * 63 + bit), decoded once. */
   set?: number[];
@@ -336,6 +336,17 @@ export function maskGroups(db: Sqlite): MaskGroup[] {
   const groups = groupRows(db, words, '');
   groupCache.set(db, { version, words, groups });
   return groups;
+}
+
+/**
+ * @internal Installs groups computed on another connection (the recompute
+ * worker) as this connection's cache, when they are of the current membership.
+ */
+export function primeMaskGroups(db: Sqlite, version: string, groups: MaskGroup[]): boolean {
+  const words = Math.max(1, wordColumns(db));
+  if (membershipVersion(db) !== version || groups.some((g) => g.words.length !== words)) return false;
+  groupCache.set(db, { version, words, groups });
+  return true;
 }
 
 /** @internal The cached groups when current, else null (nothing is computed). */
