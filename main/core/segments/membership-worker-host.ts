@@ -7,7 +7,8 @@ import { Worker } from 'node:worker_threads';
 import type { Sqlite } from '../db/sqlite';
 import { UserError } from '../errors';
 import type { Catalog } from '../facts/catalog';
-import { lazyResult, primeMaskGroups, type MaskGroup, type RecomputeResult } from './membership';
+import { unpackGroups, type PackedGroups } from './mask-groups-wire';
+import { lazyResult, primeMaskGroups, type MembershipStats, type RecomputeResult } from './membership';
 
 /**
  * The full membership recompute in a worker thread (issue #22): the worker
@@ -35,7 +36,7 @@ export interface WorkerInput {
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'progress'; done: number; total: number }
-  | { type: 'done'; skipped: RecomputeResult['skipped']; rewritten: number; version: string; groups: MaskGroup[] }
+  | { type: 'done'; skipped: RecomputeResult['skipped']; rewritten: number; version: string; groups: PackedGroups; stats: { key: string; stats: MembershipStats } }
   | { type: 'error'; name: string; message: string; code?: string; issues?: UserError['issues']; user: boolean };
 
 const ENTRY = 'membership-worker';
@@ -117,8 +118,13 @@ export function recomputeInWorker(
     worker.on('exit', () => {
       if (failed) return reject(failed);
       if (done) {
-        primeMaskGroups(db, done.version, done.groups);
-        return resolve(lazyResult(db, { skipped: done.skipped, mode: 'full', rewritten: done.rewritten }));
+        const d = done;
+        return resolve(
+          unpackGroups(d.groups).then((groups) => {
+            primeMaskGroups(db, d.version, groups, d.stats);
+            return lazyResult(db, { skipped: d.skipped, mode: 'full', rewritten: d.rewritten });
+          }),
+        );
       }
       // Never started (the entry could not load): nothing was written.
       if (!started) return resolve(null);

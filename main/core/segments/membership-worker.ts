@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqlite } from '../db/sqlite';
 import { UserError } from '../errors';
-import { maskGroups, membershipVersion } from './membership';
+import { packGroups, transferList } from './mask-groups-wire';
+import { maskGroups, membershipVersion, statsSnapshot } from './membership';
 import { recomputeInSlices } from './membership-async';
 import type { WorkerInput, WorkerMessage } from './membership-worker-host';
 
@@ -25,7 +26,12 @@ async function main(input: WorkerInput): Promise<void> {
       yieldFn: () => Promise.resolve(),
       onProgress: (p) => post({ type: 'progress', ...p }),
     });
-    post({ type: 'done', skipped: r.skipped, rewritten: r.rewritten, version: membershipVersion(db), groups: maskGroups(db) });
+    // The figures too (they decode every group's bits): the main thread then only checks they are current.
+    const stats = statsSnapshot(db);
+    const all = maskGroups(db);
+    const groups = packGroups(all, all[0]?.words.length ?? 1);
+    const done: WorkerMessage = { type: 'done', skipped: r.skipped, rewritten: r.rewritten, version: membershipVersion(db), groups, stats };
+    parentPort!.postMessage(done, transferList(groups));
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     const code = (err as { code?: unknown }).code;
