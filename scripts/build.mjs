@@ -12,6 +12,12 @@ export async function buildRenderer() {
   await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
 }
 
+/** CommonJS bundles get import.meta.url as the bundle's own file URL (the core finds files beside itself with it). */
+const IMPORT_META_URL_CJS = {
+  define: { 'import.meta.url': '__reclaimImportMetaUrl' },
+  banner: { js: "const __reclaimImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
 export async function buildElectron() {
   const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning' };
   await esbuild({
@@ -20,6 +26,15 @@ export async function buildElectron() {
     outfile: path.join(root, 'dist/electron/main.cjs'),
     // Native and electron modules stay outside the bundle.
     external: ['electron', 'better-sqlite3', 'exceljs'],
+    ...IMPORT_META_URL_CJS,
+  });
+  // The membership recompute's worker thread loads this file beside main.cjs (segments/membership-worker-host.ts).
+  await esbuild({
+    ...common,
+    entryPoints: [path.join(root, 'main/core/segments/membership-worker.ts')],
+    outfile: path.join(root, 'dist/electron/membership-worker.cjs'),
+    external: ['better-sqlite3'],
+    ...IMPORT_META_URL_CJS,
   });
   await esbuild({
     ...common,
@@ -58,7 +73,22 @@ export async function buildCli() {
     // Bundled CommonJS dependencies call require(); give the ES module one.
     banner: { js: "import { createRequire as __reclaimRequire } from 'node:module'; const require = __reclaimRequire(import.meta.url);" },
   });
-  const sources = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
+  // The membership recompute's worker thread loads this file beside reclaim.mjs (segments/membership-worker-host.ts).
+  const worker = await esbuild({
+    entryPoints: [path.join(root, 'main/core/segments/membership-worker.ts')],
+    outfile: path.join(path.dirname(CLI_OUT), 'membership-worker.mjs'),
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    metafile: true,
+    legalComments: 'none',
+    external: ['better-sqlite3'],
+    banner: { js: "import { createRequire as __reclaimRequire } from 'node:module'; const require = __reclaimRequire(import.meta.url);" },
+  });
+  const sources = [...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(worker.metafile.inputs)])].filter((f) => !f.includes('node_modules/'));
   fs.writeFileSync(CLI_INPUTS, JSON.stringify({ builtAt, sources }));
 }
 

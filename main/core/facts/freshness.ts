@@ -31,5 +31,6 @@ export async function refreshFactsAndMembership(ctx: HandlerContext, db: Sqlite,
   recomputeFacts(db, { now, reportingCurrency: ctx.registry.get(workspaceId).currency, customerIds: 'dirty' });
   await recomputeMembershipAndClearInBackground(db, now, {
     onProgress: (p) => ctx.events.emit('segments.recompute', { workspaceId, ...p }),
+      logger: ctx.ports.logger,
   });
 }

@@ -21,7 +21,7 @@ export function attributeHandlers(ctx: HandlerContext): HandlerGroup<'attributes
       // New attributes are usable in rules at once: refresh facts and membership.
       // (A crash from here on is finished on the next open: the import left both marked.)
       recomputeFacts(db, { now, reportingCurrency: registry.get(workspaceId).currency, customerIds: 'dirty' });
-      await recomputeMembershipAndClearInBackground(db, now, { onProgress: (p) => ctx.events.emit('segments.recompute', { workspaceId, ...p }) });
+      await recomputeMembershipAndClearInBackground(db, now, { onProgress: (p) => ctx.events.emit('segments.recompute', { workspaceId, ...p }), logger: ctx.ports.logger });
       ctx.events.emit('segments.changed', { workspaceId });
       return { imported: r.imported, columns: r.columns };
     },
@@ -47,7 +47,7 @@ export function mrrSettingsHandlers(ctx: HandlerContext): HandlerGroup<'facts.mr
           markMembershipPending(db);
         }).immediate();
         recomputeFacts(db, { now, reportingCurrency: registry.get(workspaceId).currency, customerIds: 'dirty' });
-        await recomputeMembershipAndClearInBackground(db, now, { onProgress: (p) => ctx.events.emit('segments.recompute', { workspaceId, ...p }) });
+        await recomputeMembershipAndClearInBackground(db, now, { onProgress: (p) => ctx.events.emit('segments.recompute', { workspaceId, ...p }), logger: ctx.ports.logger });
         ctx.events.emit('segments.changed', { workspaceId });
       }
       return { ...readMrrOptions(db), rules: [...MRR_RULES] };

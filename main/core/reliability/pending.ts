@@ -4,6 +4,7 @@ import { recomputeFacts } from '../facts/compute';
 import { recomputeMembershipInBackground, type BackgroundOptions } from '../segments/membership-async';
 import { recomputeMembership } from '../segments/service';
 import { lockHolder } from './lock';
+import type { Logger } from '../ports';
 
 /**
  * Derived data made stale by a committed change. Facts: `dirty_customers`
@@ -45,9 +46,19 @@ export function recomputeMembershipAndClear(db: Sqlite, now: number): void {
  * slices (segments/membership-async.ts), only for what changed unless a rule did,
  * and the marker is cleared once it has committed.
  */
-export async function recomputeMembershipAndClearInBackground(db: Sqlite, now: number, opts: Pick<BackgroundOptions, 'onProgress'> = {}): Promise<void> {
-  await recomputeMembershipInBackground(db, catalogFor(db), now, { mode: 'auto', ...opts });
+export async function recomputeMembershipAndClearInBackground(
+  db: Sqlite,
+  now: number,
+  opts: Pick<BackgroundOptions, 'onProgress'> & { logger?: Logger } = {},
+): Promise<void> {
+  const { logger, ...rest } = opts;
+  const started = performance.now();
+  const r = await recomputeMembershipInBackground(db, catalogFor(db), now, { mode: 'auto', ...rest });
   clearMembershipPending(db);
+  const ms = Math.round(performance.now() - started);
+  // A full recompute of a large workspace says where it ran; slices here mean no worker thread could start.
+  if (r.ranIn === 'worker') logger?.info({ ranIn: r.ranIn, customers: r.rewritten, ms }, 'membership recomputed in a worker thread');
+  if (r.ranIn === 'slices') logger?.warn({ ranIn: r.ranIn, customers: r.rewritten, ms }, 'membership recomputed in slices on the main thread: no worker thread could start');
 }
 
 /**

@@ -96,6 +96,7 @@ export function segmentHandlers(
   const changed = async (workspaceId: string, db: Sqlite, id?: string): Promise<Segment> => {
     await recomputeMembershipAndClearInBackground(db, ctx.nowSec(), {
       onProgress: (p) => ctx.events.emit('segments.recompute', { workspaceId, ...p }),
+      logger: ctx.ports.logger,
     });
     ctx.events.emit('segments.changed', { workspaceId });
     if (!id) return undefined as never;

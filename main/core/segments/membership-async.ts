@@ -17,6 +17,7 @@ import {
   type RecomputeOptions,
   type RecomputeResult,
 } from './membership';
+import { recomputeInWorker } from './membership-worker-host';
 
 /**
  * Membership recompute that does not freeze the process hosting the core
@@ -29,6 +30,12 @@ import {
  * with customers whose facts changed during the slices (the dirty set).
  * An incremental recompute (rules unchanged) is milliseconds and runs at once.
  * Recomputes of one database run one after another.
+ *
+ * A full recompute of a database file runs those slices in a worker thread
+ * with its own connection (membership-worker-host.ts), so the event loop is
+ * not held even for one slice; the slices here in the calling thread are the
+ * fallback where a worker cannot start (an in-memory database, a build without
+ * the worker file) or when `worker: false` is asked.
  */
 
 export interface BackgroundOptions extends RecomputeOptions {
@@ -41,24 +48,50 @@ export interface BackgroundOptions extends RecomputeOptions {
   sliceAbove?: number;
   /** First slice size in rows (default 2,000). */
   firstSlice?: number;
+  /** Run a full recompute in a worker thread when one can start (default true). */
+  worker?: boolean;
+  /** From this many customers a full recompute goes to the worker (default 5,000: below, one statement here is a few ms). */
+  workerAbove?: number;
 }
+
+/** Where a recompute ran: a worker thread, slices in this thread, or one statement in this thread (small or incremental). */
+export type RanIn = 'worker' | 'slices' | 'thread';
+export type BackgroundResult = RecomputeResult & { ranIn: RanIn };
 
 const queues = new WeakMap<Sqlite, Promise<unknown>>();
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export function recomputeMembershipInBackground(db: Sqlite, catalog: Catalog, now: number, opts: BackgroundOptions = {}): Promise<RecomputeResult> {
+export function recomputeMembershipInBackground(db: Sqlite, catalog: Catalog, now: number, opts: BackgroundOptions = {}): Promise<BackgroundResult> {
   const previous = queues.get(db) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => sliced(db, catalog, now, opts));
+  const run = previous.catch(() => undefined).then(() => background(db, catalog, now, opts));
   queues.set(db, run);
   return run;
 }
 
-async function sliced(db: Sqlite, catalog: Catalog, now: number, opts: BackgroundOptions): Promise<RecomputeResult> {
+async function background(db: Sqlite, catalog: Catalog, now: number, opts: BackgroundOptions): Promise<BackgroundResult> {
   const first = plan(db, catalog);
-  if (opts.mode === 'auto' && first.rulesUnchanged) return recomputeMembership(db, catalog, now, { mode: 'auto' });
+  const inThread = (mode: 'auto' | 'full') => Object.assign(recomputeMembership(db, catalog, now, { mode }), { ranIn: 'thread' as const });
+  if (opts.mode === 'auto' && first.rulesUnchanged) return inThread('auto');
+  // The largest rowid bounds the count without a pass over the table (a count(*) at 1M holds this thread ~100 ms).
+  const maxRowid = (db.prepare(`SELECT max(rowid) FROM customer_facts`).pluck().get() as number | null) ?? 0;
+  if (opts.worker !== false && maxRowid >= (opts.workerAbove ?? 5_000)) {
+    const r = await recomputeInWorker(db, catalog, now, opts);
+    if (r) return Object.assign(r, { ranIn: 'worker' as const });
+  }
   const total = db.prepare(`SELECT count(*) FROM customer_facts`).pluck().get() as number;
-  if (total < (opts.sliceAbove ?? 20_000)) return recomputeMembership(db, catalog, now, { mode: 'full' });
+  if (total < (opts.sliceAbove ?? 20_000)) return inThread('full');
+  return Object.assign(await recomputeInSlices(db, catalog, now, opts, first, total), { ranIn: 'slices' as const });
+}
 
+/** @internal The full recompute in slices of rowids (this thread, or the worker's). */
+export async function recomputeInSlices(
+  db: Sqlite,
+  catalog: Catalog,
+  now: number,
+  opts: BackgroundOptions,
+  first = plan(db, catalog),
+  total = db.prepare(`SELECT count(*) FROM customer_facts`).pluck().get() as number,
+): Promise<RecomputeResult> {
   const { live, valid, skipped } = first;
   const bits = assignBits(valid);
   const words = Math.max(1, Math.ceil(bits.length / BITS_PER_WORD));

@@ -319,7 +319,7 @@ export interface MembershipStats {
   total: number;
 }
 
-interface MaskGroup {
+export interface MaskGroup {
   words: bigint[];
   /** Set bit positions (word * 63 + bit), decoded once. */
   set?: number[];
@@ -340,6 +340,19 @@ export function maskGroups(db: Sqlite): MaskGroup[] {
   const groups = groupRows(db, words, '');
   groupCache.set(db, { version, words, groups });
   return groups;
+}
+
+/**
+ * @internal Installs groups computed on another connection (the recompute
+ * worker) as this connection's cache, when they are of the current membership.
+ */
+export function primeMaskGroups(db: Sqlite, version: string, groups: MaskGroup[], stats?: { key: string; stats: MembershipStats }): boolean {
+  const words = Math.max(1, wordColumns(db));
+  if (membershipVersion(db) !== version || groups.some((g) => g.words.length !== words)) return false;
+  groupCache.set(db, { version, words, groups });
+  // Checked against this connection's key when read (membershipStats).
+  if (stats) statsCache.set(db, stats);
+  return true;
 }
 
 /** @internal The cached groups when current, else null (nothing is computed). */
@@ -391,7 +404,26 @@ function setBits(words: bigint[]): number[] {
 /** Per-segment figures, wins (current priority order) and overlap, from the stored bitmasks. */
 export function membershipStats(db: Sqlite): MembershipStats {
   const live = liveSegments(db);
-  const bits = new Map((db.prepare(`SELECT segment_id, word, bit, rule FROM membership_bits WHERE word >= 0`).all() as BitRow[]).map((b) => [b.segment_id, b]));
+  const bitRows = db.prepare(`SELECT segment_id, word, bit, rule FROM membership_bits WHERE word >= 0 ORDER BY segment_id`).all() as BitRow[];
+  // The figures depend on the membership, the bits and the live segments' order: reused while none changed.
+  const key = `${membershipVersion(db)}|${wordColumns(db)}|${JSON.stringify(live)}|${JSON.stringify(bitRows)}`;
+  const hit = statsCache.get(db);
+  if (hit && hit.key === key) return hit.stats;
+  const stats = computeStats(db, live, bitRows);
+  statsCache.set(db, { key, stats });
+  return stats;
+}
+
+/** @internal The figures with their cache key, to hand to another connection (primeMaskGroups). */
+export function statsSnapshot(db: Sqlite): { key: string; stats: MembershipStats } {
+  membershipStats(db);
+  return statsCache.get(db)!;
+}
+
+const statsCache = new WeakMap<Sqlite, { key: string; stats: MembershipStats }>();
+
+function computeStats(db: Sqlite, live: LiveSegment[], bitRows: BitRow[]): MembershipStats {
+  const bits = new Map(bitRows.map((b) => [b.segment_id, b]));
   // Bit position → index in `live` (priority order), for current assignments only.
   const slotOf = new Map<number, number>();
   live.forEach((s, i) => {
