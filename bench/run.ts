@@ -7,8 +7,9 @@
  *
  * Sections: segments (bench/segments-bench.ts), sync (bench/sync-floor.ts),
  * CLI start-up (bench/cli-startup.ts, when present), experiment assignment (bench/experiments-bench.ts),
- * members export to CSV (bench/exports-bench.ts).
- * BENCH_SIZES=10000,100000 and BENCH_SYNC=2000,10000 override the scales (empty: skip).
+ * members export to CSV (bench/exports-bench.ts), the dry-run plan (bench/plan-bench.ts).
+ * BENCH_SIZES=10000,100000 and BENCH_SYNC=2000,10000 override the scales (empty: skip);
+ * so do BENCH_PLAN=50000 (open failed invoices).
  * results.json is rewritten after each section (partial: true until the end).
  */
 import fs from 'node:fs';
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { cliStartupRows } from './cli-startup';
 import { experimentRows } from './experiments-bench';
 import { exportRows } from './exports-bench';
+import { planRows } from './plan-bench';
 import { segmentRows } from './segments-bench';
 import { syncRows } from './sync-floor';
 import { renderTable, type BenchRow } from './table';
@@ -26,6 +28,7 @@ const quick = process.argv.includes('--quick');
 const list = (env: string | undefined, dflt: number[]) => (env !== undefined ? env.split(',').filter(Boolean).map(Number) : dflt);
 const sizes = list(process.env.BENCH_SIZES, quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]);
 const syncSizes = list(process.env.BENCH_SYNC, quick ? [2_000] : [10_000, 100_000]);
+const planSizes = list(process.env.BENCH_PLAN, quick ? [5_000] : [50_000]);
 
 const started = performance.now();
 const rows: BenchRow[] = [];
@@ -61,6 +64,13 @@ rows.push(...(await experimentRows(quick ? 100_000 : 1_000_000)));
 
 log('members export to CSV…');
 rows.push(...(await exportRows(quick ? 10_000 : 1_000_000)));
+await save(true);
+
+for (const n of planSizes) {
+  log(`dry-run plan of ${n.toLocaleString('en')} open failed invoices…`);
+  rows.push(...(await planRows(n, quick ? 1 : 3)));
+  await save(true);
+}
 
 const table = renderTable(rows);
 console.log(`\nReclaim bench${quick ? ' (--quick)' : ''} — ms and ratio to the floor measured in the same run; ! = above target\n`);
