@@ -7,9 +7,11 @@
  *
  * Sections: segments (bench/segments-bench.ts), sync (bench/sync-floor.ts),
  * CLI start-up (bench/cli-startup.ts, when present), experiment assignment (bench/experiments-bench.ts),
- * members export to CSV (bench/exports-bench.ts), the dry-run plan (bench/plan-bench.ts).
+ * members export to CSV (bench/exports-bench.ts), the dry-run plan (bench/plan-bench.ts),
+ * `reclaim demo` (bench/demo-bench.ts).
  * BENCH_SIZES=10000,100000 and BENCH_SYNC=2000,10000 override the scales (empty: skip);
- * so do BENCH_PLAN=50000 (open failed invoices).
+ * so do BENCH_PLAN=50000 (open failed invoices) and BENCH_DEMO=10000 (customers;
+ * BENCH_DEMO_HISTORY=0 runs only --no-history, as --quick does).
  * results.json is rewritten after each section (partial: true until the end).
  */
 import fs from 'node:fs';
@@ -18,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { cliStartupRows } from './cli-startup';
 import { experimentRows } from './experiments-bench';
 import { exportRows } from './exports-bench';
+import { demoRows } from './demo-bench';
 import { planRows } from './plan-bench';
 import { segmentRows } from './segments-bench';
 import { syncRows } from './sync-floor';
@@ -29,6 +32,9 @@ const list = (env: string | undefined, dflt: number[]) => (env !== undefined ? e
 const sizes = list(process.env.BENCH_SIZES, quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]);
 const syncSizes = list(process.env.BENCH_SYNC, quick ? [2_000] : [10_000, 100_000]);
 const planSizes = list(process.env.BENCH_PLAN, quick ? [5_000] : [50_000]);
+// --quick: 100 customers without the history (500 with it take about a minute on a busy 2-core machine).
+const demoSizes = list(process.env.BENCH_DEMO, quick ? [100] : [10_000]);
+const demoHistory = quick || process.env.BENCH_DEMO_HISTORY === '0' ? [false] : [false, true];
 
 const started = performance.now();
 const rows: BenchRow[] = [];
@@ -69,6 +75,12 @@ await save(true);
 for (const n of planSizes) {
   log(`dry-run plan of ${n.toLocaleString('en')} open failed invoices…`);
   rows.push(...(await planRows(n, quick ? 1 : 3)));
+  await save(true);
+}
+for (const n of demoSizes) {
+  log(`reclaim demo --customers ${n.toLocaleString('en')}…`);
+  // bench/cli-startup.ts built the CLI above.
+  rows.push(...(await demoRows(n, { history: demoHistory, build: false })));
   await save(true);
 }
 
