@@ -91,6 +91,8 @@ export async function demoRows(n: number, opts: { history: boolean[]; build?: bo
         `${(finalBytes / MB).toFixed(1)} MB final file; ${(written / MB).toFixed(0)} MB written to disk (${(demo.probe.wchar / MB).toFixed(0)} MB through write()), ` +
         `${(written / finalBytes).toFixed(2)}× the final file (budget ≤ 3×); VACUUM INTO the same data: ${floor.ms.toFixed(0)} ms, ` +
         `${(floor.probe.write_bytes / MB).toFixed(1)} MB written (${(copyBytes / MB).toFixed(1)} MB file); the demo took ${(demo.ms / floor.ms).toFixed(0)}× its time`;
+      // Each mode as it ends: the run with history can take many minutes.
+      process.stderr.write(`${what}: ${(demo.ms / 1000).toFixed(1)} s, peak RSS ${(demo.probe.hwmKb / 1024).toFixed(0)} MB; ${note}\n`);
       rows.push(
         { section: 'demo', figure: `${what}: wall time`, scale, ms: demo.ms, floorMs: BUDGET_MS, floor: '15 s budget (10k)', ratio: demo.ms / BUDGET_MS, target: 1, note },
         {
