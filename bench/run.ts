@@ -87,6 +87,7 @@ for (const n of demoSizes) {
   rows.push(...(await demoRows(n, { history: demoHistory, build: false })));
   await save(true);
 }
+if (!chromiumSizes.length) log('Customers table in Chromium: skipped (--quick or BENCH_CHROMIUM empty; BENCH_CHROMIUM=10000 runs it)');
 for (const n of chromiumSizes) {
   log(`Customers table in Chromium at ${n.toLocaleString('en')} customers…`);
   rows.push(...(await chromiumRows(n, { build: ['--renderer'] })));
