@@ -20,15 +20,13 @@ import path from 'node:path';
 import jsonLogic from 'json-logic-js';
 import { Engine } from 'json-rules-engine';
 import { formatQuery } from 'react-querybuilder/formatQuery';
-import { migrate, openSqlite } from '../main/core/db/sqlite';
-import { workspaceMigrations } from '../main/core/db/workspace-migrations';
 import { catalogFor } from '../main/core/facts/catalog';
 import { previewMatching } from '../main/core/segments/preview';
 import * as segments from '../main/core/segments/service';
 import { customerPageRows } from './customers-bench';
 import { stallRows } from './stall-bench';
-import { BENCH_ATTRIBUTES, CUSTOM_SEGMENTS } from './custom-segments';
-import { writeSyntheticFacts } from './synthetic-facts';
+import { CUSTOM_SEGMENTS } from './custom-segments';
+import { openSegmentsWorkspace } from './segments-workspace';
 import type { BenchRow } from './table';
 
 const NOW = 1_793_491_200;
@@ -89,14 +87,8 @@ export async function segmentRows(n: number, opts: { quick: boolean }): Promise<
   const profile: string[] = [];
   const scale = scaleLabel(n);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclaim-bench-'));
-  const db = openSqlite(path.join(dir, 'bench.sqlite'));
+  const db = openSegmentsWorkspace(dir, n, NOW);
   try {
-    migrate(db, workspaceMigrations);
-    db.prepare("INSERT INTO meta(key, value) VALUES ('currency', 'usd')").run();
-    for (const a of BENCH_ATTRIBUTES) db.prepare(`INSERT INTO attribute_catalog (key, type, source, label) VALUES (?, ?, 'csv', ?)`).run(a.key, a.type, a.key);
-    writeSyntheticFacts(db, n, 7, NOW);
-    db.exec('ANALYZE');
-    segments.ensureDefaults(db, NOW);
     let catalog = catalogFor(db);
     for (const c of CUSTOM_SEGMENTS) segments.create(db, c, NOW, catalog);
     catalog = catalogFor(db);
