@@ -43,9 +43,12 @@ test('live workspaces are visibly different, duplicates are refused, removal ask
   await expect(page.getByRole('dialog')).toContainText('Remove “Acme (live)”?');
   await page.getByRole('button', { name: 'Keep it' }).click();
   await expect(page.getByTestId('workspace-row-Acme (live)')).toBeVisible();
+  // The first dialog must be gone before the second opens: while it animates closed it
+  // still holds a "Remove workspace" button, and a click there does nothing (CI, both cores busy).
+  await expect(page.getByRole('dialog')).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Remove Acme (live)' }).click();
-  await page.getByRole('button', { name: 'Remove workspace' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove workspace' }).click();
   await expect(page.getByText('Workspace “Acme (live)” removed')).toBeVisible();
   await expect(page.getByTestId('workspace-row-Acme (live)')).toHaveCount(0);
   expect(JSON.parse((await server.cli(['--json', 'workspaces', 'list'])).out)).toEqual([]);
