@@ -13,7 +13,7 @@ import { activeRunInvoices, getPlan, matchesFilters, planSteps } from './plan';
 import { stopClosedItems, stopItem } from './run-items';
 import { insertOutbox, readRun, runActions, runSummary, type ItemRow, type OutboxRow, type RunActionFilter, type RunRow } from './run-read';
 import { RunOverlap } from './run-overlap';
-import { readSettings } from './settings';
+import { actorName } from '../operators/session';
 import { claimBlock, ContactLedger, readContactPolicy, withEarlierRuns } from './contact-policy';
 import { DEFAULT_KEY, getStrategy } from './strategies';
 import { armChooser, recordTreated, strategyForRow } from '../experiments/planner';
@@ -57,7 +57,7 @@ export class RecoveryEngine {
     return this.ctx.ports.clock.now();
   }
   private actor(db: Sqlite): string {
-    return readSettings(db).operatorName;
+    return actorName(db);
   }
 
   /** Runs `fn` after any earlier work on the same workspace in this process. */
