@@ -84,6 +84,8 @@ export function OperatorsCard() {
               aria-labelledby="signed-in-label"
               data-testid="signed-in-as"
               style={{ width: 280 }}
+              showSearch
+              optionFilterProp="label"
               value={signedIn?.id ?? ''}
               onChange={(v: string) => void signIn(v || null)}
               options={[{ value: '', label: 'Nobody (read only)' }, ...operators.map((o) => ({ value: o.id, label: `${o.name} — ${ROLE_LABELS[o.role]}` }))]}
@@ -118,7 +120,7 @@ export function OperatorsCard() {
             <Input aria-label="Operator email" style={{ width: 220 }} maxLength={200} />
           </Form.Item>
           <Form.Item name="role" label="Role">
-            <Select aria-label="Operator role" style={{ width: 190 }} options={ROLE_OPTIONS} />
+            <Select aria-label="Operator role" style={{ width: 190 }} showSearch optionFilterProp="label" options={ROLE_OPTIONS} />
           </Form.Item>
           <Form.Item>
             <Button htmlType="submit" icon={<UserAddOutlined />} loading={busy}>
