@@ -50,5 +50,12 @@ describe('reclaim operators', () => {
     expect(table).toMatch(/Ana Ruiz\s+run\.planned/);
     expect(table).toMatch(/Sam Carter\s+run\.confirmed/);
     expect(table).not.toContain(process.env.USER ?? 'root');
+    // The queue's Mine is the signed-in operator's: Sam has no tasks, whatever the run put in the queue.
+    const mine = await reclaim('--json', 'queue', 'list', '--mine');
+    expect(mine.code).toBe(0);
+    expect(JSON.parse(mine.out)).toEqual([]);
+    expect((await reclaim('operators', 'sign-out')).code).toBe(0);
+    const anon = await reclaim('queue', 'list', '--mine');
+    expect([anon.code, anon.err.trim()]).toEqual([2, 'reclaim: Sign in as an operator to see your own tasks']);
   }, 240_000);
 });
