@@ -107,6 +107,17 @@ describe('operators with roles on a real SQLite workspace', () => {
     expect(actions.length).toBeGreaterThan(1);
     for (const a of actions) expect(a.actor).toBe('Sam Carter');
     expect((await call('audit.verify', { workspaceId })).ok).toBe(true);
+
+    // Days later the app's ticker fires the run's next step while Ana is signed in: it is still Sam's run.
+    await call('operators.signIn', { workspaceId, id: ana.id });
+    const before = (await call('audit.list', { workspaceId, runId: run.id, limit: 500 })).total;
+    clock.advance(4 * 86_400);
+    const tick = await core.recovery.engine.tick(workspaceId);
+    expect(tick.fired).toBeGreaterThan(0);
+    const later = (await call('audit.list', { workspaceId, runId: run.id, limit: 500 })).rows.slice(0, -before);
+    expect(later.length).toBeGreaterThan(0);
+    expect([...new Set(later.map((r) => r.actor))]).toEqual(['Sam Carter']);
+    await call('operators.signIn', { workspaceId, id: sam.id });
   });
 
   it('who is signed in is kept on this desktop (its registry), not in the workspace, and survives a restart', async () => {

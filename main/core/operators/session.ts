@@ -3,7 +3,7 @@ import type { Sqlite } from '../db/sqlite';
 import { prepared } from '../db/statements';
 import { readSettings } from '../recovery/settings';
 import type { WorkspaceRegistry } from '../workspaces/registry';
-import { findOperator } from './store';
+import { findOperator, hasOperators } from './store';
 
 /**
  * Who is signed in on this desktop, per workspace. It is kept in the desktop's
@@ -47,4 +47,17 @@ export function signedIn(db: Sqlite): Operator | null {
 /** The name audit rows, runs and queue outcomes record: the signed-in operator's, else the workspace's operator name setting (one person, as before #23). */
 export function actorName(db: Sqlite): string {
   return signedIn(db)?.name ?? readSettings(db).operatorName;
+}
+
+/**
+ * Who a run's own actions name. With operators, whoever started the run: the app's ticker may fire
+ * its later steps while someone else (an account manager, say) is signed in on this desktop.
+ * Without operators, as before: the operator-name setting.
+ */
+export function runActor(db: Sqlite, runId: string): string {
+  if (hasOperators(db)) {
+    const by = prepared(db, 'SELECT started_by FROM recovery_runs WHERE id = ?').pluck().get(runId);
+    if (typeof by === 'string') return by;
+  }
+  return actorName(db);
 }
