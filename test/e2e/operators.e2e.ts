@@ -1,6 +1,7 @@
 import { expect, test } from './fixtures';
 
 test('operators: add a specialist and an account manager, sign in from the keyboard; the CLI on this computer agrees and refuses her a run', async ({ page, server }) => {
+  test.setTimeout(120_000);
   expect((await server.cli(['workspaces', 'create', 'Team'])).code).toBe(0);
   await page.goto(server.url);
   await expect(page.getByTestId('section-title')).toHaveText('Customers');
@@ -46,4 +47,21 @@ test('operators: add a specialist and an account manager, sign in from the keybo
   await page.keyboard.press('Alt+8');
   await expect(card.getByTestId('signed-in-as')).toContainText('Nobody (read only)');
   await expect(card.getByTestId('operator-row-ana@team.test')).not.toContainText('(you)');
+});
+
+test('operators: signed in as an account manager, the app plans but refuses to start the run, in one line', async ({ page, demo }) => {
+  test.setTimeout(240_000);
+  expect((await demo.cli(['operators', 'add', '--name', 'Sam Carter', '--email', 'sam@team.test', '--role', 'specialist'])).code).toBe(0);
+  expect((await demo.cli(['operators', 'add', '--name', 'Ana Ruiz', '--email', 'ana@team.test', '--role', 'account_manager'])).code).toBe(0);
+  expect((await demo.cli(['operators', 'sign-in', 'ana@team.test'])).code).toBe(0);
+  await page.goto(demo.url);
+  await expect(page.getByTestId('customer-count')).toBeVisible();
+  await page.keyboard.press('Alt+5');
+  await page.getByRole('button', { name: 'Dry-run plan' }).click();
+  await expect(page.getByTestId('plan-invoices')).toHaveText(/^Invoices[1-9]\d*$/, { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Start run…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Confirm and start the run' }).click();
+  await expect(page.getByText('Account managers work the queue; ask a specialist to start runs')).toBeVisible({ timeout: 30_000 });
+  // Nothing started: the CLI on the same data folder lists no run.
+  expect(JSON.parse((await demo.cli(['--json', 'run', 'list'])).out)).toEqual([]);
 });
