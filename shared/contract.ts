@@ -13,6 +13,7 @@ import { experimentRequests } from './experiments';
 import { performanceRequests } from './performance';
 import { reviewRequests } from './review';
 import { exportRequests } from './exports';
+import { operatorRequests } from './operators';
 
 export * from './base';
 export * from './segments';
@@ -148,6 +149,9 @@ export const contract = {
 
   // ── Offline review (#19; schemas in shared/review.ts) ──
   ...reviewRequests,
+
+  // ── Operators, roles, who did what (#23; schemas in shared/operators.ts) ──
+  ...operatorRequests,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

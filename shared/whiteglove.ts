@@ -142,10 +142,10 @@ export type WhiteGloveSettingsView = z.infer<typeof WhiteGloveSettingsView>;
 
 export const whitegloveRequests = {
   // ── White-glove outreach (#13) ──
-  /** The white-glove queue: open tasks first, by amount at risk. `mine` is an account manager's address. */
+  /** The white-glove queue: open tasks first, by amount at risk. `mine` is an account manager's address, or true: the operator signed in on this desktop (#23). */
   'queue.list': {
     input: WorkspaceRef.extend({
-      mine: z.string().trim().max(200).optional(),
+      mine: z.union([z.literal(true), z.string().trim().max(200)]).optional(),
       overdue: z.boolean().default(false),
       segmentId: z.string().optional(),
       status: z.enum(['open', 'done', 'all']).default('open'),

@@ -15,6 +15,7 @@ import { registerExportCommand } from './commands/export';
 import { registerFactsCommands } from './commands/facts';
 import { registerOfferCommands } from './commands/offer';
 import { registerQueueCommands } from './commands/queue';
+import { registerOperatorCommands } from './commands/operators';
 import { registerSegmentCommands } from './commands/segments';
 import { registerRecoveryCommands } from './commands/recovery';
 import { registerReviewCommand } from './commands/review';
@@ -102,6 +103,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
   registerRecoveryCommands(program, ctx);
   registerAuditVerify(program, ctx);
   registerQueueCommands(program, ctx);
+  registerOperatorCommands(program, ctx);
   registerOfferCommands(program, ctx);
   registerExperimentCommands(program, ctx);
   registerReviewCommand(program, ctx);

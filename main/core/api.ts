@@ -20,6 +20,9 @@ import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
 import { WorkspaceRegistry } from './workspaces/registry';
 import { finishPendingWork } from './reliability/pending';
+import { operatorHandlers } from './operators/handlers';
+import { enforceRoles } from './operators/guard';
+import { bindSession, currentOperator } from './operators/session';
 
 /** One handler per contract method: adding a method without a handler is a compile error. */
 export type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Output<M>> };
@@ -47,6 +50,8 @@ export function createCore(ports: Ports): Core {
     db: (id) => {
       const ws = registry.get(id);
       const db = registry.openDb(id);
+      // #23: code that has only the database names the operator signed in on this desktop.
+      bindSession(db, () => currentOperator(registry, id, db));
       if (!checked.has(id)) {
         checked.add(id);
         // First use in this process: finish any recompute a crash left pending.
@@ -65,7 +70,7 @@ export function createCore(ports: Ports): Core {
   if (ports.shell === 'electron' || ports.shell === 'console') recovery.engine.startTicker();
 
   const reviews = new ReviewSessions();
-  const handlers: Handlers = refuseReviewIds({
+  const handlers: Handlers = refuseReviewIds(enforceRoles({
     ...workspaceHandlers(ctx, (id) => sync.stop(id)),
     ...connectHandlers(ctx, sync),
     ...syncHandlers(ctx, sync),
@@ -81,7 +86,8 @@ export function createCore(ports: Ports): Core {
     ...performanceHandlers(ctx),
     ...exportHandlers(ctx, () => handlers),
     ...reviewHandlers(ctx, reviews),
-  }, reviews);
+    ...operatorHandlers(ctx),
+  }, ctx), reviews);
 
   return {
     handlers,

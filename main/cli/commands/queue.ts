@@ -13,11 +13,11 @@ export function registerQueueCommands(program: Command, { call, print, workspace
   const q = program.command('queue').description('the white-glove queue: account-manager and call tasks');
   q.command('list')
     .description('open tasks, highest amount at risk first')
-    .option('--mine <email>', "only tasks assigned to this account manager")
+    .option('--mine [email]', 'only tasks assigned to this account manager (no address: the operator signed in here)')
     .option('--overdue', 'only tasks past their due date')
     .option('--segment <id>', 'only tasks of this segment')
     .addOption(new Option('--status <status>', 'which tasks').choices(['open', 'done', 'all']).default('open'))
-    .action(async (opts: { mine?: string; overdue?: boolean; segment?: string; status: 'open' | 'done' | 'all' }) => {
+    .action(async (opts: { mine?: string | true; overdue?: boolean; segment?: string; status: 'open' | 'done' | 'all' }) => {
       const res = await call('queue.list', {
         workspaceId: await workspaceId(),
         ...(opts.mine ? { mine: opts.mine } : {}),
@@ -43,7 +43,7 @@ export function registerQueueCommands(program: Command, { call, print, workspace
     .requiredOption('--result <result>', `one of: ${OUTCOMES.join(', ')}`)
     .option('--date <YYYY-MM-DD>', 'promised payment date (with --result promised)')
     .option('--note <text>', 'what was said')
-    .option('--by <email>', 'who logs it (default: the task’s assignee)')
+    .option('--by <email>', 'who logs it (default: the operator signed in here, else the task’s assignee)')
     .action(async (taskId: string, opts: { result: string; date?: string; note?: string; by?: string }) => {
       const outcome = RESULTS[opts.result];
       if (!outcome) throw new CliExit(2, `--result must be one of ${OUTCOMES.join(', ')} (got "${opts.result}")`);

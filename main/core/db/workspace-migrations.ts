@@ -685,4 +685,18 @@ export const workspaceMigrations: Migration[] = [
       END;
     `,
   },
+  {
+    version: 23,
+    name: 'operators: who works this workspace, with a role (#23)',
+    up: `
+      CREATE TABLE operator (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        email      TEXT NOT NULL,
+        role       TEXT NOT NULL CHECK (role IN ('specialist', 'account_manager', 'admin')),
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX operator_email ON operator(email COLLATE NOCASE);
+    `,
+  },
 ];

@@ -2,7 +2,7 @@ import type { ExperimentMethod } from '../../../shared/experiments';
 import type { HandlerContext, HandlerGroup } from '../context';
 import { badRequest, conflict } from '../errors';
 import { audit } from '../recovery/audit';
-import { readSettings } from '../recovery/settings';
+import { actorName } from '../operators/session';
 import { setStrategy } from '../recovery/strategies';
 import { HOLDOUT_ARM } from './assign';
 import { readExpSettings, writeSegmentationHoldout } from './planner';
@@ -15,7 +15,7 @@ export function experimentHandlers(ctx: HandlerContext): HandlerGroup<Experiment
   const nowMs = () => ctx.ports.clock.now();
   const log = (workspaceId: string, kind: string, message: string, data: Record<string, unknown>) => {
     const db = ctx.db(workspaceId);
-    audit(db, nowMs(), { actor: readSettings(db).operatorName, kind, message, data });
+    audit(db, nowMs(), { actor: actorName(db), kind, message, data });
   };
   return {
     'experiments.list': async ({ workspaceId }) => {

@@ -8,6 +8,8 @@ import { reportingCurrency } from './customer';
 import { sendTaskEmail } from './send-email';
 import { getSettings, updateSettings, urlWarning, voiceTokenSecretId, webhookSecretId } from './settings';
 import { getTaskRow, listTasks, logOutcome, taskSummary } from './tasks';
+import { badRequest } from '../errors';
+import { signedIn } from '../operators/session';
 
 export type QueueMethod =
   | 'queue.list' | 'queue.get' | 'queue.outcome' | 'queue.sendEmail'
@@ -31,13 +33,17 @@ export function queueHandlers(ctx: HandlerContext): HandlerGroup<QueueMethod> {
     'queue.list': async ({ workspaceId, mine, overdue, segmentId, status }) => {
       const now = ctx.nowSec();
       const db = ctx.db(workspaceId);
-      return { rows: listTasks(db, { mine: mine || undefined, overdue, segmentId, status, now }), now, currency: reportingCurrency(db) };
+      const me = mine === true ? signedIn(db) : null;
+      if (mine === true && !me) throw badRequest('Sign in as an operator to see your own tasks');
+      const who = me ? { mine: me.email, mineName: me.name } : { mine: (mine as string | undefined) || undefined };
+      return { rows: listTasks(db, { ...who, overdue, segmentId, status, now }), now, currency: reportingCurrency(db) };
     },
     'queue.get': async ({ workspaceId, taskId }) => taskContext(ctx.db(workspaceId), taskId, ctx.nowSec()),
     'queue.outcome': async ({ workspaceId, taskId, outcome, promisedDate, note, by }) => {
       const db = ctx.db(workspaceId);
       const now = ctx.nowSec();
-      const task = logOutcome(db, taskId, { outcome, promisedDate: promisedDate ?? null, note, by: by ?? getTaskRow(db, taskId).assignee, now });
+      // #23: the operator signed in on this desktop logs it; without operators, whoever `by` names (default: the assignee).
+      const task = logOutcome(db, taskId, { outcome, promisedDate: promisedDate ?? null, note, by: signedIn(db)?.name ?? by ?? getTaskRow(db, taskId).assignee, now });
       ctx.events.emit('queue.changed', { workspaceId, taskId: task.id });
       return taskSummary(db, task.id, now);
     },

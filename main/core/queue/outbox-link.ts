@@ -7,7 +7,7 @@
  */
 import type { Sqlite } from '../db/sqlite';
 import { audit } from '../recovery/audit';
-import { readSettings } from '../recovery/settings';
+import { actorName } from '../operators/session';
 import { stepWords } from '../../../shared/words';
 
 export function resolvePending(
@@ -24,7 +24,7 @@ export function resolvePending(
             finished_at_ms = CASE WHEN ? = 'pending' THEN finished_at_ms ELSE ? END WHERE key = ?`,
   ).run(r.status, r.detail, r.cost?.amount ?? null, r.cost?.currency ?? null, r.nowMs, r.status, r.nowMs, key);
   audit(db, r.nowMs, {
-    actor: r.actor ?? readSettings(db).operatorName,
+    actor: r.actor ?? actorName(db),
     kind: `action.${r.status === 'pending' ? 'updated' : r.status}`,
     runId: row.run_id,
     customerId: row.customer_id,
@@ -43,7 +43,7 @@ export function holdScheduled(db: Sqlite, invoiceId: string, until: number, reas
   const n = db.prepare(`UPDATE recovery_outbox SET due_at = ?, updated_at_ms = ? WHERE invoice_id = ? AND status = 'scheduled' AND due_at < ?`).run(until, nowMs, invoiceId, until).changes;
   for (const r of rows) {
     audit(db, nowMs, {
-      actor: actor ?? readSettings(db).operatorName,
+      actor: actor ?? actorName(db),
       kind: 'sequence.paused',
       runId: r.run_id,
       customerId: r.customer_id,

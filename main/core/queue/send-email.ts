@@ -16,6 +16,7 @@ import { EmailRejected, emailExists, messageIdFor, sendEmail } from '../recovery
 import { readSettings, readSmtp } from '../recovery/settings';
 import { textToHtml } from '../recovery/templates';
 import { getTaskRow } from './tasks';
+import { signedIn } from '../operators/session';
 
 export interface SendTaskEmail {
   db: Sqlite;
@@ -37,7 +38,8 @@ export async function sendTaskEmail(a: SendTaskEmail): Promise<{ messageId: stri
   const key = personalEmailKey(t.action_key);
   const smtp = readSmtp(db);
   const messageId = messageIdFor(key, smtp.from ?? DEFAULT_FROM);
-  const actor = t.assignee ?? readSettings(db).operatorName;
+  // #23: the operator signed in on this desktop sends it (in the account manager's name, as before).
+  const actor = signedIn(db)?.name ?? t.assignee ?? readSettings(db).operatorName;
   const sender = amSender(db, t.assignee, DEFAULT_FROM);
   const nowSec = Math.floor(a.nowMs / 1000);
 

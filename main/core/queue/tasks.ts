@@ -90,6 +90,8 @@ export function createTask(db: Sqlite, t: NewTask, am: AmSettings): { task: Task
 
 export interface ListFilter {
   mine?: string;
+  /** #23: the signed-in operator's name, matched as well as `mine` (their email): an assignee may be either. */
+  mineName?: string;
   overdue?: boolean;
   segmentId?: string;
   status?: 'open' | 'done' | 'all';
@@ -105,8 +107,9 @@ export function listTasks(db: Sqlite, f: ListFilter): TaskSummary[] {
     args.status = status;
   }
   if (f.mine) {
-    where.push('lower(t.assignee) = lower(@mine)');
+    where.push(f.mineName ? 'lower(t.assignee) IN (lower(@mine), lower(@mineName))' : 'lower(t.assignee) = lower(@mine)');
     args.mine = f.mine;
+    if (f.mineName) args.mineName = f.mineName;
   }
   if (f.overdue) where.push(`t.status = 'open' AND t.due_at < @now`);
   if (f.segmentId) {

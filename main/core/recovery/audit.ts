@@ -3,6 +3,7 @@ import type { Sqlite } from '../db/sqlite';
 import { Where } from '../db/where';
 import { toCsv } from '../export/csv';
 import { appendAudit } from './audit-chain';
+import { signedIn } from '../operators/session';
 
 /** Append-only and hash-chained (triggers refuse UPDATE, DELETE and REPLACE; audit-chain.ts): every plan, confirmation, action, result and error. */
 export interface AuditInput {
@@ -17,8 +18,11 @@ export interface AuditInput {
 
 /** Appends one entry to the hash chain (audit-chain.ts). */
 export function audit(db: Sqlite, nowMs: number, e: AuditInput): void {
+  // #23: a row written by the operator signed in on this desktop carries their id too (names may repeat or change).
+  const op = signedIn(db);
+  const data = op && op.name === e.actor ? { ...e.data, operatorId: op.id } : (e.data ?? {});
   appendAudit(db, {
-    at_ms: nowMs, actor: e.actor, kind: e.kind, run_id: e.runId ?? null, customer_id: e.customerId ?? null, invoice_id: e.invoiceId ?? null, message: e.message, data: JSON.stringify(e.data ?? {}),
+    at_ms: nowMs, actor: e.actor, kind: e.kind, run_id: e.runId ?? null, customer_id: e.customerId ?? null, invoice_id: e.invoiceId ?? null, message: e.message, data: JSON.stringify(data),
   });
 }
 

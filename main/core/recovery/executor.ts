@@ -13,7 +13,7 @@ import { activeRunInvoices, getPlan, matchesFilters, planSteps } from './plan';
 import { stopClosedItems, stopItem } from './run-items';
 import { insertOutbox, readRun, runActions, runSummary, type ItemRow, type OutboxRow, type RunActionFilter, type RunRow } from './run-read';
 import { RunOverlap } from './run-overlap';
-import { readSettings } from './settings';
+import { actorName, runActor } from '../operators/session';
 import { claimBlock, ContactLedger, readContactPolicy, withEarlierRuns } from './contact-policy';
 import { DEFAULT_KEY, getStrategy } from './strategies';
 import { armChooser, recordTreated, strategyForRow } from '../experiments/planner';
@@ -56,8 +56,9 @@ export class RecoveryEngine {
   private nowMs(): number {
     return this.ctx.ports.clock.now();
   }
-  private actor(db: Sqlite): string {
-    return readSettings(db).operatorName;
+  /** #23: a run's own actions name who started it (operators/session.ts runActor); what is done to a run, the signed-in operator. */
+  private actor(db: Sqlite, runId?: string): string {
+    return runId ? runActor(db, runId) : actorName(db);
   }
 
   /** Runs `fn` after any earlier work on the same workspace in this process. */
@@ -281,7 +282,7 @@ export class RecoveryEngine {
     const run = this.run(db, row.run_id);
     const ctx = actionContext({
       workspaceId, runId: row.run_id, step, segmentId: item.segment_id, segmentName: item.segment_name, invoice: { ...inv, firstFailureAt: item.first_failure_at },
-      customer, db, logger: this.ctx.ports.logger, now: this.ctx.nowSec(), mode: run.mode, currency: workspaceCurrency(db), actor: this.actor(db), dryRun: false, history,
+      customer, db, logger: this.ctx.ports.logger, now: this.ctx.nowSec(), mode: run.mode, currency: workspaceCurrency(db), actor: this.actor(db, row.run_id), dryRun: false, history,
     });
     const cond = conditionsFail(step, ctx.invoice, customer, history);
     if (cond) return { result: { status: 'skipped', detail: cond } };
@@ -295,7 +296,7 @@ export class RecoveryEngine {
   private async fire(workspaceId: string, db: Sqlite, row: OutboxRow, res: TickResult, recovering = false): Promise<void> {
     // Pause and cancel take effect between actions.
     if (!recovering) {
-      const claimed = this.claim(db, row, this.actor(db));
+      const claimed = this.claim(db, row, this.actor(db, row.run_id));
       if (claimed === 'lost') return;
       if (claimed === 'skipped') {
         res.fired++;
@@ -347,7 +348,7 @@ export class RecoveryEngine {
   private finish(db: Sqlite, row: OutboxRow, result: ActionResult, stop?: string): void {
     const nowMs = this.nowMs();
     const now = Math.floor(nowMs / 1000);
-    const actor = this.actor(db);
+    const actor = this.actor(db, row.run_id);
     db.transaction(() => {
       const attempts = (db.prepare(`SELECT attempts FROM recovery_outbox WHERE key = ?`).pluck().get(row.key) as number) ?? 1;
       const again = result.status === 'failed' && result.retryable && attempts < MAX_ATTEMPTS;
@@ -439,7 +440,7 @@ export class RecoveryEngine {
       const otherAlive = owner && !mine && owner[3] === os.hostname() && pidAlive(Number(owner[2]));
       const old = this.nowMs() - (row.started_at_ms ?? 0) > STALE_MS;
       if (otherAlive && !old) continue;
-      audit(db, this.nowMs(), { actor: this.actor(db), kind: 'action.recovering', runId: row.run_id, customerId: row.customer_id, invoiceId: row.invoice_id, message: `${row.channel} step ${row.step_id} was interrupted; resolving it`, data: { key: row.key } });
+      audit(db, this.nowMs(), { actor: this.actor(db, row.run_id), kind: 'action.recovering', runId: row.run_id, customerId: row.customer_id, invoiceId: row.invoice_id, message: `${row.channel} step ${row.step_id} was interrupted; resolving it`, data: { key: row.key } });
       await this.fire(workspaceId, db, row, res, true);
     }
   }
@@ -450,7 +451,7 @@ export class RecoveryEngine {
     const nowMs = this.nowMs();
     db.transaction(() => {
       if (db.prepare(`UPDATE recovery_runs SET status = 'completed', updated_at_ms = ? WHERE id = ? AND status = 'running'`).run(nowMs, runId).changes) {
-        audit(db, nowMs, { actor: this.actor(db), kind: 'run.completed', runId, message: `run ${runId} completed: every step has fired or was stopped` });
+        audit(db, nowMs, { actor: this.actor(db, runId), kind: 'run.completed', runId, message: `run ${runId} completed: every step has fired or was stopped` });
       }
     })();
   }

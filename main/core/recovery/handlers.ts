@@ -25,6 +25,7 @@ import { DEFAULT_KEY, getStrategy, listStrategies, resetStrategy, setStrategy } 
 import { buildVars, renderEmail, TONES } from './templates';
 import { customerTimeline } from './timeline';
 import { refreshFactsAndMembership, staleSince } from '../facts/freshness';
+import { actorName } from '../operators/session';
 
 export type RecoveryMethod =
   | 'strategies.list' | 'strategies.get' | 'strategies.set' | 'strategies.resetDefault' | 'recovery.channels' | 'recovery.tones'
@@ -96,7 +97,7 @@ const segmentKey = (id: string) => (id === DEFAULT_KEY || id === '' ? DEFAULT_KE
 export function recoveryHandlers(ctx: HandlerContext, recovery: Recovery): HandlerGroup<RecoveryMethod> {
   const { engine } = recovery;
   const nowMs = () => ctx.ports.clock.now();
-  const actor = (workspaceId: string) => readSettings(ctx.db(workspaceId)).operatorName;
+  const actor = (workspaceId: string) => actorName(ctx.db(workspaceId));
 
   /** A customer's invoice to preview on: the one named, or their newest open failed one, or their newest. */
   const previewInvoice = (workspaceId: string, customerId: string, invoiceId?: string) => {
@@ -203,7 +204,7 @@ export function recoveryHandlers(ctx: HandlerContext, recovery: Recovery): Handl
       if (!contactPolicy) return { ...saved, contactPolicy: readContactPolicy(db) };
       const policy = writeContactPolicy(db, contactPolicy);
       audit(db, nowMs(), {
-        actor: saved.operatorName, kind: 'settings.contactPolicy',
+        actor: actorName(db), kind: 'settings.contactPolicy',
         message: `contact cap set to at most ${policy.maxEmails} email(s) and ${policy.maxCalls} call(s) per customer per ${policy.windowHours} h`, data: { ...policy },
       });
       return { ...saved, contactPolicy: policy };

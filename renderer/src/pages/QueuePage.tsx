@@ -6,6 +6,7 @@ import { OUTCOME_LABELS, type Outcome, type TaskSummary } from '../../../shared/
 import { OUTCOME_KEYS, TaskDetail } from '../components/TaskDetail';
 import { WhiteGloveSettings } from '../components/WhiteGloveSettings';
 import { formatMoney } from '../lib/format';
+import { useOperators } from '../lib/operators';
 import { useApp, useCurrentWorkspace } from '../store';
 
 type View = 'all' | 'mine' | 'overdue';
@@ -37,6 +38,9 @@ export function QueuePage() {
   const [segmentId, setSegmentId] = useState<string | undefined>();
   const [segments, setSegments] = useState<Segment[]>([]);
   const [me, setMe] = useState(loadMe);
+  // #23: with operators, "Mine" is the operator signed in on this computer (the core resolves it).
+  const { signedIn } = useOperators(client, ws?.id);
+  const signedInId = signedIn?.id ?? null;
   const [rawCursor, setCursor] = useState(0);
   const [openId, setOpenId] = useState<string | null>(null);
   const [pending, setPending] = useState<Outcome | null>(null);
@@ -50,7 +54,7 @@ export function QueuePage() {
         workspaceId: ws.id,
         status,
         overdue: view === 'overdue',
-        ...(view === 'mine' && me ? { mine: me } : {}),
+        ...(view === 'mine' && signedInId ? { mine: true as const } : view === 'mine' && me ? { mine: me } : {}),
         ...(segmentId ? { segmentId } : {}),
       });
       setRows(res.rows);
@@ -61,7 +65,7 @@ export function QueuePage() {
     } finally {
       setLoading(false);
     }
-  }, [client, ws, status, view, me, segmentId]);
+  }, [client, ws, status, view, me, segmentId, signedInId]);
 
   useEffect(() => {
     // eslint-disable-next-line react-hooks/set-state-in-effect -- loading the queue from the core is the effect
@@ -118,23 +122,29 @@ export function QueuePage() {
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
       <Space wrap>
         <Segmented<View> aria-label="Which tasks" value={view} onChange={setView} options={[{ label: 'All', value: 'all' }, { label: 'Mine', value: 'mine' }, { label: 'Overdue', value: 'overdue' }]} />
-        <Select
-          aria-label="I am"
-          style={{ width: 260 }}
-          placeholder="I am… (account manager)"
-          allowClear
-          showSearch
-          value={me || undefined}
-          options={managers.map((m) => ({ value: m, label: m }))}
-          onChange={(v: string | undefined) => {
-            setMe(v ?? '');
-            try {
-              localStorage.setItem(ME_KEY, v ?? '');
-            } catch {
-              /* not remembered */
-            }
-          }}
-        />
+        {signedIn ? (
+          <Typography.Text type="secondary" data-testid="queue-signed-in">
+            Signed in as {signedIn.name}
+          </Typography.Text>
+        ) : (
+          <Select
+            aria-label="I am"
+            style={{ width: 260 }}
+            placeholder="I am… (account manager)"
+            allowClear
+            showSearch
+            value={me || undefined}
+            options={managers.map((m) => ({ value: m, label: m }))}
+            onChange={(v: string | undefined) => {
+              setMe(v ?? '');
+              try {
+                localStorage.setItem(ME_KEY, v ?? '');
+              } catch {
+                /* not remembered */
+              }
+            }}
+          />
+        )}
         <Select aria-label="Segment" style={{ width: 180 }} placeholder="Any segment" allowClear value={segmentId} onChange={setSegmentId} options={segments.map((s) => ({ value: s.id, label: s.name }))} />
         <Select aria-label="Status" style={{ width: 120 }} value={status} onChange={setStatus} options={[{ value: 'open', label: 'Open' }, { value: 'done', label: 'Done' }, { value: 'all', label: 'All' }]} />
         <Typography.Text type="secondary" data-testid="queue-count">
@@ -148,7 +158,7 @@ export function QueuePage() {
           Settings
         </Button>
       </Space>
-      {view === 'mine' && !me && <Alert type="info" showIcon message="Choose who you are (I am…) to see your tasks." />}
+      {view === 'mine' && !me && !signedIn && <Alert type="info" showIcon message="Choose who you are (I am…) to see your tasks." />}
       {error && <Alert type="error" showIcon message={error} />}
       <Table<TaskSummary>
         size="small"

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { ClientError, type Workspace } from '../../../shared/contract';
 import { ConnectCard } from '../components/ConnectCard';
 import { ModeBadge } from '../components/ModeBadge';
+import { OperatorsCard } from '../components/OperatorsCard';
 import { useApp } from '../store';
 
 interface CreateValues {
@@ -78,6 +79,7 @@ export function WorkspacesPage() {
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <ConnectCard />
+      <OperatorsCard />
       <Card title="New empty workspace" size="small">
         <Form<CreateValues>
           form={form}
