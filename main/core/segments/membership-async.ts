@@ -76,7 +76,14 @@ async function background(db: Sqlite, catalog: Catalog, now: number, opts: Backg
   const maxRowid = (db.prepare(`SELECT max(rowid) FROM customer_facts`).pluck().get() as number | null) ?? 0;
   if (opts.worker !== false && maxRowid >= (opts.workerAbove ?? 5_000)) {
     const r = await recomputeInWorker(db, catalog, now, opts);
-    if (r) return Object.assign(r, { ranIn: 'worker' as const });
+    if (r) {
+      // Facts this connection changed after the worker's swap (its last progress messages
+      // arrive late on a busy machine) are marked dirty and not in the worker's result:
+      // catch them up here, so a recompute's result counts every write made before it resolved.
+      // (The worker's result reads its figures lazily, so they include the catch-up.)
+      if (db.prepare(`SELECT 1 FROM membership_dirty LIMIT 1`).get()) recomputeMembership(db, catalog, now, { mode: 'auto' });
+      return Object.assign(r, { ranIn: 'worker' as const });
+    }
   }
   const total = db.prepare(`SELECT count(*) FROM customer_facts`).pluck().get() as number;
   if (total < (opts.sliceAbove ?? 20_000)) return inThread('full');
