@@ -110,4 +110,26 @@ describe('figures after incremental recomputes', () => {
     expect(after.segments.find((s) => s.name === 'Enterprise')!.members).toBe(1_000 + before.segments.find((s) => s.name === 'Enterprise')!.members);
     expect({ stats: after, groups: sortedGroups(cachedMaskGroups(db)!) }).toEqual(recount());
   });
+
+  it("an incremental recompute at a later time evaluates 'within the last N days' at that time (the statement is reused only while nothing it depends on changed)", () => {
+    const DAY = 86_400;
+    const recent = segments.create(db, { name: 'Signed up this month', rule: { combinator: 'and', rules: [{ field: 'created', operator: 'withinLastDays', value: 30 }] } }, NOW);
+    insertFacts(db, [
+      { customer_id: 'cus_new', created: NOW - 5 * DAY },
+      { customer_id: 'cus_old', created: NOW - 200 * DAY },
+    ]);
+    segments.recomputeMembership(db, catalogFor(db), NOW, { mode: 'full' });
+    const members = () => db.prepare(`SELECT customer_id FROM segment_members WHERE segment_id = ? ORDER BY 1`).pluck().all(recent.id);
+    expect(members()).toEqual(['cus_new']);
+    const touch = () => db.prepare(`UPDATE customer_facts SET amount_at_risk = amount_at_risk + 1`).run();
+    touch();
+    segments.recomputeMembership(db, catalogFor(db), NOW + DAY, { mode: 'auto' });
+    expect(members()).toEqual(['cus_new']);
+    // Forty days on, the same customers changed: no longer signed up within 30 days.
+    touch();
+    const r = segments.recomputeMembership(db, catalogFor(db), NOW + 40 * DAY, { mode: 'auto' });
+    expect(r.mode).toBe('changed');
+    expect(members()).toEqual([]);
+    expect(segments.stats(db).segments.find((s) => s.id === recent.id)!.members).toBe(0);
+  });
 });
