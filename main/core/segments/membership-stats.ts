@@ -186,11 +186,32 @@ export function figuresPatch(db: Sqlite, words: number): { apply(before: MaskGro
         total: stats.total,
       };
       const slots = slotsOf(next.live, next.bitRows);
-      for (const g of before) addGroup(patched, slots, g, -1);
-      for (const g of after) addGroup(patched, slots, g, 1);
+      for (const g of netChange(before, after)) addGroup(patched, slots, g, 1);
       statsCache.set(db, { key: next.key, stats: patched });
     },
   };
+}
+
+/**
+ * after − before by mask: a changed customer whose mask stayed the same moves
+ * only the sums (its count nets to 0, so no wins or overlap to touch).
+ */
+function netChange(before: MaskGroup[], after: MaskGroup[]): MaskGroup[] {
+  const out = new Map<bigint | string, MaskGroup>();
+  const add = (g: MaskGroup, sign: number) => {
+    const k = maskKey(g.words);
+    const cur = out.get(k);
+    if (!cur) out.set(k, { words: g.words, set: g.set, n: sign * g.n, mrr: sign * g.mrr, open: sign * g.open, risk: sign * g.risk });
+    else {
+      cur.n += sign * g.n;
+      cur.mrr += sign * g.mrr;
+      cur.open += sign * g.open;
+      cur.risk += sign * g.risk;
+    }
+  };
+  for (const g of before) add(g, -1);
+  for (const g of after) add(g, 1);
+  return [...out.values()];
 }
 
 function emptyStats(live: LiveSegment[]): MembershipStats {
@@ -213,10 +234,11 @@ function slotsOf(live: LiveSegment[], bitRows: BitRow[]): Map<number, number> {
   return slotOf;
 }
 
-/** Adds (sign 1) or takes away (sign -1) one group's customers to the figures. */
+/** Adds (sign 1) or takes away (sign -1) one group's customers to the figures (n may be 0 or negative: a net change). */
 function addGroup(st: MembershipStats, slotOf: Map<number, number>, g: MaskGroup, sign: number): void {
   const n = sign * g.n;
   st.total += n;
+  if (n === 0 && g.mrr === 0 && g.open === 0 && g.risk === 0) return;
   g.set ??= setBits(g.words);
   const hits: number[] = [];
   for (const pos of g.set) {
@@ -232,6 +254,6 @@ function addGroup(st: MembershipStats, slotOf: Map<number, number>, g: MaskGroup
     s.mrr += sign * g.mrr;
     s.openInvoices += sign * g.open;
     s.amountAtRisk += sign * g.risk;
-    for (const j of hits) st.overlap[i]![j]! += n;
+    if (n !== 0) for (const j of hits) st.overlap[i]![j]! += n;
   }
 }
