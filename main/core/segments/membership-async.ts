@@ -9,11 +9,13 @@ import {
   bumpVersion,
   insertStatement,
   lazyResult,
+  membershipVersion,
   plan,
   recomputeMembership,
   refreshMembershipViews,
   storeBits,
   wordExpressions,
+  type Plan,
   type RecomputeOptions,
   type RecomputeResult,
 } from './membership';
@@ -90,7 +92,22 @@ async function background(db: Sqlite, catalog: Catalog, now: number, opts: Backg
   return Object.assign(await recomputeInSlices(db, catalog, now, opts, first, total), { ranIn: 'slices' as const });
 }
 
-/** @internal The full recompute in slices of rowids (this thread, or the worker's). */
+/** At most this many passes of slices when other connections keep recomputing meanwhile; then one transaction. */
+const SLICE_PASSES = 3;
+
+/**
+ * @internal The full recompute in slices of rowids (this thread, or the worker's).
+ *
+ * Another connection to the same file (the CLI, a second window; never this
+ * connection: its recomputes are queued) may save a segment or recompute while
+ * the slices run. Swapping the shadow table in then would write an older state
+ * over the newer one: a segment saved meanwhile would lose its members, and
+ * facts changes caught up by the other recompute would be lost (it empties the
+ * dirty set). So the swap first checks, holding the write lock, that no
+ * recompute committed since the slices began and that every live segment's
+ * rule is among those computed; if not, the slices run again with the current
+ * rules, and after SLICE_PASSES passes the recompute runs in one transaction.
+ */
 export async function recomputeInSlices(
   db: Sqlite,
   catalog: Catalog,
@@ -99,6 +116,24 @@ export async function recomputeInSlices(
   first = plan(db, catalog),
   total = db.prepare(`SELECT count(*) FROM customer_facts`).pluck().get() as number,
 ): Promise<RecomputeResult> {
+  for (let pass = 0; pass < SLICE_PASSES; pass++) {
+    const r = await slicePass(db, catalog, now, opts, pass === 0 ? first : plan(db, catalog), total);
+    if (r) return r;
+  }
+  const r = recomputeMembership(db, catalog, now, { mode: 'full' });
+  opts.onProgress?.({ done: total, total });
+  return r;
+}
+
+/** Whether `computed` (the plan the slices ran with) still covers the live segments' rules as they are now. */
+function covers(computed: Plan, current: Plan): boolean {
+  const valid = new Map(computed.valid.map((s) => [s.id, s.rule]));
+  const skipped = new Map(computed.skipped.map((s) => [s.id, computed.live.find((l) => l.id === s.id)?.rule]));
+  return current.valid.every((s) => valid.get(s.id) === s.rule) && current.skipped.every((s) => skipped.get(s.id) === current.live.find((l) => l.id === s.id)?.rule);
+}
+
+/** One pass of slices and the swap; null when the swap was refused (another connection recomputed or a rule changed meanwhile). */
+async function slicePass(db: Sqlite, catalog: Catalog, now: number, opts: BackgroundOptions, first: Plan, total: number): Promise<RecomputeResult | null> {
   const { live, valid, skipped } = first;
   const bits = assignBits(valid);
   const words = Math.max(1, Math.ceil(bits.length / BITS_PER_WORD));
@@ -108,8 +143,12 @@ export async function recomputeInSlices(
     CREATE TABLE membership_next (customer_id TEXT PRIMARY KEY, mrr INTEGER NOT NULL, open_past_due_count INTEGER NOT NULL,
       amount_at_risk INTEGER NOT NULL${cols}) STRICT, WITHOUT ROWID;`);
   indexWords(db, 'membership_next', words);
-  // From here on, facts that change are marked dirty and caught up at the swap.
-  db.prepare(`DELETE FROM membership_dirty`).run();
+  // From here on, facts that change are marked dirty and caught up at the swap
+  // (unless another connection's recompute takes them first: the version then moves).
+  const version = db.transaction(() => {
+    db.prepare(`DELETE FROM membership_dirty`).run();
+    return membershipVersion(db);
+  })();
   const maxRowid = (db.prepare(`SELECT max(rowid) FROM customer_facts`).pluck().get() as number | null) ?? 0;
   const slice = (lo: number, hi: number) => {
     // OR REPLACE: a customer whose row was replaced mid-way may be met twice.
@@ -133,7 +172,10 @@ export async function recomputeInSlices(
   }
 
   return db.transaction(() => {
-    // The rules may have changed while slicing: then this result is stale, and the caller's next recompute redoes it.
+    if (membershipVersion(db) !== version || !covers(first, plan(db, catalog))) {
+      db.exec(`DROP TABLE membership_next`);
+      return null;
+    }
     db.exec(`DROP VIEW IF EXISTS segment_winner; DROP VIEW IF EXISTS segment_members;
       DROP TABLE membership; ALTER TABLE membership_next RENAME TO membership;`);
     storeBits(db, bits, skipped, live);

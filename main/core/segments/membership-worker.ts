@@ -27,10 +27,12 @@ async function main(input: WorkerInput): Promise<void> {
       onProgress: (p) => post({ type: 'progress', ...p }),
     });
     // The figures too (they decode every group's bits): the main thread then only checks they are current.
-    const stats = statsSnapshot(db);
-    const all = maskGroups(db);
+    // One read transaction: the groups, figures and version are of one state even if another
+    // connection (the CLI, a second window) recomputes meanwhile — a version read after the
+    // groups could otherwise label older groups as the newer membership.
+    const { stats, all, version } = db.transaction(() => ({ stats: statsSnapshot(db), all: maskGroups(db), version: membershipVersion(db) })).deferred();
     const groups = packGroups(all, all[0]?.words.length ?? 1);
-    const done: WorkerMessage = { type: 'done', skipped: r.skipped, rewritten: r.rewritten, version: membershipVersion(db), groups, stats };
+    const done: WorkerMessage = { type: 'done', skipped: r.skipped, rewritten: r.rewritten, version, groups, stats };
     parentPort!.postMessage(done, transferList(groups));
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

@@ -1,7 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../db/sqlite';
 import type { Catalog } from '../facts/catalog';
 import { compileRule, qb } from './compile';
+import { dirtyGroups, dropFigures, figuresPatch, membershipStats, type MembershipStats } from './membership-stats';
 import type { Probe } from './compile-typed';
 import { validateRule, type RuleError } from './rule';
 import { indexWords } from './word-index';
@@ -75,7 +77,8 @@ export function liveSegments(db: Sqlite): LiveSegment[] {
   return db.prepare(`SELECT id, name, rule, priority FROM segments WHERE archived = 0 ORDER BY priority, created_at_ms, id`).all() as LiveSegment[];
 }
 
-function wordColumns(db: Sqlite): number {
+/** @internal */
+export function wordColumns(db: Sqlite): number {
   const cols = db.prepare(`SELECT name FROM pragma_table_info('membership')`).pluck().all() as string[];
   let n = 0;
   while (cols.includes(`w${n}`)) n++;
@@ -228,6 +231,16 @@ export function storeBits(db: Sqlite, bits: ReturnType<typeof assignBits>, skipp
  */
 export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number, opts: RecomputeOptions = {}): RecomputeResult {
   if (!Number.isFinite(now) || now > 1e11) throw new Error(`now must be unix seconds, got ${now}`);
+  try {
+    return recomputeInTransaction(db, catalog, now, opts);
+  } catch (e) {
+    // The cached figures may have been patched to a state that was rolled back.
+    dropFigures(db);
+    throw e;
+  }
+}
+
+function recomputeInTransaction(db: Sqlite, catalog: Catalog, now: number, opts: RecomputeOptions): RecomputeResult {
   return db.transaction(() => {
     const { live, valid, skipped, stored, rulesUnchanged } = plan(db, catalog);
     const incremental = opts.mode === 'auto' && rulesUnchanged;
@@ -236,29 +249,20 @@ export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number, o
     let mode: RecomputeResult['mode'];
     if (incremental) {
       // Keep every stored valid assignment (archived segments too, so a restore needs no recompute).
-      const bits: { rule: unknown; word: number; bit: number }[] = [];
-      let ok = true;
-      for (const b of stored.values()) {
-        if (b.word < 0) continue;
-        const v = validateRule(JSON.parse(b.rule), catalog);
-        if (!v.ok) ok = false;
-        else bits.push({ rule: v.rule, word: b.word, bit: b.bit });
-      }
-      if (ok) {
-        const words = Math.max(1, ...bits.map((b) => b.word + 1));
+      const dirty = dirtyStatement(db, [...stored.values()], catalog, now);
+      if (dirty) {
+        const words = dirty.words;
         ensureWords(db, words);
-        // Patch the cached stats groups with the changed customers' old and new masks
+        // Patch the cached groups and figures with the changed customers' old and new masks
         // (a regroup of 1M rows costs seconds; the delta of 1,000 costs milliseconds).
-        const cached = groupCache.get(db);
         const have = wordColumns(db);
-        const patch = cached && cached.version === membershipVersion(db) && cached.words === have;
-        const dirtyOnly = `AS m WHERE m.customer_id IN (SELECT customer_id FROM membership_dirty)`;
-        const before = patch ? groupRows(db, have, dirtyOnly) : [];
+        const figures = figuresPatch(db, have);
+        const before = figures ? dirtyGroups(db, have) : [];
         const removed = db.prepare(`DELETE FROM membership WHERE customer_id IN (SELECT customer_id FROM membership_dirty)`).run().changes;
-        rewritten = insertRows(db, wordExpressions(bits, words, catalog, now), true);
+        rewritten = dirty.stmt.run(...dirty.params).changes;
         if (removed > 0 || rewritten > 0) {
           bumpVersion(db);
-          if (patch) groupCache.set(db, { version: membershipVersion(db), words: have, groups: mergeGroups(cached.groups, before, groupRows(db, have, dirtyOnly)) });
+          figures?.apply(before, dirtyGroups(db, have));
         }
         mode = 'changed';
       } else {
@@ -288,6 +292,35 @@ export function recomputeMembership(db: Sqlite, catalog: Catalog, now: number, o
   })();
 }
 
+const dirtyStatements = new WeakMap<Sqlite, { key: string; words: number; stmt: Statement; params: readonly unknown[] }>();
+
+/**
+ * The incremental INSERT … SELECT of the dirty customers for the stored bit
+ * assignment, or null when a stored rule no longer validates (then a full
+ * recompute). Validated, compiled and prepared once per connection while the
+ * stored rules and the catalog (and `now`, where a rule uses it) stay the same: a sync's recompute of
+ * 1,000 changed customers otherwise spends a third of its time compiling.
+ */
+function dirtyStatement(db: Sqlite, stored: BitRow[], catalog: Catalog, now: number): { words: number; stmt: Statement; params: readonly unknown[] } | null {
+  const assigned = stored.filter((b) => b.word >= 0).sort((a, b) => a.word - b.word || a.bit - b.bit);
+  // `now` reaches the statement only through 'within the last N days' conditions (compile.ts).
+  const usesNow = assigned.some((b) => b.rule.includes('"withinLastDays"'));
+  const key = JSON.stringify([usesNow ? now : null, catalog, assigned.map((b) => [b.word, b.bit, b.rule])]);
+  const hit = dirtyStatements.get(db);
+  if (hit && hit.key === key) return hit;
+  const bits: { rule: unknown; word: number; bit: number }[] = [];
+  for (const b of assigned) {
+    const v = validateRule(JSON.parse(b.rule), catalog);
+    if (!v.ok) return null;
+    bits.push({ rule: v.rule, word: b.word, bit: b.bit });
+  }
+  const words = Math.max(1, ...bits.map((b) => b.word + 1));
+  const q = insertStatement(wordExpressions(bits, words, catalog, now), 'membership', DIRTY_ONLY);
+  const entry = { key, words, stmt: db.prepare(q.sql), params: q.parameters };
+  dirtyStatements.set(db, entry);
+  return entry;
+}
+
 /** @internal */
 export function lazyResult(db: Sqlite, base: Pick<RecomputeResult, 'skipped' | 'mode' | 'rewritten'>): RecomputeResult {
   // Member counts need a pass over the membership table; they are computed
@@ -309,150 +342,14 @@ export function lazyResult(db: Sqlite, base: Pick<RecomputeResult, 'skipped' | '
   };
 }
 
-// ---------- stats from the bitmasks ----------
+// ---------- stats from the bitmasks (membership-stats.ts) ----------
 
-export interface MembershipStats {
-  segments: { id: string; name: string; members: number; mrr: number; openInvoices: number; amountAtRisk: number; wins: number }[];
-  /** overlap[i][j] = customers in both segments[i] and segments[j] (diagonal = members), segments in priority order. */
-  overlap: number[][];
-  defaultWins: number;
-  total: number;
-}
-
-export interface MaskGroup {
-  words: bigint[];
-  /** Set bit positions (word * 63 + bit), decoded once. */
-  set?: number[];
-  n: number;
-  mrr: number;
-  open: number;
-  risk: number;
-}
-
-const groupCache = new WeakMap<Sqlite, { version: string; words: number; groups: MaskGroup[] }>();
-
-/** @internal Customers grouped by their bitmask (few distinct masks), cached until membership changes. */
-export function maskGroups(db: Sqlite): MaskGroup[] {
-  const version = membershipVersion(db);
-  const words = Math.max(1, wordColumns(db));
-  const hit = groupCache.get(db);
-  if (hit && hit.version === version && hit.words === words) return hit.groups;
-  const groups = groupRows(db, words, '');
-  groupCache.set(db, { version, words, groups });
-  return groups;
-}
-
-/**
- * @internal Installs groups computed on another connection (the recompute
- * worker) as this connection's cache, when they are of the current membership.
- */
-export function primeMaskGroups(db: Sqlite, version: string, groups: MaskGroup[], stats?: { key: string; stats: MembershipStats }): boolean {
-  const words = Math.max(1, wordColumns(db));
-  if (membershipVersion(db) !== version || groups.some((g) => g.words.length !== words)) return false;
-  groupCache.set(db, { version, words, groups });
-  // Checked against this connection's key when read (membershipStats).
-  if (stats) statsCache.set(db, stats);
-  return true;
-}
-
-/** @internal The cached groups when current, else null (nothing is computed). */
-export function cachedMaskGroups(db: Sqlite): MaskGroup[] | null {
-  const hit = groupCache.get(db);
-  return hit && hit.version === membershipVersion(db) && hit.words === Math.max(1, wordColumns(db)) ? hit.groups : null;
-}
-
-function groupRows(db: Sqlite, words: number, where: string): MaskGroup[] {
-  const cols = Array.from({ length: words }, (_, i) => `w${i}`).join(', ');
-  const rows = db
-    .prepare(
-      `SELECT ${cols}, count(*) AS n, sum(mrr) AS mrr, sum(open_past_due_count) AS open, sum(amount_at_risk) AS risk FROM membership ${where} GROUP BY ${cols}`,
-    )
-    .safeIntegers(true) // 63-bit words do not fit a JS number
-    .all() as Record<string, bigint>[];
-  return rows.map((r) => ({
-    words: Array.from({ length: words }, (_, i) => r[`w${i}`]!),
-    n: Number(r.n), mrr: Number(r.mrr), open: Number(r.open), risk: Number(r.risk),
-  }));
-}
-
-/** groups − removed + added, by mask; empty groups dropped. */
-function mergeGroups(groups: MaskGroup[], removed: MaskGroup[], added: MaskGroup[]): MaskGroup[] {
-  const key = (g: MaskGroup) => g.words.join(',');
-  const out = new Map(groups.map((g) => [key(g), { ...g }]));
-  const apply = (g: MaskGroup, sign: number) => {
-    const k = key(g);
-    const cur = out.get(k) ?? { words: g.words, n: 0, mrr: 0, open: 0, risk: 0 };
-    cur.n += sign * g.n;
-    cur.mrr += sign * g.mrr;
-    cur.open += sign * g.open;
-    cur.risk += sign * g.risk;
-    out.set(k, cur);
-  };
-  for (const g of removed) apply(g, -1);
-  for (const g of added) apply(g, 1);
-  return [...out.values()].filter((g) => g.n !== 0);
-}
-
-function setBits(words: bigint[]): number[] {
-  const out: number[] = [];
-  words.forEach((w, k) => {
-    for (let bit = 0; w !== 0n; bit++, w >>= 1n) if (w & 1n) out.push(k * BITS_PER_WORD + bit);
-  });
-  return out;
-}
-
-/** Per-segment figures, wins (current priority order) and overlap, from the stored bitmasks. */
-export function membershipStats(db: Sqlite): MembershipStats {
-  const live = liveSegments(db);
-  const bitRows = db.prepare(`SELECT segment_id, word, bit, rule FROM membership_bits WHERE word >= 0 ORDER BY segment_id`).all() as BitRow[];
-  // The figures depend on the membership, the bits and the live segments' order: reused while none changed.
-  const key = `${membershipVersion(db)}|${wordColumns(db)}|${JSON.stringify(live)}|${JSON.stringify(bitRows)}`;
-  const hit = statsCache.get(db);
-  if (hit && hit.key === key) return hit.stats;
-  const stats = computeStats(db, live, bitRows);
-  statsCache.set(db, { key, stats });
-  return stats;
-}
-
-/** @internal The figures with their cache key, to hand to another connection (primeMaskGroups). */
-export function statsSnapshot(db: Sqlite): { key: string; stats: MembershipStats } {
-  membershipStats(db);
-  return statsCache.get(db)!;
-}
-
-const statsCache = new WeakMap<Sqlite, { key: string; stats: MembershipStats }>();
-
-function computeStats(db: Sqlite, live: LiveSegment[], bitRows: BitRow[]): MembershipStats {
-  const bits = new Map(bitRows.map((b) => [b.segment_id, b]));
-  // Bit position → index in `live` (priority order), for current assignments only.
-  const slotOf = new Map<number, number>();
-  live.forEach((s, i) => {
-    const b = bits.get(s.id);
-    if (b && b.rule === s.rule) slotOf.set(b.word * BITS_PER_WORD + b.bit, i);
-  });
-  const segs = live.map((s) => ({ id: s.id, name: s.name, members: 0, mrr: 0, openInvoices: 0, amountAtRisk: 0, wins: 0 }));
-  const overlap = live.map(() => live.map(() => 0));
-  let defaultWins = 0;
-  let total = 0;
-  for (const g of maskGroups(db)) {
-    total += g.n;
-    g.set ??= setBits(g.words);
-    const hits: number[] = [];
-    for (const pos of g.set) {
-      const i = slotOf.get(pos);
-      if (i !== undefined) hits.push(i);
-    }
-    hits.sort((a, b) => a - b);
-    if (hits.length === 0) defaultWins += g.n;
-    else segs[hits[0]!]!.wins += g.n;
-    for (const i of hits) {
-      const s = segs[i]!;
-      s.members += g.n;
-      s.mrr += g.mrr;
-      s.openInvoices += g.open;
-      s.amountAtRisk += g.risk;
-      for (const j of hits) overlap[i]![j]! += g.n;
-    }
-  }
-  return { segments: segs, overlap, defaultWins, total };
-}
+export {
+  cachedMaskGroups,
+  maskGroups,
+  membershipStats,
+  primeMaskGroups,
+  statsSnapshot,
+  type MaskGroup,
+  type MembershipStats,
+} from './membership-stats';
