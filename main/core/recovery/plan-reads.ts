@@ -142,7 +142,7 @@ export class PlanReads {
 
   /** settings.ts isSuppressed. */
   suppressed(email: string | null): string | null {
-    if (!email) return null;
+    if (!email || this.suppressions.size === 0) return null;
     return this.suppressions.get(asciiFold(email.trim())) ?? null;
   }
 
@@ -182,7 +182,7 @@ export class PlanReads {
 }
 
 /** SQLite's NOCASE: folds the 26 ASCII letters only. */
-const asciiFold = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+const asciiFold = (s: string) => (/[A-Z]/.test(s) ? s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : s);
 
 function listIn<K>(m: Map<K, string[]>, k: K): string[] {
   let l = m.get(k);

@@ -62,6 +62,8 @@ export interface PlanArgs {
 
 type HistoryStatus = ActionContext['history'][number]['status'];
 
+const fireOrders = new WeakMap<Step[], number[]>();
+
 /** Plans one invoice's steps (also used when a new failure joins a running run). */
 export function planSteps(
   a: Omit<PlanArgs, 'filters' | 'nowMs'> & {
@@ -71,10 +73,13 @@ export function planSteps(
 ): PlanStep[] {
   const customer = a.reads ? a.reads.customer(a.inv.customerId) : customerInfo(a.db, a.inv.customerId);
   const dues = dueTimes(a.steps, a.inv.firstFailureAt, a.now);
+  // The order only depends on the steps (dueTimes moves every step by the same amount): once per strategy.
+  let order = fireOrders.get(a.steps);
+  if (!order) fireOrders.set(a.steps, (order = fireOrder(dueTimes(a.steps, 0))));
   const history: ActionContext['history'] = [];
   const out: PlanStep[] = new Array<PlanStep>(a.steps.length);
   // Steps are looked at in the order they fire (due time, then list order), so escalation rules and caps see what comes before.
-  for (const i of fireOrder(dues)) {
+  for (const i of order) {
     const step = a.steps[i]!;
     const ctx = actionContext({
       workspaceId: a.workspaceId, runId: a.runId, step, segmentId: a.segmentId, segmentName: a.segmentName, invoice: a.inv, customer, db: a.db,
