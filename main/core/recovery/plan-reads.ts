@@ -106,7 +106,7 @@ export class PlanReads {
       pauseCollection: (subscriptionId) => this.pauses.get(subscriptionId),
     };
 
-    // offer.ts offersMade: offers made per customer and kind.
+    // offer.ts offersToCustomer: offers made per customer and kind.
     for (const r of db.prepare(`SELECT customer_id, kind, outbox_key FROM recovery_offers`).all() as { customer_id: string; kind: string; outbox_key: string }[]) {
       listIn(this.offerKeys, `${r.customer_id}\u0000${r.kind}`).push(r.outbox_key);
     }
@@ -151,7 +151,7 @@ export class PlanReads {
     return (this.declinedRetries.get(invoiceId) ?? []).filter((k) => k !== key).length;
   }
 
-  /** offer.ts offersMade(…).customer: offers of `kind` made to the customer, the row `key` not counted. */
+  /** offer.ts offersToCustomer: offers of `kind` made to the customer, the row `key` not counted. */
   offersToCustomer(customerId: string, kind: string, key: string): number {
     return (this.offerKeys.get(`${customerId}\u0000${kind}`) ?? []).filter((k) => k !== key).length;
   }
