@@ -38,9 +38,8 @@ export function reportingCurrency(db: Sqlite): string {
   return meta(db, 'currency') ?? 'usd';
 }
 
-export function loadCustomer(db: Sqlite, customerId: string, invoiceId: string | null): CustomerView | null {
-  const f = prepared(db, `SELECT * FROM customer_facts WHERE customer_id = ?`).get(customerId) as FactsRow | undefined;
-  if (!f) return null;
+/** The customer's phone: Stripe's, else metadata `phone`, else the `phone` attribute of the facts (`attrs` JSON); trimmed, null when empty. */
+export function phoneOf(db: Sqlite, customerId: string, attrs: string): string | null {
   const c = prepared(db, `SELECT raw, metadata FROM customers WHERE id = ?`).get(customerId) as { raw: string; metadata: string } | undefined;
   let phone: string | null = null;
   if (c) {
@@ -49,9 +48,21 @@ export function loadCustomer(db: Sqlite, customerId: string, invoiceId: string |
     phone = raw.phone ?? (typeof md.phone === 'string' ? md.phone : null);
   }
   if (!phone) {
-    const attrs = JSON.parse(f.attrs) as Record<string, unknown>;
-    if (typeof attrs.phone === 'string') phone = attrs.phone;
+    const a = JSON.parse(attrs) as Record<string, unknown>;
+    if (typeof a.phone === 'string') phone = a.phone;
   }
+  return phone && phone.trim() ? phone.trim() : null;
+}
+
+/** `phoneOf` reading the facts' attributes itself (null without a facts row). */
+export function customerPhone(db: Sqlite, customerId: string): string | null {
+  const attrs = prepared(db, `SELECT attrs FROM customer_facts WHERE customer_id = ?`).pluck().get(customerId) as string | undefined;
+  return attrs === undefined ? null : phoneOf(db, customerId, attrs);
+}
+
+export function loadCustomer(db: Sqlite, customerId: string, invoiceId: string | null): CustomerView | null {
+  const f = prepared(db, `SELECT * FROM customer_facts WHERE customer_id = ?`).get(customerId) as FactsRow | undefined;
+  if (!f) return null;
   const seg = prepared(db, `SELECT s.id, s.name, s.color FROM segment_winner w JOIN segments s ON s.id = w.segment_id WHERE w.customer_id = ?`)
     .get(customerId) as { id: string; name: string; color: string } | undefined;
   const inv = invoiceId
@@ -63,7 +74,7 @@ export function loadCustomer(db: Sqlite, customerId: string, invoiceId: string |
     customerId,
     name: f.name,
     email: f.email,
-    phone: phone && phone.trim() ? phone.trim() : null,
+    phone: phoneOf(db, customerId, f.attrs),
     mrr: f.mrr,
     amountAtRisk: f.amount_at_risk,
     accountManager: f.account_manager,

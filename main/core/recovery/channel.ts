@@ -15,6 +15,7 @@
 import type { ChannelKind as ContractChannelKind, Mode, Step } from '../../../shared/contract';
 import type { Sqlite } from '../db/sqlite';
 import type { Logger } from '../ports';
+import type { PlanReads } from './plan-reads';
 
 export type ChannelKind = ContractChannelKind;
 
@@ -92,6 +93,11 @@ export interface ActionContext {
    * new attempt after "will try again" is not answered with a saved error.
    */
   attempt?: number;
+  /**
+   * A dry-run plan's answers read once for all its invoices (#22); `estimate`
+   * asks these instead of one query per action. Absent when a run executes.
+   */
+  reads?: PlanReads;
 }
 
 export type ActionStatus =

@@ -26,12 +26,23 @@ interface InvoiceRow {
   currency: string; attemptCount: number; hostedInvoiceUrl: string | null; created: number; firstFailedAt: number | null; lastDeclineCode: string | null;
 }
 
+/** isHardDecline per decline code (a plan classifies 50,000 invoices' codes, a handful of distinct ones). */
+const hardByCode = new Map<string, boolean>();
+function hardDecline(code: string): boolean {
+  let hard = hardByCode.get(code);
+  if (hard === undefined) {
+    if (hardByCode.size > 1000) hardByCode.clear();
+    hardByCode.set(code, (hard = isHardDecline(code)));
+  }
+  return hard;
+}
+
 function toInvoice(r: InvoiceRow): OpenInvoice {
   return {
     id: r.id, customerId: r.customerId, number: r.number, status: r.status, subscriptionId: r.subscriptionId, amountDue: r.amountDue,
     amountRemaining: r.amountRemaining, currency: r.currency, attemptCount: r.attemptCount, hostedInvoiceUrl: r.hostedInvoiceUrl,
     firstFailureAt: r.firstFailedAt ?? r.created, lastDeclineCode: r.lastDeclineCode,
-    hardDecline: r.lastDeclineCode ? isHardDecline(r.lastDeclineCode) : false,
+    hardDecline: r.lastDeclineCode ? hardDecline(r.lastDeclineCode) : false,
   };
 }
 

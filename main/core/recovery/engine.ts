@@ -3,6 +3,7 @@ import { stepOffsets } from '../../../shared/step-schedule';
 import type { Sqlite } from '../db/sqlite';
 import type { Logger } from '../ports';
 import type { ActionContext, Channel, ChannelKind, CustomerInfo, InvoiceInfo } from './channel';
+import type { PlanReads } from './plan-reads';
 
 /** The registry of channels the engine can use; adding a channel is one line in channels/index.ts. */
 export class ChannelRegistry {
@@ -70,6 +71,8 @@ export interface ContextArgs {
   actor: string;
   dryRun: boolean;
   history: ActionContext['history'];
+  /** A dry-run plan's bulk reads (see ActionContext.reads). */
+  reads?: PlanReads;
 }
 
 export function actionContext(a: ContextArgs): ActionContext {
@@ -94,5 +97,6 @@ export function actionContext(a: ContextArgs): ActionContext {
     actor: a.actor,
     dryRun: a.dryRun,
     history: a.history,
+    ...(a.reads ? { reads: a.reads } : {}),
   };
 }

@@ -13,6 +13,7 @@ import { fireOrder } from '../../../shared/step-schedule';
 import { tableCsvText } from '../exports/csv-writer';
 import { planTable } from '../exports/tables/plans';
 import { armChooser } from '../experiments/planner';
+import { PlanReads } from './plan-reads';
 
 /**
  * The dry-run plan: every open failed invoice → its customer's winning
@@ -52,27 +53,38 @@ export interface PlanArgs {
   channels: ChannelRegistry;
   logger: Logger;
   actor: string;
+  /**
+   * Ask the database one question at a time, per invoice and step, as before
+   * #22 (the reference the bulk reads are tested against); default false.
+   */
+  perRowReads?: boolean;
 }
 
 type HistoryStatus = ActionContext['history'][number]['status'];
+
+const fireOrders = new WeakMap<Step[], number[]>();
 
 /** Plans one invoice's steps (also used when a new failure joins a running run). */
 export function planSteps(
   a: Omit<PlanArgs, 'filters' | 'nowMs'> & {
     filters?: PlanFilters; runId: string; steps: Step[]; inv: OpenInvoice; segmentId: string | null; segmentName: string; currency: string;
-    runOfferCounts?: Map<string, number>; ledger?: ContactLedger;
+    runOfferCounts?: Map<string, number>; ledger?: ContactLedger; reads?: PlanReads;
   },
 ): PlanStep[] {
-  const customer = customerInfo(a.db, a.inv.customerId);
+  const customer = a.reads ? a.reads.customer(a.inv.customerId) : customerInfo(a.db, a.inv.customerId);
   const dues = dueTimes(a.steps, a.inv.firstFailureAt, a.now);
+  // The order only depends on the steps (dueTimes moves every step by the same amount): once per strategy.
+  let order = fireOrders.get(a.steps);
+  if (!order) fireOrders.set(a.steps, (order = fireOrder(dueTimes(a.steps, 0))));
   const history: ActionContext['history'] = [];
   const out: PlanStep[] = new Array<PlanStep>(a.steps.length);
   // Steps are looked at in the order they fire (due time, then list order), so escalation rules and caps see what comes before.
-  for (const i of fireOrder(dues)) {
+  for (const i of order) {
     const step = a.steps[i]!;
     const ctx = actionContext({
       workspaceId: a.workspaceId, runId: a.runId, step, segmentId: a.segmentId, segmentName: a.segmentName, invoice: a.inv, customer, db: a.db,
       logger: a.logger, now: a.now, mode: a.mode, currency: a.currency, actor: a.actor, dryRun: true, history: [...history],
+      ...(a.reads ? { reads: a.reads } : {}),
     });
     const channel = a.channels.get(step.channel);
     let skipReason: string | null = null;
@@ -123,8 +135,8 @@ export function planSteps(
  * offers per run, the contact cap): by the customer's amount at risk, highest
  * first, then the invoice's amount, then the usual order. Indexes into `invoices`.
  */
-export function byAmountAtRisk(db: Sqlite, invoices: OpenInvoice[]): number[] {
-  const risk = invoices.map((inv) => customerInfo(db, inv.customerId).amountAtRisk);
+export function byAmountAtRisk(db: Sqlite, invoices: OpenInvoice[], reads?: PlanReads): number[] {
+  const risk = invoices.map((inv) => (reads ? reads.customer(inv.customerId) : customerInfo(db, inv.customerId)).amountAtRisk);
   return invoices.map((_, i) => i).sort((x, y) => risk[y]! - risk[x]! || invoices[y]!.amountRemaining - invoices[x]!.amountRemaining || x - y);
 }
 
@@ -150,12 +162,14 @@ export function buildPlan(a: PlanArgs): Plan {
   const ledger = new ContactLedger(db, readContactPolicy(db), a.filters.repeatDone === true, a.now);
   const byIndex = new Map<number, PlanRow>();
   const invoices = openFailedInvoices(db);
-  for (const at of byAmountAtRisk(db, invoices)) {
+  // #22: what the steps ask about each invoice and customer, read once for all of them.
+  const reads = a.perRowReads ? undefined : new PlanReads(db, invoices, planId);
+  for (const at of byAmountAtRisk(db, invoices, reads)) {
     const inv = invoices[at]!;
     const segmentId = winners.has(inv.customerId) ? winners.get(inv.customerId)! : null;
     if (!matchesFilters(a.filters, segmentId, inv.customerId)) continue;
     const segmentName = segmentId ? (names.get(segmentId) ?? 'Unknown segment') : 'Default';
-    const customer = customerInfo(db, inv.customerId);
+    const customer = reads ? reads.customer(inv.customerId) : customerInfo(db, inv.customerId);
     const arm = chooseArm(segmentId, inv.customerId);
     const strategy = arm?.strategy ?? strategyFor(segmentId);
     const inRun = active.get(inv.id);
@@ -163,7 +177,7 @@ export function buildPlan(a: PlanArgs): Plan {
     const rowSkip = inRun ? 'already in active run' : !strategy.enabled ? 'the strategy is turned off' : null;
     const steps = rowSkip
       ? []
-      : planSteps({ ...a, runId: planId, steps: strategy.steps, inv, segmentId, segmentName, currency, runOfferCounts, ledger });
+      : planSteps({ ...a, runId: planId, steps: strategy.steps, inv, segmentId, segmentName, currency, runOfferCounts, ledger, reads });
     byIndex.set(at, {
       invoiceId: inv.id, invoiceNumber: inv.number, customerId: inv.customerId, customerName: customer.name, email: customer.email,
       segmentId, segmentName, amountDue: inv.amountRemaining, currency: inv.currency, amountAtRisk: customer.amountAtRisk,

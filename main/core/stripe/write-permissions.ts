@@ -44,11 +44,22 @@ export async function refreshWritePermissions(db: Sqlite, stripe: Stripe, steps:
   return missing;
 }
 
+export type MissingWrite = { permission: string; label: string };
+
+/** The write permissions the key lacked when last probed (null: never probed). */
+export function readWriteMissing(db: Sqlite): MissingWrite[] | null {
+  const raw = db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(META_KEY) as string | undefined;
+  return raw ? (JSON.parse(raw) as MissingWrite[]) : null;
+}
+
 /** Null when the key (as last probed) may make this step's writes; else why the step would fail. */
 export function missingWrite(db: Sqlite, step: Step): string | null {
-  const raw = db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(META_KEY) as string | undefined;
-  if (!raw) return null;
-  const missing = JSON.parse(raw) as { permission: string; label: string }[];
+  return missingWriteIn(readWriteMissing(db), step);
+}
+
+/** `missingWrite` with the probe's answer already read (a plan reads it once). */
+export function missingWriteIn(missing: MissingWrite[] | null, step: Step): string | null {
+  if (!missing) return null;
   const lacking = writePermissionsFor(step).map((p) => missing.find((m) => m.permission === p.permission)).filter((m) => m !== undefined);
   if (!lacking.length) return null;
   return `the Stripe key lacks ${lacking.map((m) => `'${m.permission}' (${m.label})`).join(' and ')}; edit the restricted key in the Stripe dashboard`;

@@ -14,10 +14,11 @@ export function createAmTaskChannel(): Channel {
     /** One task per key (unique index). */
     idempotent: true,
     estimate(a: ActionContext): PlanEstimate {
-      if (!loadCustomer(a.db, a.customerId, a.invoiceId)) return { skipReason: 'customer not found' };
+      const customer = () => (a.reads ? a.reads.factsOf(a.customerId) : loadCustomer(a.db, a.customerId, a.invoiceId));
+      if (!customer()) return { skipReason: 'customer not found' };
       const min = a.config.minCustomerValue;
       if (typeof min === 'number') {
-        const c = loadCustomer(a.db, a.customerId, a.invoiceId)!;
+        const c = customer()!;
         if (Math.max(c.mrr, c.amountAtRisk) < min) return { skipReason: 'under account-manager threshold' };
       }
       return { skipReason: null };

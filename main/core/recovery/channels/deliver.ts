@@ -25,7 +25,7 @@ export const DEFAULT_FROM = 'billing@reclaim.local';
 /** Shared by every step that emails: the reason not to, or null. */
 export function emailSkip(action: ActionContext): string | null {
   if (!action.customer.email) return 'no email address';
-  const sup = isSuppressed(action.db, action.customer.email);
+  const sup = action.reads ? action.reads.suppressed(action.customer.email) : isSuppressed(action.db, action.customer.email);
   if (sup) return `unsubscribed (${sup})`;
   return null;
 }

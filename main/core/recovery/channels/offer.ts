@@ -39,13 +39,16 @@ export function describeOffer(step: OfferStep, action: ActionContext): string {
   return `${off} ${span}`;
 }
 
-function offersMade(action: ActionContext, kind: string): { customer: number; run: number } {
-  const customer = action.db.prepare(`SELECT count(*) FROM recovery_offers WHERE customer_id = ? AND kind = ? AND outbox_key <> ?`).pluck().get(action.customerId, kind, action.key) as number;
-  const run = action.db
+function offersToCustomer(action: ActionContext, kind: string): number {
+  if (action.reads) return action.reads.offersToCustomer(action.customerId, kind, action.key);
+  return action.db.prepare(`SELECT count(*) FROM recovery_offers WHERE customer_id = ? AND kind = ? AND outbox_key <> ?`).pluck().get(action.customerId, kind, action.key) as number;
+}
+
+function offersInRun(action: ActionContext): number {
+  return action.db
     .prepare(`SELECT count(*) FROM recovery_offers WHERE run_id = ? AND outbox_key LIKE ? AND outbox_key <> ?`)
     .pluck()
     .get(action.runId, `${action.runId}:%:${action.stepId}`, action.key) as number;
-  return { customer, run };
 }
 
 export function offerChannel(deps: ChannelDeps): Channel {
@@ -58,16 +61,16 @@ export function offerChannel(deps: ChannelDeps): Channel {
       if (!action.invoice.subscriptionId) return { skipReason: 'no subscription to discount' };
       const amount = step.config.percentOff ? null : couponAmount(step.config, action.invoice.currency, action.currency);
       if (amount && 'skip' in amount) return { skipReason: amount.skip };
-      const lacking = missingWrite(action.db, step);
+      const lacking = action.reads ? action.reads.missingWrite(step) : missingWrite(action.db, step);
       if (lacking) return { skipReason: lacking };
     }
     if (step.config.kind === 'annual') {
       const why = annualSkipReason(action.db, action.customerId, action.invoice.subscriptionId);
       if (why) return { skipReason: why };
     }
-    const made = offersMade(action, step.config.kind);
-    if (made.customer >= step.config.maxPerCustomer) return { skipReason: 'offer cap reached for this customer' };
-    if (!action.dryRun && step.config.maxPerRun !== null && made.run >= step.config.maxPerRun) return { skipReason: `offer cap reached for this run (${step.config.maxPerRun})` };
+    if (offersToCustomer(action, step.config.kind) >= step.config.maxPerCustomer) return { skipReason: 'offer cap reached for this customer' };
+    // A dry-run plan counts its own offers per run (plan.ts runOfferCounts).
+    if (!action.dryRun && step.config.maxPerRun !== null && offersInRun(action) >= step.config.maxPerRun) return { skipReason: `offer cap reached for this run (${step.config.maxPerRun})` };
     return { skipReason: null, estimatedCost: offerValue(step, action), note: describeOffer(step, action) };
   };
   return {

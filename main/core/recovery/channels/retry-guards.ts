@@ -25,17 +25,37 @@ export const smartRetryReason = (at: number) => `Stripe's Smart Retries will ret
 export const PROCESSING_REASON = 'a payment for this invoice is still processing (bank debit); retrying could collect twice';
 export const pausedReason = (behavior: string | null) => `collection is paused on the subscription${behavior ? ` (${behavior})` : ''}; Reclaim does not retry it`;
 
+/** The synced data localRetryBlock looks at, per invoice (a plan reads them for all its invoices at once: ../plan-reads.ts). */
+export interface RetrySignals {
+  /** invoices.next_payment_attempt (undefined: no such invoice). */
+  nextPaymentAttempt(invoiceId: string): number | null | undefined;
+  /** A PaymentIntent of the invoice is processing. */
+  processing(invoiceId: string): boolean;
+  /** The subscription's raw `pause_collection` as json_extract gives it (undefined: no such subscription). */
+  pauseCollection(subscriptionId: string): string | null | undefined;
+}
+
+/** The same answers, one query each. */
+export function sqlRetrySignals(db: Sqlite): RetrySignals {
+  return {
+    nextPaymentAttempt: (invoiceId) => prepared(db, `SELECT next_payment_attempt FROM invoices WHERE id = ?`).pluck().get(invoiceId) as number | null | undefined,
+    processing: (invoiceId) =>
+      prepared(
+        db,
+        `SELECT 1 FROM payment_intents WHERE status = 'processing' AND (invoice_id = ? OR id IN (SELECT payment_intent_id FROM invoice_payments WHERE invoice_id = ?)) LIMIT 1`,
+      ).get(invoiceId, invoiceId) !== undefined,
+    pauseCollection: (subscriptionId) =>
+      prepared(db, `SELECT json_extract(raw, '$.pause_collection') FROM subscriptions WHERE id = ?`).pluck().get(subscriptionId) as string | null | undefined,
+  };
+}
+
 /** From the synced data (the plan, and the first look before a retry). */
-export function localRetryBlock(db: Sqlite, action: Pick<ActionContext, 'invoiceId' | 'now' | 'invoice'>): string | null {
-  const next = prepared(db, `SELECT next_payment_attempt FROM invoices WHERE id = ?`).pluck().get(action.invoiceId) as number | null | undefined;
+export function localRetryBlock(db: Sqlite, action: Pick<ActionContext, 'invoiceId' | 'now' | 'invoice'>, signals: RetrySignals = sqlRetrySignals(db)): string | null {
+  const next = signals.nextPaymentAttempt(action.invoiceId);
   if (next && next > action.now) return smartRetryReason(next);
-  const processing = prepared(
-    db,
-    `SELECT 1 FROM payment_intents WHERE status = 'processing' AND (invoice_id = ? OR id IN (SELECT payment_intent_id FROM invoice_payments WHERE invoice_id = ?)) LIMIT 1`,
-  ).get(action.invoiceId, action.invoiceId);
-  if (processing) return PROCESSING_REASON;
+  if (signals.processing(action.invoiceId)) return PROCESSING_REASON;
   if (action.invoice.subscriptionId) {
-    const pause = prepared(db, `SELECT json_extract(raw, '$.pause_collection') FROM subscriptions WHERE id = ?`).pluck().get(action.invoice.subscriptionId) as string | null | undefined;
+    const pause = signals.pauseCollection(action.invoice.subscriptionId);
     if (pause) return pausedReason((JSON.parse(pause) as { behavior?: string }).behavior ?? null);
   }
   return null;

@@ -19,7 +19,7 @@ import { prepared } from '../../db/statements';
  * Not retried either (./retry-guards.ts): while Stripe's Smart Retries are
  * scheduled, while a payment is processing, when collection is paused.
  */
-const DECLINED = 'retried: declined';
+export const DECLINED = 'retried: declined';
 
 /**
  * The retry cap counts Reclaim's own declined pays. Stripe's `attempt_count`
@@ -28,6 +28,7 @@ const DECLINED = 'retried: declined';
  * payment attempts after the first attempt do not affect the retry schedule."
  */
 function ownAttempts(action: ActionContext): number {
+  if (action.reads?.covers(action.invoiceId)) return action.reads.ownAttempts(action.invoiceId, action.key);
   return prepared(action.db, `SELECT count(*) FROM recovery_outbox WHERE invoice_id = ? AND channel = 'retry' AND key <> ? AND detail LIKE ?`)
     .pluck()
     .get(action.invoiceId, action.key, `${DECLINED}%`) as number;
@@ -75,7 +76,10 @@ export function retryChannel(deps: ChannelDeps): Channel {
     }
     const cap = capReached(action);
     if (cap) return { skipReason: cap };
-    const blocked = localRetryBlock(action.db, action) ?? missingWrite(action.db, action.step);
+    const r = action.reads?.covers(action.invoiceId) ? action.reads : null;
+    const blocked = r
+      ? (localRetryBlock(action.db, action, r.retrySignals) ?? r.missingWrite(action.step))
+      : (localRetryBlock(action.db, action) ?? missingWrite(action.db, action.step));
     if (blocked) return { skipReason: blocked };
     return { skipReason: null, note: `invoice attempt ${attemptsMade(action) + 1} of at most ${action.step.config.maxAttempts}` };
   };

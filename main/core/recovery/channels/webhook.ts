@@ -18,6 +18,7 @@ import { loadCustomer } from '../../queue/customer';
 import { assertSafeUrl, getSettings, webhookSecretId } from '../../queue/settings';
 import { UserError } from '../../errors';
 import type { ActionContext, ActionResult, Channel, PlanEstimate } from '../channel';
+import type { PlanReads } from '../plan-reads';
 
 export const SIGNATURE_HEADER = 'Reclaim-Signature';
 export const DELIVERY_HEADER = 'Reclaim-Delivery';
@@ -92,8 +93,8 @@ interface DeliveryRow {
 
 const deliveryIdFor = (key: string) => `dlv_${crypto.createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
 
-function targetUrl(db: Sqlite, config: Record<string, unknown>): string | null {
-  return (typeof config.url === 'string' && config.url.trim()) || getSettings(db).webhook.url;
+function targetUrl(db: Sqlite, config: Record<string, unknown>, reads?: PlanReads): string | null {
+  return (typeof config.url === 'string' && config.url.trim()) || (reads ? reads.settings() : getSettings(db)).webhook.url;
 }
 
 function buildBody(a: ActionContext, deliveryId: string): string | null {
@@ -123,7 +124,7 @@ export function createWebhookChannel(deps: WebhookChannelDeps): Channel {
     idempotent: true,
 
     estimate(a: ActionContext): PlanEstimate {
-      const url = targetUrl(a.db, a.config);
+      const url = targetUrl(a.db, a.config, a.reads);
       if (!url) return { skipReason: 'no webhook URL configured' };
       try {
         assertSafeUrl(url, 'The webhook URL');

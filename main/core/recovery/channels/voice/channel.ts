@@ -18,6 +18,7 @@ import { getSettings, voiceTokenSecretId } from '../../../queue/settings';
 import { resolvePending } from '../../../queue/outbox-link';
 import { createTask } from '../../../queue/tasks';
 import type { ActionContext, ActionResult, Channel, PlanEstimate } from '../../channel';
+import type { PlanReads } from '../../plan-reads';
 import { UNDER_THRESHOLD, budgetBlock, customerValue, utcDay, voiceSpend } from './budget';
 import { BlandVoiceProvider } from './bland-provider';
 import { HttpVoiceProvider } from './http-provider';
@@ -43,8 +44,8 @@ export interface VoiceCallRow {
 export const voiceRequestId = (key: string) => `reclaim-call-${crypto.createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
 
 /** Step config may tighten the workspace's voice settings for one strategy. */
-function effective(db: Sqlite, config: Record<string, unknown>): VoiceSettings {
-  const s = getSettings(db).voice;
+function effective(db: Sqlite, config: Record<string, unknown>, reads?: PlanReads): VoiceSettings {
+  const s = (reads ? reads.settings() : getSettings(db)).voice;
   const num = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
   return {
     ...s,
@@ -71,6 +72,15 @@ export function createVoiceChannel(deps: VoiceChannelDeps): VoiceChannel {
   };
 
   const precheck = (a: ActionContext, s: VoiceSettings): { skip: string } | { phone: string | null } => {
+    if (a.reads) {
+      // A dry-run plan: the facts read for the whole plan; the phone only when a call would be dialled.
+      const f = a.reads.factsOf(a.customerId);
+      if (!f) return { skip: 'customer not found' };
+      if (customerValue(f) < s.minCustomerValue) return { skip: UNDER_THRESHOLD };
+      if (s.provider !== 'http') return { phone: null };
+      const phone = a.reads.phone(a.customerId);
+      return phone ? { phone } : { skip: 'no phone number' };
+    }
     const c = loadCustomer(a.db, a.customerId, a.invoiceId);
     if (!c) return { skip: 'customer not found' };
     if (customerValue(c) < s.minCustomerValue) return { skip: UNDER_THRESHOLD };
@@ -125,13 +135,13 @@ export function createVoiceChannel(deps: VoiceChannelDeps): VoiceChannel {
     idempotent: true,
 
     estimate(a: ActionContext): PlanEstimate {
-      const s = effective(a.db, a.config);
+      const s = effective(a.db, a.config, a.reads);
       const pre = precheck(a, s);
       if ('skip' in pre) return { skipReason: pre.skip };
       if (s.provider === 'call_list') return { skipReason: null, estimatedCost: { amount: 0, currency: s.currency } };
-      const spent = voiceSpend(a.db, utcDay(a.now), a.runId);
+      const spent = a.reads ? a.reads.voiceSpend(utcDay(a.now), a.runId) : voiceSpend(a.db, utcDay(a.now), a.runId);
       // Already reserved for this very action (a step looked at again after a crash): it fits by definition.
-      if (record(a.db, a.key)) return { skipReason: null, estimatedCost: { amount: s.costPerCall, currency: s.currency } };
+      if (a.reads?.voiceRecorded(a.key) ?? record(a.db, a.key)) return { skipReason: null, estimatedCost: { amount: s.costPerCall, currency: s.currency } };
       if (!a.dryRun) {
         // Just before execute: the reservation in execute is what counts; this only says whether one more call fits.
         const block = budgetBlock(s, spent, s.costPerCall);
