@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ReclaimClient } from '../../shared/contract';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { SyncBar } from './components/SyncBar';
+import { UpgradeProgress } from './components/UpgradeProgress';
 import { WorkspaceSwitcher } from './components/WorkspaceSwitcher';
 import { SECTIONS, type SectionKey } from './nav';
 import { CustomersPage } from './pages/CustomersPage';
@@ -136,6 +137,7 @@ function Shell() {
             {reviewing ? 'Review (read-only)' : current.label}
           </Typography.Title>
           <Space size="middle">
+            <UpgradeProgress />
             {!reviewing && <SyncBar key={workspace?.id ?? 'none'} />}
             {!reviewing && <WorkspaceSwitcher />}
             <Tooltip title="Light / dark theme (Alt+T)">
