@@ -41,7 +41,7 @@ try {
   if (process.env.PROFILE_TRACE) {
     // Blink's own work by event (layout, style, paint…), summed on the page's main thread.
     const events: { name: string; ph: string; dur?: number; tid: number; args?: { data?: { frame?: string } } }[] = [];
-    cdp.on('Tracing.dataCollected', (e: { value: typeof events }) => void events.push(...e.value));
+    cdp.on('Tracing.dataCollected', (e) => void events.push(...(e.value as unknown as typeof events)));
     const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
     await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
     const f = await frames(page, 4000, 2000);
