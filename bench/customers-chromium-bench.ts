@@ -128,7 +128,7 @@ export async function cpuPerFrame(page: Page, ms: number, pxPerSec: number): Pro
   const events: { name: string; ph: string; tid: number; tdur?: number }[] = [];
   cdp.on('Tracing.dataCollected', (e) => void events.push(...(e.value as unknown as typeof events)));
   const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
-  await cdp.send('Tracing.start', { categories: 'devtools.timeline', transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
   const f = await frames(page, ms, pxPerSec);
   await cdp.send('Tracing.end');
   await complete;
