@@ -179,6 +179,9 @@ export const events = {
   // ── The demo's history (#19) ──
   /** Replaying the demo history: simulated `day` of `days`, with a line to show ("Building the demo history: day 40 of 95…"). */
   'demo.progress': z.object({ workspaceId: z.string(), day: z.number().int(), days: z.number().int(), message: z.string() }),
+  // ── Upgrading a workspace file on open (#22, migration 21) ──
+  /** A long upgrade: `done` of `total` for its current `step`, with the line to show ("Upgrading the workspace: shrinking stored Stripe data (n of N)"). */
+  'workspaces.upgrade': z.object({ workspaceId: z.string(), step: z.string(), done: z.number().int(), total: z.number().int(), message: z.string() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

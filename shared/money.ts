@@ -22,16 +22,29 @@ export function formatMoney(minor: number, currency: string, opts: { compact?: b
   const code = currency.toUpperCase();
   const exp = minorExponent(code);
   const major = minor / 10 ** exp;
+  // Compact only from a thousand up ("$14K"); below, exact: "$81.20", never "$81.2".
+  const compact = Boolean(opts.compact && Math.abs(major) >= 1000);
   try {
-    return new Intl.NumberFormat('en', {
-      style: 'currency',
-      currency: code,
-      // Compact only from a thousand up ("$14K"); below, exact: "$81.20", never "$81.2".
-      ...(opts.compact && Math.abs(major) >= 1000 ? { notation: 'compact', maximumFractionDigits: 1 } : { minimumFractionDigits: exp, maximumFractionDigits: exp }),
-    }).format(major);
+    return numberFormat(code, exp, compact).format(major);
   } catch {
     return `${major.toFixed(exp)} ${code}`;
   }
+}
+
+/** One Intl.NumberFormat per currency and style: making one costs ≈ 45× formatting with it (Node, 20k calls) (#22, the Customers table formats 4 amounts a row). */
+const formats = new Map<string, Intl.NumberFormat>();
+function numberFormat(code: string, exp: number, compact: boolean): Intl.NumberFormat {
+  const key = `${code}:${compact ? 'c' : 'x'}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat('en', {
+      style: 'currency',
+      currency: code,
+      ...(compact ? { notation: 'compact', maximumFractionDigits: 1 } : { minimumFractionDigits: exp, maximumFractionDigits: exp }),
+    });
+    formats.set(key, f);
+  }
+  return f;
 }
 
 /** "500" or "1,299.50" typed by a person → minor units; null when not a number. */

@@ -23,6 +23,7 @@ import { registerAuditVerify } from './commands/audit-verify';
 import { registerStripeCommands } from './commands/stripe';
 import { registerWorkspaceCommands } from './commands/workspaces';
 import { CliExit, type CliContext, type CliIO, type GlobalOpts } from './context';
+import { printUpgradeProgress } from './upgrade-progress';
 
 export { CliExit, type CliIO } from './context';
 
@@ -57,6 +58,7 @@ export function buildProgram(io: CliIO, hooks: { serveConsole: (core: Core, opts
       }
       try {
         core = createCore(createNodePorts({ dataDir, shell, logger }));
+        printUpgradeProgress(core, io, () => Boolean(globals().json));
       } catch (e) {
         if (e instanceof UserError) throw new CliExit(1, e.message);
         throw e;

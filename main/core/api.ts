@@ -18,7 +18,7 @@ import { exportHandlers } from './exports/handlers';
 import { SyncManager, syncHandlers } from './stripe/sync-handlers';
 import { workspaceHandlers } from './workspaces/handlers';
 import type { Ports } from './ports';
-import { WorkspaceRegistry } from './workspaces/registry';
+import { upgradeMessage, WorkspaceRegistry } from './workspaces/registry';
 import { finishPendingWork } from './reliability/pending';
 import { operatorHandlers } from './operators/handlers';
 import { enforceRoles } from './operators/guard';
@@ -41,7 +41,7 @@ export interface Core {
 
 export function createCore(ports: Ports): Core {
   const events = new CoreEvents();
-  const registry = new WorkspaceRegistry(ports.paths.dataDir, ports.clock);
+  const registry = new WorkspaceRegistry(ports.paths.dataDir, ports.clock, (workspaceId, p) => events.emit('workspaces.upgrade', { workspaceId, ...p, message: upgradeMessage(p) }));
   const checked = new Set<string>();
   const ctx: HandlerContext = {
     ports,

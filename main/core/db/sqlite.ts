@@ -11,9 +11,12 @@ export interface Migration {
   version: number;
   name: string;
   up: string;
-  /** Data changes SQL cannot express, run after `up` in the same transaction. */
-  run?: (db: Sqlite) => void;
+  /** Data changes SQL cannot express, run after `up` in the same transaction; a long one reports how far it is. */
+  run?: (db: Sqlite, progress: MigrationProgress) => void;
 }
+
+/** A long migration's progress: `done` of `total` (its own unit), and what it is doing in a user's words. */
+export type MigrationProgress = (p: { step: string; done: number; total: number }) => void;
 
 /** A database file Reclaim refuses to open, with a sentence saying why. */
 export class DatabaseFileError extends Error {
@@ -129,7 +132,7 @@ export class MigrationError extends Error {
  * transaction together with the version bump, so a crash leaves the file at a
  * whole version. Refuses a file written by a newer Reclaim.
  */
-export function migrate(db: Sqlite, migrations: readonly Migration[]): { from: number; to: number } {
+export function migrate(db: Sqlite, migrations: readonly Migration[], onProgress: MigrationProgress = () => {}): { from: number; to: number } {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new MigrationError(`migration ${m.name} is numbered ${m.version}, expected ${i + 1}`);
   });
@@ -144,7 +147,7 @@ export function migrate(db: Sqlite, migrations: readonly Migration[]): { from: n
       const now = db.pragma('user_version', { simple: true }) as number;
       if (now >= m.version) return;
       db.exec(m.up);
-      m.run?.(db);
+      m.run?.(db, onProgress);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
   }

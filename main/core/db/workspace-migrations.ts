@@ -643,7 +643,7 @@ export const workspaceMigrations: Migration[] = [
     up: '',
     // Rows in batches; the freed space goes back to the disk with a VACUUM right after the
     // migrations (stripe/shrink-raw.ts; ~70 s for 10k customers, ~11 min for 100k).
-    run: (db) => void shrinkStoredRaw(db),
+    run: (db, progress) => void shrinkStoredRaw(db, (done, total) => progress({ step: 'shrinking stored Stripe data', done, total })),
   },
   {
     version: 22,

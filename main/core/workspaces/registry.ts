@@ -6,7 +6,7 @@ import { conflict, notFound, UserError } from '../errors';
 import type { Clock } from '../ports';
 import { isWritableDir, secureDir } from '../db/files';
 import { registryMigrations } from '../db/registry-migrations';
-import { assertNotTruncated, DatabaseFileError, migrate, MigrationError, openSqlite, type Sqlite } from '../db/sqlite';
+import { assertNotTruncated, DatabaseFileError, migrate, MigrationError, openSqlite, type MigrationProgress, type Sqlite } from '../db/sqlite';
 import { workspaceMigrations } from '../db/workspace-migrations';
 import { vacuumIfPending } from '../stripe/shrink-raw';
 
@@ -25,6 +25,11 @@ export function fileProblem(e: unknown, file: string, what: string): UserError |
     return new UserError('unavailable', `${what} ${file} cannot be opened (the folder or file is not readable or not writable).`);
   }
   return null;
+}
+
+/** "Upgrading the workspace: shrinking stored Stripe data (1,200 of 65,000)"; a step without a count ends in "…". */
+export function upgradeMessage(p: { step: string; done: number; total: number }): string {
+  return `Upgrading the workspace: ${p.step}${p.total > 1 ? ` (${p.done.toLocaleString('en')} of ${p.total.toLocaleString('en')})` : p.done < p.total ? '…' : ''}`;
 }
 
 interface WorkspaceRow {
@@ -71,6 +76,8 @@ export class WorkspaceRegistry {
   constructor(
     readonly dataDir: string,
     private readonly clock: Clock,
+    /** A long upgrade of a workspace file (migration 21 and its VACUUM) says how far it is (the `workspaces.upgrade` event). */
+    private readonly onUpgrade: (workspaceId: string, p: Parameters<MigrationProgress>[0]) => void = () => {},
   ) {
     const file = path.join(dataDir, 'registry.sqlite');
     this.readonly = fs.existsSync(dataDir) && !isWritableDir(dataDir);
@@ -202,8 +209,8 @@ export class WorkspaceRegistry {
         } else {
           db = openSqlite(file);
           try {
-            migrate(db, workspaceMigrations);
-            vacuumIfPending(db);
+            migrate(db, workspaceMigrations, (p) => this.onUpgrade(id, p));
+            vacuumIfPending(db, (done) => this.onUpgrade(id, { step: 'giving the freed space back to the disk', done: done ? 1 : 0, total: 1 }));
           } catch (e) {
             db.close();
             throw e;
