@@ -1,6 +1,6 @@
 import { BulbOutlined, QuestionCircleOutlined } from '@ant-design/icons';
 import { App as AntApp, Button, ConfigProvider, Layout, Menu, Modal, Space, Spin, Result, Tooltip, Typography, theme as antTheme } from 'antd';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ReclaimClient } from '../../shared/contract';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { SyncBar } from './components/SyncBar';
@@ -9,21 +9,18 @@ import { WorkspaceSwitcher } from './components/WorkspaceSwitcher';
 import { SECTIONS, type SectionKey } from './nav';
 import { CustomersPage } from './pages/CustomersPage';
 import { EmptySection } from './pages/EmptySection';
+import { ExperimentsPage } from './pages/ExperimentsPage';
+import { ExportsPage } from './pages/ExportsPage';
+import { PerformancePage } from './pages/PerformancePage';
+import { RunsPage } from './pages/RunsPage';
+import { QueuePage } from './pages/QueuePage';
+import { ReviewPage } from './pages/ReviewPage';
+import { SegmentsPage } from './pages/SegmentsPage';
+import { StrategiesPage } from './pages/StrategiesPage';
+import { WorkspacesPage } from './pages/WorkspacesPage';
 import { useReview } from './review-store';
 import { useApp, useCurrentWorkspace } from './store';
 import { onMenuCommand } from './transport';
-
-// #22 first paint: the Customers page opens first; the other pages (the Performance and
-// Experiments charts are most of the bundle) load when first opened.
-const ExperimentsPage = lazy(() => import('./pages/ExperimentsPage').then((m) => ({ default: m.ExperimentsPage })));
-const ExportsPage = lazy(() => import('./pages/ExportsPage').then((m) => ({ default: m.ExportsPage })));
-const PerformancePage = lazy(() => import('./pages/PerformancePage').then((m) => ({ default: m.PerformancePage })));
-const RunsPage = lazy(() => import('./pages/RunsPage').then((m) => ({ default: m.RunsPage })));
-const QueuePage = lazy(() => import('./pages/QueuePage').then((m) => ({ default: m.QueuePage })));
-const ReviewPage = lazy(() => import('./pages/ReviewPage').then((m) => ({ default: m.ReviewPage })));
-const SegmentsPage = lazy(() => import('./pages/SegmentsPage').then((m) => ({ default: m.SegmentsPage })));
-const StrategiesPage = lazy(() => import('./pages/StrategiesPage').then((m) => ({ default: m.StrategiesPage })));
-const WorkspacesPage = lazy(() => import('./pages/WorkspacesPage').then((m) => ({ default: m.WorkspacesPage })));
 
 const SHORTCUTS: [string, string][] = [
   ...SECTIONS.map((s, i): [string, string] => [`Alt+${i + 1}`, s.label]),
@@ -153,7 +150,6 @@ function Shell() {
         </Layout.Header>
         <Layout.Content style={{ padding: 24, overflow: 'auto', display: 'flex', flexDirection: 'column' }}>
           <ErrorBoundary resetKey={section}>
-            <Suspense fallback={<Spin style={{ marginTop: 48 }} />}>
             {reviewing ? (
               <ReviewPage />
             ) : section === 'workspaces' ? (
@@ -177,7 +173,6 @@ function Shell() {
             ) : (
               <EmptySection section={current} />
             )}
-            </Suspense>
           </ErrorBoundary>
         </Layout.Content>
         <Layout.Footer style={{ padding: '4px 24px', fontSize: 12, borderTop: `1px solid ${token.colorBorderSecondary}` }}>
