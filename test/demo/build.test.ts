@@ -57,6 +57,8 @@ describe('the demo builder writes what the sync from the local Stripe server wri
       // Small transactions, so the cursors and marks cross several of them.
       const b = writeDemoData(built, { seed: SEED, customers: CUSTOMERS, simNow, history, nowMs: NOW_MS, batch: 7, onProgress: (n) => progress.push(n) });
       expect(b.accountId).toBe(sim.accountId);
+      // Filled under a rollback journal, handed back in WAL (readers such as the membership worker need it).
+      expect(built.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(progress.length).toBeGreaterThan(10);
 
       for (const db of [synced, built]) recomputeFacts(db, { now: simNow, reportingCurrency: 'usd', customerIds: 'dirty' });

@@ -1,4 +1,4 @@
-import { DEMO_HISTORY, generateBusinessParts, SEQ, type BusinessPart, type Obj } from '../../stripe-sim/generator';
+import { DEMO_HISTORY, generateBusinessParts, SEQ, type BusinessPart, type Obj, type SimData } from '../../stripe-sim/generator';
 import { expandPath } from '../../stripe-sim/expand';
 import type { Sqlite } from '../db/sqlite';
 import { EXPAND } from '../stripe/expanded';
@@ -12,8 +12,7 @@ import { BACKFILLED, createWriters } from '../stripe/map';
  * the server's list answer gives it (expanded as the sync's list requests ask, ./expanded.ts),
  * through the sync's own writers (stripe/map.ts, stripe/raw.ts), so the rows are the ones a
  * sync from the local server writes (test/demo/build.test.ts compares the two). The
- * business is generated and written one customer at a time, `batch` customers a
- * transaction: memory stays flat whatever the size.
+ * business is generated and written one customer at a time: memory stays flat whatever the size.
  *
  * The sync's bookkeeping is written as a completed sync leaves it (`sync_state`: each
  * resource done at its oldest object, each event stream anchored at its newest event and
@@ -41,6 +40,8 @@ export interface DemoDataResult {
 const EXPANDED: Partial<Record<string, string[][]>> = Object.fromEntries(
   Object.entries(EXPAND).map(([list, paths]) => [list, paths.map((p) => p.replace(/^data\./, '').split('.'))]),
 );
+/** Page cache while the file is filled (KB): the indexes of a 10k-customer demo (≈ 40 MB) fit. */
+const BUILD_CACHE_KB = 64 * 1024;
 /** Objects per customer the demo writes, for the progress estimate (30 at seed 42). */
 const OBJECTS_PER_CUSTOMER = 33;
 
@@ -53,7 +54,7 @@ interface Oldest {
 
 export function writeDemoData(db: Sqlite, o: DemoDataOptions): DemoDataResult {
   const writers = createWriters(db);
-  const batch = o.batch ?? 500;
+  const batch = o.batch ?? 2500;
   const lists = new Map<string, Oldest>(BACKFILLED.map((r) => [r, { count: 0, created: null, ids: [] }]));
   // Each event stream's newest event (within the 30 days the server lists) and the ids of its second.
   const streamOf = new Map<string, StreamName>();
@@ -101,24 +102,47 @@ export function writeDemoData(db: Sqlite, o: DemoDataOptions): DemoDataResult {
     for (const e of part.events) event(e);
   };
 
-  let pending: BusinessPart[] = [];
-  const flush = () => {
-    if (!pending.length) return;
-    const parts = pending;
-    pending = [];
-    db.transaction(() => parts.forEach(writePart))();
+  // Written as generated (nothing buffered), `batch` customers a transaction. While the file is
+  // filled, a rollback journal instead of the WAL and a larger page cache: pages appended to the
+  // file are written once (SQLite journals only pages that existed before the transaction), not
+  // once to the WAL and again into the file; the cache keeps the indexes' pages between inserts.
+  // Put back before anything else reads the workspace (the membership worker needs the WAL).
+  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+  const journal = String(db.pragma('journal_mode', { simple: true }));
+  let rollbackJournal = false;
+  try {
+    rollbackJournal = journal === 'wal' && String(db.pragma('journal_mode = DELETE', { simple: true })) === 'delete';
+  } catch {
+    rollbackJournal = false; // another connection has it open: stay in WAL
+  }
+  db.pragma(`cache_size = ${-BUILD_CACHE_KB}`);
+  let account: SimData['account'];
+  try {
+    let inBatch = 0;
+    db.exec('BEGIN');
+    account = generateBusinessParts(
+      { seed: o.seed, customers: o.customers, now: o.simNow, eventObjects: false, ...(o.history ? { history: DEMO_HISTORY } : {}) },
+      (part) => {
+        // The demo account has Smart Retries off (demo.create): no invoice has a retry scheduled.
+        for (const inv of part.invoices) inv.next_payment_attempt = null;
+        writePart(part);
+        if (part.customers.length && ++inBatch >= batch) {
+          db.exec('COMMIT');
+          o.onProgress?.(written, Math.max(total, written), 'customers');
+          inBatch = 0;
+          db.exec('BEGIN');
+        }
+      },
+    );
+    db.exec('COMMIT');
     o.onProgress?.(written, Math.max(total, written), 'customers');
-  };
-  const account = generateBusinessParts(
-    { seed: o.seed, customers: o.customers, now: o.simNow, eventObjects: false, ...(o.history ? { history: DEMO_HISTORY } : {}) },
-    (part) => {
-      // The demo account has Smart Retries off (demo.create): no invoice has a retry scheduled.
-      for (const inv of part.invoices) inv.next_payment_attempt = null;
-      pending.push(part);
-      if (pending.length >= batch) flush();
-    },
-  );
-  flush();
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  } finally {
+    db.pragma(`cache_size = ${cacheSize}`);
+    if (rollbackJournal) db.pragma('journal_mode = WAL');
+  }
 
   const nowSec = Math.floor(o.nowMs / 1000);
   const put = db.prepare(
