@@ -27,6 +27,8 @@ export interface SimData {
 }
 
 export const DAY = 86_400;
+/** The local server's clock when none is given (2026-11-01 00:00 UTC). */
+export const SIM_DEFAULT_NOW = 1_793_491_200;
 export const SOFT_DECLINES = ['insufficient_funds', 'generic_decline', 'do_not_honor', 'try_again_later', 'processing_error'];
 export const HARD_DECLINES = ['lost_card', 'stolen_card', 'pickup_card', 'incorrect_number', 'expired_card', 'fraudulent'];
 
@@ -87,13 +89,45 @@ export interface HistoryOptions {
 }
 export const DEMO_HISTORY: HistoryOptions = { days: 100, openShare: 0.06 };
 
-export function generateBusiness(opts: { seed: number; customers: number; now: number; apiVersion?: string; history?: HistoryOptions }): SimData {
+export interface GenerateOptions {
+  seed: number;
+  customers: number;
+  now: number;
+  apiVersion?: string;
+  history?: HistoryOptions;
+  /**
+   * false: events carry no copy of their object (`data.object` is null), for a reader that needs
+   * only their ids, types and times (the demo builder's event cursors); the same ids are drawn.
+   */
+  eventObjects?: boolean;
+}
+
+/** The objects of one generated customer (or, first, the catalog), in the lists the server serves. */
+export type BusinessPart = Omit<SimData, 'account'>;
+const emptyPart = (): BusinessPart => ({ products: [], prices: [], coupons: [], customers: [], subscriptions: [], invoices: [], invoice_payments: [], payment_intents: [], charges: [], payment_methods: [], refunds: [], events: [], discounts: [] });
+
+export function generateBusiness(opts: GenerateOptions): SimData {
+  const all = emptyPart();
+  const account = generateBusinessParts(opts, (part) => {
+    for (const k of Object.keys(part) as (keyof BusinessPart)[]) for (const o of part[k]) all[k].push(o);
+  });
+  return { account, ...all };
+}
+
+/**
+ * The same business as `generateBusiness`, handed over one part at a time — the catalog
+ * (products, prices, coupons) first, then each customer with its subscription, invoices,
+ * payments, refunds and events — so a reader can write it without holding all of it
+ * (the demo builder, main/core/demo/build.ts).
+ */
+export function generateBusinessParts(opts: GenerateOptions, onPart: (part: BusinessPart, account: SimData['account']) => void): SimData['account'] {
   const r = prng(opts.seed);
   const hr = prng(opts.seed * 977 + 11);
   const hist = opts.history ?? null;
   const { now } = opts;
   const account = { id: `acct_${prng(opts.seed * 7919).id('', 16)}`, name: 'Northwind Software (demo)', currency: 'usd' };
-  const data: SimData = { account, products: [], prices: [], coupons: [], customers: [], subscriptions: [], invoices: [], invoice_payments: [], payment_intents: [], charges: [], payment_methods: [], refunds: [], events: [], discounts: [] };
+  const catalog = emptyPart();
+  let data = catalog;
   const epoch = now - 6 * 365 * DAY;
 
   for (const p of PLANS) {
@@ -117,13 +151,16 @@ export function generateBusiness(opts: { seed: number; customers: number; now: n
   coupon('WELCOME50', { percent_off: 50, duration: 'repeating', duration_in_months: 3, name: '50% for 3 months' });
   coupon('USD50OFF', { amount_off: 5000, currency: 'usd', name: '$50 off' });
 
+  onPart(catalog, account);
+
   const evr = prng(opts.seed * 131 + 3);
   const event = (type: string, obj: Obj, created: number) => {
     if (created < now - 30 * DAY || created > now) return;
-    data.events.push(makeEvent(evr, type, obj, created, opts.apiVersion ?? PINNED_VERSION));
+    data.events.push(opts.eventObjects === false ? bareEvent(evr, type, created, opts.apiVersion ?? PINNED_VERSION) : makeEvent(evr, type, obj, created, opts.apiVersion ?? PINNED_VERSION));
   };
 
   for (let i = 0; i < opts.customers; i++) {
+    data = emptyPart();
     const tenureDays = r.chance(0.15) ? r.int(0, 89) : Math.floor(r.next() ** 1.6 * 5 * 365);
     const created = now - tenureDays * DAY - r.int(0, DAY - 1);
     const first = r.pick(FIRST);
@@ -162,10 +199,10 @@ export function generateBusiness(opts: { seed: number; customers: number; now: n
     const canceled = !trialing && tenureDays > 60 && r.chance(0.08);
     const pastDue = !trialing && !canceled && r.chance(0.11);
     const couponId = r.chance(0.1) ? r.pick(['LOYAL20', 'WELCOME50', 'USD50OFF']) : null;
-    const cpn = couponId ? data.coupons.find((c) => c.id === couponId)! : null;
+    const cpn = couponId ? catalog.coupons.find((c) => c.id === couponId)! : null;
     const usableCoupon = cpn && !(cpn.amount_off && currency !== 'usd') ? cpn : null;
     const subId = r.id('sub_');
-    const price = data.prices.find((p) => p.id === priceId(plan.key, interval, currency))!;
+    const price = catalog.prices.find((p) => p.id === priceId(plan.key, interval, currency))!;
     const period = interval === 'month' ? 30 * DAY : 365 * DAY;
     const endedAt = canceled ? now - r.int(1, Math.min(60, tenureDays)) * DAY : null;
     const trialEnd = trialing ? created + 14 * DAY : null;
@@ -273,8 +310,9 @@ export function generateBusiness(opts: { seed: number; customers: number; now: n
       }
       if (isLast) sub.latest_invoice = inId;
     });
+    onPart(data, account);
   }
-  return data;
+  return account;
 }
 
 /** The link from an invoice to its subscription since 2025-03-31.basil (invoice.subscription was removed). */
@@ -319,6 +357,13 @@ let seqCounter = 0;
  */
 export function makeEvent(r: Rng, type: string, obj: Record<string, unknown>, created: number, apiVersion: string): Obj {
   const e: Obj = { id: r.id('evt_', 24), object: 'event', api_version: apiVersion, created, data: { object: structuredClone(obj) }, livemode: false, pending_webhooks: 0, request: { id: null, idempotency_key: null }, type };
+  SEQ.set(e, ++seqCounter);
+  return e;
+}
+
+/** An event without its object (`eventObjects: false`): the same id draw as makeEvent. */
+function bareEvent(r: Rng, type: string, created: number, apiVersion: string): Obj {
+  const e: Obj = { id: r.id('evt_', 24), object: 'event', api_version: apiVersion, created, data: { object: null }, livemode: false, pending_webhooks: 0, request: { id: null, idempotency_key: null }, type };
   SEQ.set(e, ++seqCounter);
   return e;
 }

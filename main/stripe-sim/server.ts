@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { addFactsCases, expandFactsCases } from './facts-cases';
 import { createWrites, SimStripeError, type SimWrites } from './writes';
+import { expandPath } from './expand';
 import { createSubscriptionChanges } from './subscription-change';
-import { DAY, DEMO_HISTORY, generateBusiness, HARD_DECLINES, invoicePayment, makeCharge, makeEvent, makePaymentIntent, prng, SEQ, SOFT_DECLINES, subscriptionParent, type Obj, type SimData } from './generator';
+import { DAY, DEMO_HISTORY, generateBusiness, HARD_DECLINES, invoicePayment, makeCharge, makeEvent, makePaymentIntent, prng, SEQ, SIM_DEFAULT_NOW, SOFT_DECLINES, subscriptionParent, type Obj, type SimData } from './generator';
 import { PINNED_VERSION, renderVersion, shape, type Links } from './shapes';
 
 /**
@@ -138,7 +139,7 @@ function parseForm(text: string): Map<string, string[]> {
 
 export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
   const seed = opts.seed ?? 1;
-  let clock = opts.now ?? 1_793_491_200;
+  let clock = opts.now ?? SIM_DEFAULT_NOW;
   let accountVersion = opts.apiVersion ?? PINNED_VERSION;
   const data = generateBusiness({ seed, customers: opts.customers ?? 200, now: clock, apiVersion: accountVersion, ...(opts.history ? { history: DEMO_HISTORY } : {}) });
   const facts = opts.factsCases ? addFactsCases(data, clock) : null;
@@ -312,18 +313,9 @@ export function startStripeSim(opts: SimOptions = {}): Promise<StripeSim> {
       return { ...o, data: { ...d, object: renderVersion(d.object, o.api_version as string, links) } };
     }
     let out: Obj = o;
-    for (const path of expand) out = expandPath(out, path.split('.')) as Obj;
+    for (const path of expand) out = expandPath(out, path.split('.'), (id) => byId.get(id)) as Obj;
     if (facts) out = expandFactsCases(facts, out, expand);
     return renderVersion(out, apiVersion, links);
-  }
-  function expandPath(v: unknown, parts: string[]): unknown {
-    if (Array.isArray(v)) return v.map((x) => expandPath(x, parts));
-    if (typeof v === 'string') return parts.length === 0 ? (byId.get(v) ?? v) : v;
-    if (!v || typeof v !== 'object' || parts.length === 0) return v;
-    const [head, ...rest] = parts as [string, ...string[]];
-    const rec = v as Record<string, unknown>;
-    if (!(head in rec)) return v;
-    return { ...rec, [head]: expandPath(rec[head], rest) };
   }
 
   function filterList(name: string, all: Obj[], q: Map<string, string[]>): Obj[] {

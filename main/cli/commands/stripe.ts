@@ -117,7 +117,7 @@ export function registerStripeCommands(program: Command, ctx: CliContext): void 
 
   program
     .command('demo')
-    .description('create a demo workspace: generated business data served by the local Stripe-compatible server, pulled through the real sync')
+    .description('create a demo workspace: the local Stripe-compatible server’s generated business, written through the sync’s own mapping')
     .option('--customers <n>', 'number of customers', (v) => Number(v), 2000)
     .option('--seed <n>', 'generator seed (same seed → same data)', (v) => Number(v), 42)
     .option('--name <name>', 'workspace name', 'Demo')
