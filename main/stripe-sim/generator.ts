@@ -120,7 +120,16 @@ export function generateBusiness(opts: GenerateOptions): SimData {
  * payments, refunds and events — so a reader can write it without holding all of it
  * (the demo builder, main/core/demo/build.ts).
  */
-export function generateBusinessParts(opts: GenerateOptions, onPart: (part: BusinessPart, account: SimData['account']) => void): SimData['account'] {
+export function generateBusinessParts(opts: GenerateOptions, onPart: (part: BusinessPart) => void): SimData['account'] {
+  const parts = businessParts(opts);
+  for (let n = parts.next(); ; n = parts.next()) {
+    if (n.done) return n.value;
+    onPart(n.value);
+  }
+}
+
+/** The same parts, pulled one at a time: a reader may yield to its event loop between them (the demo builder). */
+export function* businessParts(opts: GenerateOptions): Generator<BusinessPart, SimData['account']> {
   const r = prng(opts.seed);
   const hr = prng(opts.seed * 977 + 11);
   const hist = opts.history ?? null;
@@ -151,7 +160,7 @@ export function generateBusinessParts(opts: GenerateOptions, onPart: (part: Busi
   coupon('WELCOME50', { percent_off: 50, duration: 'repeating', duration_in_months: 3, name: '50% for 3 months' });
   coupon('USD50OFF', { amount_off: 5000, currency: 'usd', name: '$50 off' });
 
-  onPart(catalog, account);
+  yield catalog;
 
   const evr = prng(opts.seed * 131 + 3);
   const event = (type: string, obj: Obj, created: number) => {
@@ -310,7 +319,7 @@ export function generateBusinessParts(opts: GenerateOptions, onPart: (part: Busi
       }
       if (isLast) sub.latest_invoice = inId;
     });
-    onPart(data, account);
+    yield data;
   }
   return account;
 }

@@ -17,7 +17,7 @@ export async function buildDemoData(ctx: HandlerContext, workspaceId: string, o:
   const base: SyncProgress = { workspaceId, phase: 'starting', resource: null, synced: 0, total: null, ratePerSec: 0, etaSec: null, message: null };
   const emit = (p: Partial<SyncProgress>) => ctx.events.emit('sync.progress', { ...base, ...p });
   emit({ phase: 'starting' });
-  const { accountId, counts } = writeDemoData(db, {
+  const { accountId, counts } = await writeDemoData(db, {
     ...o,
     nowMs: ports.clock.now(),
     onProgress: (written, total, resource) => {
