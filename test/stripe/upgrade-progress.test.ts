@@ -1,6 +1,7 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../shared/contract';
-import { openSqlite } from '../../main/core/db/sqlite';
+import { migrate, openSqlite } from '../../main/core/db/sqlite';
 import { workspaceMigrations } from '../../main/core/db/workspace-migrations';
 import { dispatch } from '../../main/core/dispatch';
 import { silentLogger } from '../../main/core/ports';
@@ -20,7 +21,12 @@ function oldWorkspace(): { dataDir: string; id: string } {
   const ws = core.registry.create({ name: 'Old', mode: 'test', currency: 'usd' });
   const file = core.registry.fileOf(ws.id);
   void core.close();
+  // The file as the version before migration 21 made it (not a current file with its version
+  // turned back: the later migrations would run again over what they already created).
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   const db = openSqlite(file);
+  migrate(db, workspaceMigrations.slice(0, V21));
+  db.prepare(`INSERT INTO meta (key, value) VALUES ('currency', 'usd')`).run();
   const unset = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`field_${i}`, null]));
   db.transaction(() => {
     db.prepare(`INSERT INTO customers (id, email, created, deleted, raw) VALUES ('cus_1', 'a@example.com', 1700000000, 0, ?)`).run(JSON.stringify({ id: 'cus_1', object: 'customer', ...unset }));
@@ -29,7 +35,6 @@ function oldWorkspace(): { dataDir: string; id: string } {
     );
     for (let i = 0; i < INVOICES; i++) put.run(`in_${i}`, JSON.stringify({ id: `in_${i}`, object: 'invoice', customer: 'cus_1', amount_due: 1000, ...unset }));
   })();
-  db.pragma(`user_version = ${workspaceMigrations[V21 - 1]!.version}`);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return { dataDir, id: ws.id };

@@ -22,6 +22,8 @@ const BATCH = 2_000;
 export function shrinkStoredRaw(db: Sqlite, onProgress: (done: number, total: number) => void = () => {}): number {
   let changed = 0;
   const total = RAW_TABLES.reduce((sum, t) => sum + (db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number), 0);
+  // A new or empty workspace has nothing to shrink: no "Upgrading…" line for it.
+  if (total === 0) return 0;
   let done = 0;
   onProgress(done, total);
   for (const table of RAW_TABLES) {
